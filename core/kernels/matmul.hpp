@@ -1,0 +1,31 @@
+// The linear layer's three matrix products — the hot loops of training.
+//   forward:  out[BT,OC]  = inp[BT,C] · weight[OC,C]ᵀ + bias[OC]      (bias may be nullptr)
+//   backward: dinp[BT,C] += dout[BT,OC] · weight[OC,C]
+//             dweight[OC,C] += dout[BT,OC]ᵀ · inp[BT,C]
+//             dbias[OC] += Σ_bt dout[bt,:]                             (dbias may be nullptr)
+// Every kernel has a scalar twin with the same signature (the test oracle) and an xsimd version.
+// f32_matmul_forward / f32_matmul_backward dispatch to the fastest one.
+#pragma once
+#include <cstddef>
+
+namespace lab {
+
+void f32_matmul_forward__scalar(float* out, const float* inp, const float* weight, const float* bias,
+                                std::size_t BT, std::size_t C, std::size_t OC);
+void f32_matmul_backward__scalar(float* dinp, float* dweight, float* dbias, const float* dout,
+                                 const float* inp, const float* weight,
+                                 std::size_t BT, std::size_t C, std::size_t OC);
+
+void f32_matmul_forward__xsimd(float* out, const float* inp, const float* weight, const float* bias,
+                               std::size_t BT, std::size_t C, std::size_t OC);
+void f32_matmul_backward__xsimd(float* dinp, float* dweight, float* dbias, const float* dout,
+                                const float* inp, const float* weight,
+                                std::size_t BT, std::size_t C, std::size_t OC);
+
+void f32_matmul_forward(float* out, const float* inp, const float* weight, const float* bias,
+                        std::size_t BT, std::size_t C, std::size_t OC);
+void f32_matmul_backward(float* dinp, float* dweight, float* dbias, const float* dout,
+                         const float* inp, const float* weight,
+                         std::size_t BT, std::size_t C, std::size_t OC);
+
+}  // namespace lab

@@ -1,0 +1,32 @@
+// GPT configuration (DESIGN.md "Model"): vocab_size V, block_size T, n_layer L, n_head NH, n_embd C.
+#pragma once
+#include <cstddef>
+#include <string>
+
+namespace lab {
+
+struct GPTConfig {
+    std::size_t vocab_size = 65;
+    std::size_t block_size = 64;
+    std::size_t n_layer = 2;
+    std::size_t n_head = 4;
+    std::size_t n_embd = 64;
+};
+
+// Allowed ranges. Wide enough for every lesson, narrow enough that sizes can't overflow.
+struct ConfigLimits {
+    static constexpr std::size_t max_vocab = 65536;
+    static constexpr std::size_t max_block = 2048;
+    static constexpr std::size_t max_layer = 48;
+    static constexpr std::size_t max_head = 64;
+    static constexpr std::size_t max_embd = 4096;
+};
+
+// Throws lab::Error naming the first out-of-range or inconsistent value.
+void validate(const GPTConfig& c);
+
+// {"vocab_size":..,"block_size":..,"n_layer":..,"n_head":..,"n_embd":..}; parse validates.
+std::string config_to_json(const GPTConfig& c);
+GPTConfig config_from_json(const std::string& json);
+
+}  // namespace lab
