@@ -1,0 +1,16 @@
+// Causal multi-head self-attention on the fused qkv projection.
+//   qkv[B,T,3C] holds q | k | v for each position (each C = NH heads × hs, hs = C/NH).
+//   att[B,NH,T,T] = softmax_causal(q·kᵀ / √hs)     (row t has zeros after column t)
+//   out[B,T,C]    = att · v                          (heads concatenated)
+#pragma once
+#include <cstddef>
+
+namespace lab {
+
+void attention_forward(float* out, float* att, const float* qkv,
+                       std::size_t B, std::size_t T, std::size_t C, std::size_t NH);
+// Differentiates out = softmax(q·kᵀ/√hs)·v back to dqkv (+=). scratch: T floats.
+void attention_backward(float* dqkv, float* scratch, const float* dout, const float* qkv,
+                        const float* att, std::size_t B, std::size_t T, std::size_t C, std::size_t NH);
+
+}  // namespace lab

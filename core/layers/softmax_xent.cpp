@@ -1,0 +1,44 @@
+#include "layers/softmax_xent.hpp"
+
+#include <cmath>
+
+namespace lab {
+
+void softmax_forward(float* probs, const float* logits, std::size_t N, std::size_t V) {
+    for (std::size_t n = 0; n < N; ++n) {
+        const float* x = logits + n * V;
+        float* p = probs + n * V;
+        float maxv = x[0];
+        for (std::size_t i = 1; i < V; ++i) maxv = x[i] > maxv ? x[i] : maxv;
+        float sum = 0.0f;
+        for (std::size_t i = 0; i < V; ++i) {
+            p[i] = std::exp(x[i] - maxv);
+            sum += p[i];
+        }
+        const float inv = 1.0f / sum;
+        for (std::size_t i = 0; i < V; ++i) p[i] *= inv;
+    }
+}
+
+void crossentropy_forward(float* losses, const float* probs, const std::int32_t* targets,
+                          std::size_t N, std::size_t V) {
+    for (std::size_t n = 0; n < N; ++n) {
+        // A probability that underflowed to 0 would give +inf: clamp to the smallest normal float,
+        // so a confident mistake costs a lot (≈ 87.3) but never an infinity.
+        float p = probs[n * V + static_cast<std::size_t>(targets[n])];
+        if (p < 1.17549435e-38f) p = 1.17549435e-38f;
+        losses[n] = -std::log(p);
+    }
+}
+
+void crossentropy_softmax_backward(float* dlogits, const float* probs, const std::int32_t* targets,
+                                   float dloss, std::size_t N, std::size_t V) {
+    for (std::size_t n = 0; n < N; ++n) {
+        const float* p = probs + n * V;
+        float* d = dlogits + n * V;
+        const std::size_t target = static_cast<std::size_t>(targets[n]);
+        for (std::size_t i = 0; i < V; ++i) d[i] = (p[i] - (i == target ? 1.0f : 0.0f)) * dloss;
+    }
+}
+
+}  // namespace lab

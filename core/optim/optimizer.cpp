@@ -1,0 +1,124 @@
+#include "optim/optimizer.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+#include "util/error.hpp"
+
+namespace lab {
+
+OptimizerKind optimizer_from_name(const std::string& name) {
+    if (name == "sgd") return OptimizerKind::Sgd;
+    if (name == "momentum") return OptimizerKind::Momentum;
+    if (name == "adamw" || name == "adam") return OptimizerKind::AdamW;
+    fail("optimizer must be one of sgd, momentum, adamw; got \"", name, "\"");
+}
+
+const char* optimizer_name(OptimizerKind kind) {
+    switch (kind) {
+        case OptimizerKind::Sgd: return "sgd";
+        case OptimizerKind::Momentum: return "momentum";
+        case OptimizerKind::AdamW: return "adamw";
+    }
+    return "adamw";
+}
+
+Schedule schedule_from_name(const std::string& name) {
+    if (name == "constant") return Schedule::Constant;
+    if (name == "cosine") return Schedule::Cosine;
+    fail("schedule must be constant or cosine; got \"", name, "\"");
+}
+
+const char* schedule_name(Schedule s) { return s == Schedule::Cosine ? "cosine" : "constant"; }
+
+void validate(const OptimizerSettings& s) {
+    auto finite = [](float x) { return std::isfinite(x); };
+    if (!finite(s.lr) || s.lr <= 0.0f || s.lr > 10.0f)
+        fail("learning rate must be greater than 0 and at most 10, got ", s.lr);
+    if (!finite(s.momentum) || s.momentum < 0.0f || s.momentum >= 1.0f)
+        fail("momentum must be in [0, 1), got ", s.momentum);
+    if (!finite(s.beta1) || s.beta1 < 0.0f || s.beta1 >= 1.0f) fail("beta1 must be in [0, 1), got ", s.beta1);
+    if (!finite(s.beta2) || s.beta2 < 0.0f || s.beta2 >= 1.0f) fail("beta2 must be in [0, 1), got ", s.beta2);
+    if (!finite(s.eps) || s.eps <= 0.0f || s.eps > 1.0f) fail("eps must be in (0, 1], got ", s.eps);
+    if (!finite(s.weight_decay) || s.weight_decay < 0.0f || s.weight_decay > 10.0f)
+        fail("weight decay must be between 0 and 10, got ", s.weight_decay);
+    if (!finite(s.grad_clip) || s.grad_clip < 0.0f)
+        fail("gradient clip must be 0 (off) or a positive norm, got ", s.grad_clip);
+    if (!finite(s.min_lr_ratio) || s.min_lr_ratio < 0.0f || s.min_lr_ratio > 1.0f)
+        fail("min_lr_ratio must be in [0, 1], got ", s.min_lr_ratio);
+    if (s.warmup_steps > 10000000) fail("warmup steps must be at most 10000000, got ", s.warmup_steps);
+    if (s.max_steps > 100000000) fail("max steps must be at most 100000000, got ", s.max_steps);
+}
+
+float learning_rate_at(const OptimizerSettings& s, std::size_t step) {
+    if (s.warmup_steps > 0 && step < s.warmup_steps)
+        return s.lr * static_cast<float>(step + 1) / static_cast<float>(s.warmup_steps);
+    if (s.schedule == Schedule::Constant || s.max_steps <= s.warmup_steps) return s.lr;
+    const float min_lr = s.lr * s.min_lr_ratio;
+    if (step >= s.max_steps) return min_lr;
+    const double progress = static_cast<double>(step - s.warmup_steps) / static_cast<double>(s.max_steps - s.warmup_steps);
+    const double coeff = 0.5 * (1.0 + std::cos(3.141592653589793 * progress));
+    return min_lr + static_cast<float>(coeff) * (s.lr - min_lr);
+}
+
+double global_norm(const float* g, std::size_t n) {
+    double sum = 0.0;
+    for (std::size_t i = 0; i < n; ++i) sum += static_cast<double>(g[i]) * g[i];
+    return std::sqrt(sum);
+}
+
+Optimizer::Optimizer(const ParamLayout& layout, const OptimizerSettings& settings)
+    : layout_(layout), settings_(settings), m_(layout.total, 0.0f), v_(layout.total, 0.0f) {
+    validate(settings);
+}
+
+void Optimizer::set_settings(const OptimizerSettings& s) {
+    validate(s);
+    settings_ = s;
+}
+
+void Optimizer::reset_state() {
+    std::fill(m_.begin(), m_.end(), 0.0f);
+    std::fill(v_.begin(), v_.end(), 0.0f);
+}
+
+double Optimizer::update(float* params, float* grads, std::size_t t, float lr) {
+    const OptimizerSettings& s = settings_;
+    const double norm = global_norm(grads, layout_.total);
+    if (s.grad_clip > 0.0f && norm > s.grad_clip && std::isfinite(norm)) {
+        const float scale = static_cast<float>(s.grad_clip / norm);
+        for (std::size_t i = 0; i < layout_.total; ++i) grads[i] *= scale;
+    }
+    const float b1c = 1.0f - std::pow(s.beta1, static_cast<float>(t));
+    const float b2c = 1.0f - std::pow(s.beta2, static_cast<float>(t));
+    for (const ParamSlot& slot : layout_.slots) {
+        const float wd = slot.is_matrix ? s.weight_decay : 0.0f;
+        float* p = params + slot.offset;
+        const float* g = grads + slot.offset;
+        float* m = m_.data() + slot.offset;
+        float* v = v_.data() + slot.offset;
+        const std::size_t n = slot.size;
+        switch (s.kind) {
+            case OptimizerKind::Sgd:  // p -= lr·(g + wd·p)
+                for (std::size_t i = 0; i < n; ++i) p[i] -= lr * (g[i] + wd * p[i]);
+                break;
+            case OptimizerKind::Momentum:  // buf = μ·buf + (g + wd·p); p -= lr·buf  (PyTorch SGD)
+                for (std::size_t i = 0; i < n; ++i) {
+                    m[i] = s.momentum * m[i] + g[i] + wd * p[i];
+                    p[i] -= lr * m[i];
+                }
+                break;
+            case OptimizerKind::AdamW:  // decoupled weight decay, bias-corrected moments
+                for (std::size_t i = 0; i < n; ++i) {
+                    m[i] = s.beta1 * m[i] + (1.0f - s.beta1) * g[i];
+                    v[i] = s.beta2 * v[i] + (1.0f - s.beta2) * g[i] * g[i];
+                    const float mhat = m[i] / b1c, vhat = v[i] / b2c;
+                    p[i] -= lr * (mhat / (std::sqrt(vhat) + s.eps) + wd * p[i]);
+                }
+                break;
+        }
+    }
+    return norm;
+}
+
+}  // namespace lab

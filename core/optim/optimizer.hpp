@@ -1,0 +1,67 @@
+// Optimizers: SGD, SGD with momentum, AdamW (bias-corrected, decoupled weight decay on 2-D weights
+// only, as nanoGPT). Optional clipping by global gradient norm; learning rate constant or
+// linear warmup + cosine decay. The update is one flat loop per tensor kind over the ONE buffer.
+#pragma once
+#include <cstddef>
+#include <string>
+#include <vector>
+
+#include "model/params.hpp"
+
+namespace lab {
+
+enum class OptimizerKind { Sgd, Momentum, AdamW };
+enum class Schedule { Constant, Cosine };
+
+OptimizerKind optimizer_from_name(const std::string& name);  // "sgd" | "momentum" | "adamw" (also "adam")
+const char* optimizer_name(OptimizerKind kind);
+Schedule schedule_from_name(const std::string& name);        // "constant" | "cosine"
+const char* schedule_name(Schedule s);
+
+struct OptimizerSettings {
+    OptimizerKind kind = OptimizerKind::AdamW;
+    float lr = 3e-3f;
+    float momentum = 0.9f;
+    float beta1 = 0.9f;
+    float beta2 = 0.99f;
+    float eps = 1e-8f;
+    float weight_decay = 0.0f;
+    float grad_clip = 1.0f;   // max global gradient norm; 0 = no clipping
+    Schedule schedule = Schedule::Constant;
+    std::size_t warmup_steps = 0;
+    std::size_t max_steps = 0;  // cosine decays to min_lr_ratio·lr at max_steps
+    float min_lr_ratio = 0.1f;
+};
+
+// Throws lab::Error naming the first invalid value (lr ≤ 0, NaN, betas outside [0,1), …).
+void validate(const OptimizerSettings& s);
+// Learning rate for step index `step` (0-based).
+float learning_rate_at(const OptimizerSettings& s, std::size_t step);
+
+// √(Σ g²) over the whole buffer, in double.
+double global_norm(const float* grads, std::size_t n);
+
+class Optimizer {
+public:
+    Optimizer(const ParamLayout& layout, const OptimizerSettings& settings);
+
+    // One update with learning rate lr; t is the 1-based update count (Adam's bias correction).
+    // Gradients are clipped in place first when grad_clip > 0 (returns the norm BEFORE clipping).
+    double update(float* params, float* grads, std::size_t t, float lr);
+
+    const OptimizerSettings& settings() const { return settings_; }
+    void set_settings(const OptimizerSettings& s);  // keeps the moments
+    void reset_state();                             // zero moments
+    // Moments: AdamW uses m and v; momentum uses m as its velocity buffer; SGD uses neither.
+    std::vector<float>& m() { return m_; }
+    std::vector<float>& v() { return v_; }
+    const std::vector<float>& m() const { return m_; }
+    const std::vector<float>& v() const { return v_; }
+
+private:
+    const ParamLayout& layout_;
+    OptimizerSettings settings_;
+    std::vector<float> m_, v_;
+};
+
+}  // namespace lab
