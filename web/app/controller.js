@@ -1,0 +1,627 @@
+// The one controller of a lab: reads the state, builds the views, talks to the worker client and
+// turns its progress into drawing and public events. Start-up sequence: see connect().
+import { h, clear, uniqueId } from './dom.js';
+import { t as translate } from './strings.js';
+import {
+  FIELD_BY_NAME, FIELD_BY_KEY, SECTIONS, SAMPLES, readState, parseField, fixRelations, formatValue, toParams, trainerSettings,
+} from './state.js';
+import { LabClient } from './client.js';
+import { LossHistory } from './history.js';
+import { TextView } from './views/text-view.js';
+import { PairsView } from './views/pairs-view.js';
+import { TrainView } from './views/train-view.js';
+import { PredictView } from './views/predict-view.js';
+import { StepView } from './views/step-view.js';
+import { InferView } from './views/infer-view.js';
+import { KeepView, MAX_CHECKPOINT_BYTES } from './views/keep-view.js';
+
+const DEFAULT_PROMPTS = { facts: 'The capital of France is', story: 'Once upon a time', rhymes: 'Rain, rain, on the' };
+const STEP_EVENT_MS = 250;      // lab-step at most 4 times a second
+const PREDICT_MS = 600;         // live prediction bars while training
+const PAIRS_MS = 2500;
+const ANNOUNCE_MS = 4000;       // aria-live progress while training (not chattier than this)
+const N_PAIRS = 12;
+
+export class LabController {
+  /** host: the <training-loop-lab>; root: its shadow root; baseUrl: folder of training-loop-lab.js */
+  constructor(host, root, baseUrl) {
+    this.host = host;
+    this.root = root;
+    this.baseUrl = baseUrl;
+    this.prefix = uniqueId('tll');
+    this.history = new LossHistory();
+    this.step = 0;
+    this.info = null;
+    this.running = false;
+    this.ready = false;
+    this.text = '';
+    this.lastEmit = 0;
+    this.lastPredict = 0;
+    this.lastPairs = 0;
+    this.lastAnnounce = 0;
+    this.tps = null;
+    this.drawQueued = false;
+  }
+
+  t(key, vars) { return translate(this.state.lang, key, vars); }
+
+  // ---------------------------------------------------------------- start-up sequence
+  async connect() {
+    this.readAttributes();                       // 1. state from attributes (validated, clamped)
+    this.render();                               // 2. every section on screen at once
+    this.reportProblems(this.startProblems);     //    …with any invalid attribute reported
+    this.client = this.makeClient();             // 3. the worker starts loading the wasm now
+    const engine = this.client.load();
+    engine.catch(() => {});
+    const textOk = await this.loadText();        // 4. the text is shown before the engine is ready
+    try {
+      await engine;                              // 5. engine loaded
+    } catch (e) {
+      this.fail(this.t('engineFailed', { message: e.message }));
+      return;
+    }
+    if (textOk) await this.buildModel();         // 6. tokens, model, pairs, predictions
+    this.ready = true;
+    this.say(this.t('engineReady'));
+    this.emit('lab-ready', this.snapshot());     // 7. tell the host page
+    if (this.state.autoplay && this.info) this.start();
+  }
+
+  disconnect() {
+    this.client?.close();
+    this.views?.train.chart.destroy();
+    this.mq?.removeEventListener('change', this.onScheme);
+  }
+
+  readAttributes() {
+    const { state, problems } = readState((n) => this.host.getAttribute(n), { origin: location.origin });
+    this.state = state;
+    this.startProblems = problems;
+    this.customText = state.custom;
+    if (state.text === 'custom' && !state.custom) {
+      // A pasted text that was never shared: fall back to the first sample.
+      if (this.host.hasAttribute('text')) problems.push({ name: 'custom', value: '', reason: ['textTooShort', { min: 20 }], used: 'facts' });
+      state.text = 'facts';
+    }
+    // Show the clamped values in the attributes too (invalid ones are replaced, never kept).
+    for (const p of problems) this.reflect(p.name);
+  }
+
+  makeClient() {
+    const c = new LabClient();
+    c.addEventListener('progress', (e) => this.onProgress(e.detail));
+    c.addEventListener('stopped', (e) => this.onStopped(e.detail));
+    c.addEventListener('crash', (e) => {
+      if (this.text) c.lastInit = { text: this.text, settings: trainerSettings(this.state) };
+      this.setRunning(false);
+      this.history.clear();
+      this.fail(this.t('workerCrashed', { message: e.detail.message }), false);
+    });
+    c.addEventListener('restarted', (e) => this.afterModel(e.detail));
+    return c;
+  }
+
+  // ---------------------------------------------------------------- rendering
+  render() {
+    const s = this.state;
+    const ctx = {
+      t: (k, v) => this.t(k, v),
+      id: (suffix) => `${this.prefix}-${suffix}`,
+      compact: s.compact,
+    };
+    this.views?.train.chart.destroy();
+    const v = {
+      text: new TextView(ctx, s, { apply: (x) => this.applyText(x), error: (m) => this.fail(m) }),
+      pairs: new PairsView(ctx, { refresh: () => this.refreshPairs() }),
+      train: new TrainView(ctx, s, {
+        start: () => this.start(), pause: () => this.pause(), step: () => this.stepOnce(), reset: () => this.reset(),
+        change: (name, value) => this.change(name, value),
+      }),
+      predict: new PredictView(ctx, s, {
+        prompt: (p) => this.change('prompt', p), generate: (o) => this.generate(o), change: (n, val) => this.change(n, val),
+      }),
+      step: new StepView(ctx, { run: (o) => this.inspectStep(o) }),
+      infer: new InferView(ctx, { generate: () => this.inferGenerate(), trainStep: () => this.inferStep() }),
+      keep: new KeepView(ctx, { download: () => this.download(), load: (f) => this.loadCheckpoint(f), copyLink: () => this.copyLink() }),
+    };
+    this.views = v;
+    this.notices = h('div', { class: 'notices' });
+    this.status = h('p', { class: 'status', role: 'status', 'aria-live': 'polite' }, this.ready ? '' : this.t('loadingEngine'));
+    this.sections = {};
+    const titles = { text: 'sTextTitle', pairs: 'sPairsTitle', train: 'sTrainTitle', predict: 'sPredictTitle', step: 'sStepTitle', infer: 'sInferTitle', keep: 'sKeepTitle' };
+    for (const name of SECTIONS) {
+      const hid = `${this.prefix}-h-${name}`;
+      this.sections[name] = h('section', { class: `sec sec-${name}`, 'aria-labelledby': hid, 'data-section': name },
+        h('h2', { id: hid }, this.t(titles[name])), v[name].el);
+    }
+    this.wrap = h('div', { class: 'lab', lang: s.lang }, this.notices, this.status, SECTIONS.map((n) => this.sections[n]));
+    this.root.querySelector('.lab')?.remove();
+    this.root.append(this.wrap);
+    this.applyUi();
+    // Put back what is already known (after a language change the views are new).
+    if (this.text) v.text.setText(this.text, s.text);
+    v.predict.setPrompt(this.prompt());
+    if (this.tokens) v.text.setTokens(this.tokens, [...this.text].length);
+    if (this.info) { v.train.setInfo(this.info); v.step.setBlockSize(this.info.config.block_size); }
+    this.setRunning(this.running);
+    this.draw();
+    this.updateLink();
+  }
+
+  applyUi() {
+    const s = this.state;
+    this.wrap.className = `lab theme-${s.theme}${s.compact ? ' compact' : ''}`;
+    this.wrap.lang = s.lang;
+    for (const name of SECTIONS) this.sections[name].hidden = !s.sections.includes(name);
+    if (!this.mq) {
+      this.mq = matchMedia('(prefers-color-scheme: dark)');
+      this.onScheme = () => this.views.train.chart.restyle();
+      this.mq.addEventListener('change', this.onScheme);
+    }
+  }
+
+  prompt() {
+    if (this.state.prompt) return this.state.prompt;
+    if (DEFAULT_PROMPTS[this.state.text]) return DEFAULT_PROMPTS[this.state.text];
+    return [...this.text].slice(0, 16).join('');
+  }
+
+  randomLoss() { return Math.log(this.info?.vocabSize ?? this.tokens?.vocabSize ?? 64); }
+
+  draw() {
+    this.drawQueued = false;
+    if (!this.views) return;
+    this.views.train.update(this.history, this.step, this.randomLoss(), this.tps);
+  }
+
+  queueDraw() {
+    if (this.drawQueued) return;
+    this.drawQueued = true;
+    requestAnimationFrame(() => this.draw());
+  }
+
+  // ---------------------------------------------------------------- messages and events
+  emit(type, detail) {
+    this.host.dispatchEvent(new CustomEvent(type, { detail, bubbles: true, composed: true }));
+  }
+
+  say(text) { clear(this.status, text); }
+
+  /** A clear message on screen; errors also go out as lab-error. */
+  fail(message, emit = true) {
+    const close = h('button', { type: 'button', class: 'close', 'aria-label': this.t('dismiss') }, '×');
+    const note = h('div', { class: 'notice', role: 'alert' }, h('span', {}, message), close);
+    close.addEventListener('click', () => note.remove());
+    this.notices.append(note);
+    while (this.notices.children.length > 4) this.notices.firstElementChild.remove();
+    if (emit) this.emit('lab-error', { message });
+  }
+
+  reportProblems(problems) {
+    for (const p of problems) {
+      const [rk, rv] = p.reason;
+      const reason = this.t(rk, rv);
+      this.fail(this.t('settingInvalid', { name: p.name, value: p.value.length > 40 ? `${p.value.slice(0, 40)}…` : p.value, reason, used: formatValue(FIELD_BY_NAME.get(p.name), p.used) }));
+    }
+  }
+
+  snapshot() {
+    return {
+      step: this.step, loss: this.history.lastLoss ?? this.lastVal()?.trainLoss ?? null, valLoss: this.history.lastVal,
+      tokensPerSecond: this.tps ?? 0, params: this.info?.params ?? null, vocabSize: this.info?.vocabSize ?? null,
+    };
+  }
+
+  lastVal() { return this.history.val.at(-1) ?? null; }
+
+  emitStep(force = false) {
+    const now = performance.now();
+    if (!force && now - this.lastEmit < STEP_EVENT_MS) return;
+    this.lastEmit = now;
+    const s = this.snapshot();
+    this.emit('lab-step', { step: s.step, loss: s.loss, valLoss: s.valLoss, tokensPerSecond: s.tokensPerSecond });
+  }
+
+  // ---------------------------------------------------------------- state changes
+  /** Reflect one field of the state into the element's attribute (without re-applying it). */
+  reflect(name) {
+    const f = FIELD_BY_NAME.get(name);
+    const v = formatValue(f, this.state[f.key]);
+    if (this.host.getAttribute(name) === v) return;
+    const isDefault = formatValue(f, Array.isArray(f.def) ? f.def : f.def) === v;
+    this.reflecting = true;
+    try {
+      if (isDefault && !this.host.hasAttribute(name)) return;
+      if (name === 'custom' && v.length === 0) this.host.removeAttribute(name);
+      else this.host.setAttribute(name, v);
+    } finally { this.reflecting = false; }
+  }
+
+  /** An attribute was changed by the host page. */
+  attributeChanged(name) {
+    if (this.reflecting || !this.state) return;
+    this.change(name, this.host.getAttribute(name));
+  }
+
+  /** Set one field from a raw value (control or attribute), validate, reflect, apply its effect. */
+  async change(name, raw) {
+    const f = FIELD_BY_NAME.get(name);
+    const { value, problem } = parseField(f, raw, { origin: location.origin });
+    if (problem) this.reportProblems([problem]);
+    const before = { ...this.state };
+    this.state[f.key] = value;
+    const rel = fixRelations(this.state);
+    this.reportProblems(rel);
+    if (name === 'text' && value !== 'custom') this.state.custom = '';
+    const changed = Object.keys(this.state).filter((k) => String(this.state[k]) !== String(before[k]));
+    this.reflectAll();
+    this.updateLink();
+    this.emit('lab-change', { query: toParams(this.state).toString() });
+    if (!changed.length) return;
+    const effects = new Set(changed.map((k) => FIELD_BY_KEY.get(k).effect));
+    if (effects.has('ui')) this.applyUiChange(changed);
+    const textChanged = changed.includes('text') || changed.includes('custom');
+    if (textChanged && f.key === 'custom') this.customText = this.state.custom;
+    if (!this.ready || !this.info) {
+      if (textChanged && this.views) await this.loadText();
+      return;
+    }
+    if (effects.has('model')) {
+      if (textChanged && !(await this.loadText())) return;
+      await this.buildModel();
+    } else if (effects.has('seed')) {
+      await this.reset();
+    } else if (effects.has('live')) {
+      const live = {};
+      for (const k of changed) if (['optimizer', 'lr', 'weightDecay', 'gradClip'].includes(k)) live[k] = this.state[k];
+      try {
+        await this.client.setSettings(live);
+      } catch (e) {
+        this.fail(e.message);
+        for (const k of Object.keys(live)) this.state[k] = before[k];   // the model keeps its settings
+        this.reflectAll();
+        this.views.train.setState(this.state);
+        this.updateLink();
+      }
+    }
+  }
+
+  reflectAll() { for (const f of FIELD_BY_NAME.values()) this.reflect(f.name); }
+
+  applyUiChange(changed) {
+    if (changed.includes('lang')) { this.render(); this.refreshAll(); return; }
+    if (changed.some((k) => ['theme', 'compact', 'sections'].includes(k))) {
+      this.applyUi();
+      if (changed.includes('theme')) requestAnimationFrame(() => this.views.train.chart.restyle());
+    }
+    if (changed.includes('prompt')) { this.views.predict.setPrompt(this.prompt()); this.refreshPredict(); }
+    if (changed.includes('topK')) this.refreshPredict();
+    if (changed.includes('steps') && this.running) { this.client.pause(); }
+    this.views.train.setState(this.state);
+    this.views.predict.setState(this.state);
+  }
+
+  query() { return toParams(this.state).toString(); }
+
+  updateLink() {
+    if (!this.views) return;
+    const q = toParams(this.state, { include: [...FIELD_BY_NAME.keys()].filter((n) => n !== 'autoplay') }).toString();
+    this.views.keep.setLink(new URL(`./index.html${q ? `?${q}` : ''}`, this.baseUrl).href);
+  }
+
+  // ---------------------------------------------------------------- text and model
+  async loadText() {
+    const s = this.state;
+    let text;
+    try {
+      if (s.text === 'custom') text = this.customText || s.custom;
+      else {
+        const url = SAMPLES.includes(s.text) ? new URL(`./samples/${s.text}.txt`, this.baseUrl) : new URL(s.text, document.baseURI);
+        if (url.origin !== location.origin) throw new Error('not the same origin');
+        const res = await fetch(url);
+        if (!res.ok) throw new Error(`HTTP ${res.status}`);
+        text = await res.text();
+      }
+      if (!text || text.trim().length < 20) throw new Error(this.t('textTooShort', { min: 20 }));
+    } catch (e) {
+      this.fail(this.t('textFetchFailed', { name: s.text, message: e.message }));
+      if (!this.text) return false;
+      s.text = 'facts';
+      return false;
+    }
+    this.text = text;
+    this.tokens = null;
+    this.views.text.setText(text, s.text);
+    this.views.predict.setPrompt(this.prompt());
+    return true;
+  }
+
+  async applyText({ source, text, tokenizer, vocabSize }) {
+    if (text !== undefined) {
+      this.customText = text;
+      this.state.custom = text.length <= FIELD_BY_NAME.get('custom').max ? text : '';
+      this.state.text = 'custom';
+      this.text = '';
+    }
+    const s = this.state;
+    const before = { text: s.text, tokenizer: s.tokenizer, vocabSize: s.vocabSize };
+    if (source && source !== 'custom') s.text = source;
+    s.tokenizer = tokenizer;
+    s.vocabSize = parseField(FIELD_BY_NAME.get('vocab-size'), vocabSize).value;
+    this.reflectAll();
+    this.updateLink();
+    this.emit('lab-change', { query: toParams(this.state).toString() });
+    if (text !== undefined || s.text !== before.text) {
+      if (!(await this.loadText())) return;
+    }
+    if (this.ready) await this.buildModel();
+  }
+
+  /** Tokenize the text and make a fresh trainer (the old one stays if the engine refuses). */
+  async buildModel() {
+    if (this.running) await this.pause();
+    const s = this.state;
+    try {
+      const tokens = await this.client.call('tokenize', { text: this.text, tokenizer: s.tokenizer, vocabSize: s.vocabSize });
+      this.tokens = tokens;
+      this.views.text.setTokens(tokens, [...this.text].length);
+      const r = await this.client.init(this.text, trainerSettings(s));
+      this.afterModel(r);
+    } catch (e) {
+      this.fail(e.message);
+    }
+  }
+
+  afterModel(r) {
+    this.info = r.info;
+    this.step = r.info.step;
+    this.history.clear();
+    this.history.addVal(r.val);
+    this.tps = null;
+    this.views.train.setInfo(r.info);
+    this.views.step.setBlockSize(r.info.config.block_size);
+    this.setRunning(false);
+    this.draw();
+    this.refreshAll();
+  }
+
+  refreshAll() {
+    if (!this.info) return;
+    this.refreshPredict();
+    this.refreshPairs();
+    this.refreshFingerprint();
+    if (this.tokens) this.views.text.setTokens(this.tokens, [...this.text].length);
+  }
+
+  async refreshPredict() {
+    if (!this.info) return;
+    if (this.predictBusy) { this.predictAgain = true; return; }
+    this.predictBusy = true;
+    this.lastPredict = performance.now();
+    try {
+      const list = await this.client.call('predict', { prompt: this.prompt(), topK: this.state.topK });
+      this.views.predict.setPredictions(list);
+    } catch (e) {
+      clear(this.views.predict.bars, h('p', { class: 'message error' }, e.message));
+    } finally {
+      this.predictBusy = false;
+      if (this.predictAgain) { this.predictAgain = false; this.refreshPredict(); }
+    }
+  }
+
+  async refreshPairs() {
+    if (!this.info || this.pairsBusy) return;
+    this.pairsBusy = true;
+    this.lastPairs = performance.now();
+    try {
+      this.views.pairs.setPairs(await this.client.call('pairs', { n: N_PAIRS }));
+    } catch (e) { this.fail(e.message); } finally { this.pairsBusy = false; }
+  }
+
+  async refreshFingerprint() {
+    try { this.views.infer.setFingerprint(await this.client.call('fingerprint')); } catch { /* shown elsewhere */ }
+  }
+
+  // ---------------------------------------------------------------- training
+  setRunning(running) {
+    this.running = running;
+    const budgetLeft = !(this.state.steps > 0 && this.step >= this.state.steps);
+    this.views?.train.setRunning(running, Boolean(this.info) && budgetLeft);
+    if (this.views) {
+      for (const b of [this.views.step.runBtn, this.views.infer.stepBtn, this.views.infer.genBtn, this.views.keep.downloadBtn]) b.disabled = running || !this.info;
+    }
+  }
+
+  async start() {
+    if (!this.info || this.running) return;
+    if (this.state.steps > 0 && this.step >= this.state.steps) {
+      this.say(this.t('budgetReached', { steps: this.state.steps }));
+      return;
+    }
+    this.setRunning(true);
+    this.say(this.t('progressTraining', { step: this.step, loss: this.fmt(this.snapshot().loss) }));
+    this.lastAnnounce = performance.now();
+    try { await this.client.start(this.state.steps); } catch (e) { this.setRunning(false); this.fail(e.message); }
+  }
+
+  async pause() {
+    if (!this.running) return;
+    try { await this.client.pause(); } catch { /* worker gone: crash handler reports it */ }
+  }
+
+  fmt(x) { return x === null || x === undefined ? '–' : x.toFixed(3); }
+
+  onProgress(m) {
+    this.step = m.step;
+    this.tps = m.tokensPerSecond;
+    this.history.addLosses(m.step, m.losses);
+    this.history.addVal(m.val);
+    this.queueDraw();
+    this.emitStep();
+    const now = performance.now();
+    if (now - this.lastPredict > PREDICT_MS && this.isShown('predict')) this.refreshPredict();
+    if (now - this.lastPairs > PAIRS_MS && this.isShown('pairs')) this.refreshPairs();
+    if (now - this.lastAnnounce > ANNOUNCE_MS) {
+      this.lastAnnounce = now;
+      this.say(this.t('progressTraining', { step: m.step, loss: this.fmt(m.loss) }));
+    }
+  }
+
+  isShown(name) { return this.state.sections.includes(name); }
+
+  onStopped(m) {
+    this.step = m.step;
+    this.history.addVal(m.val);
+    this.setRunning(false);
+    this.draw();
+    this.emitStep(true);
+    const loss = this.fmt(this.snapshot().loss);
+    if (m.reason === 'done') {
+      this.say(this.t('progressDone', { step: m.step, loss }));
+      const s = this.snapshot();
+      this.emit('lab-done', { step: s.step, loss: s.loss, valLoss: s.valLoss, tokensPerSecond: s.tokensPerSecond });
+    } else if (m.reason === 'diverged') {
+      this.fail(this.t('diverged', { step: m.divergedAt ?? m.step, message: m.message }));
+    } else if (m.reason === 'error') {
+      this.fail(m.message);
+    } else {
+      this.say(this.t('progressPaused', { step: m.step, loss }));
+    }
+    this.refreshAll();
+  }
+
+  /** One training step (the Step button). */
+  async stepOnce() {
+    if (!this.info || this.running) return;
+    await this.trainSteps(1);
+    this.refreshAll();
+  }
+
+  async trainSteps(n) {
+    try {
+      const r = await this.client.call('train', { n });
+      this.step = r.step;
+      this.tps = r.tokensPerSecond;
+      this.history.addLosses(r.step, r.losses);
+      this.history.addVal(r.val);
+      this.draw();
+      this.emitStep(true);
+      if (r.diverged) this.fail(this.t('diverged', { step: r.diverged.step, message: r.diverged.message }));
+      if (this.state.steps > 0 && this.step >= this.state.steps) {
+        this.setRunning(false);
+        const s = this.snapshot();
+        this.emit('lab-done', { step: s.step, loss: s.loss, valLoss: s.valLoss, tokensPerSecond: s.tokensPerSecond });
+      }
+      return r;
+    } catch (e) {
+      this.fail(e.message);
+      return null;
+    }
+  }
+
+  async reset() {
+    if (!this.info) return;
+    if (this.running) await this.pause();
+    try {
+      const r = await this.client.call('reset', { seed: this.state.seed });
+      if (this.client.lastInit) this.client.lastInit.settings.seed = this.state.seed;
+      this.afterModel(r);
+      this.say(this.t('progressReset', { seed: this.state.seed }));
+      this.emitStep(true);
+    } catch (e) { this.fail(e.message); }
+  }
+
+  // ---------------------------------------------------------------- predict, step, infer, keep
+  async generate({ temperature, topK, n }) {
+    if (!this.info) return;
+    try {
+      const text = await this.client.call('generate', { prompt: this.prompt(), n, opts: { temperature, topK, seed: this.state.seed } });
+      this.views.predict.setGenerated(this.prompt(), text);
+    } catch (e) { this.fail(e.message); }
+  }
+
+  async inspectStep(opts) {
+    if (!this.info || this.running) return;
+    try {
+      const r = await this.client.call('inspectStep', opts);
+      this.views.step.render(r, this.t({ sgd: 'optSgd', momentum: 'optMomentum', adamw: 'optAdamw' }[this.state.optimizer]));
+      this.step = r.step;
+      this.history.addLosses(r.step, [r.batchLoss]);
+      this.history.addVal(r.val);
+      this.draw();
+      this.emitStep(true);
+      this.refreshAll();
+    } catch (e) { this.fail(e.message); }
+  }
+
+  async inferGenerate() {
+    if (!this.info || this.running) return;
+    try {
+      const before = await this.client.call('fingerprint');
+      const text = await this.client.call('generate', { prompt: this.prompt(), n: 40, opts: { temperature: this.state.temperature, topK: this.state.topK, seed: this.state.seed } });
+      const after = await this.client.call('fingerprint');
+      this.views.infer.showCompare(before, after, this.prompt() + text);
+    } catch (e) { this.fail(e.message); }
+  }
+
+  async inferStep() {
+    if (!this.info || this.running) return;
+    try {
+      const before = await this.client.call('fingerprint');
+      await this.trainSteps(1);
+      const after = await this.client.call('fingerprint');
+      this.views.infer.showCompare(before, after, '');
+      this.refreshPredict();
+      this.refreshPairs();
+    } catch (e) { this.fail(e.message); }
+  }
+
+  async download() {
+    if (!this.info || this.running) return;
+    try {
+      const bytes = await this.client.call('exportCheckpoint');
+      const url = URL.createObjectURL(new Blob([bytes], { type: 'application/octet-stream' }));
+      const a = h('a', { href: url, download: `training-loop-lab-step${this.step}.safetensors`, class: 'visually-hidden' });
+      this.root.append(a);
+      a.click();
+      a.remove();
+      setTimeout(() => URL.revokeObjectURL(url), 10_000);
+      this.views.keep.say(`${a.download} (${Math.round(bytes.length / 1024)} kB)`);
+    } catch (e) { this.fail(e.message); }
+  }
+
+  async loadCheckpoint(file) {
+    if (!this.ready) return;
+    if (this.running) await this.pause();
+    const name = file.name;
+    if (file.size > MAX_CHECKPOINT_BYTES) {
+      const m = this.t('badFile', { name, message: `${Math.round(file.size / 1e6)} MB > ${MAX_CHECKPOINT_BYTES / 1e6} MB` });
+      this.views.keep.say(m, true);
+      this.fail(m);
+      return;
+    }
+    try {
+      const bytes = new Uint8Array(await file.arrayBuffer());
+      const s = trainerSettings(this.state);
+      const r = await this.client.loadCheckpoint(bytes, { optimizer: s.optimizer, lr: s.lr, weightDecay: s.weightDecay, gradClip: s.gradClip, batchSize: s.batchSize, seed: s.seed });
+      this.afterModel(r);
+      this.views.keep.say(this.t('loaded', { name, params: r.info.params.toLocaleString('en-US'), step: r.info.step }));
+    } catch (e) {
+      const m = this.t('badFile', { name, message: e.message });
+      this.views.keep.say(m, true);
+      this.fail(m);
+    }
+  }
+
+  async copyLink() {
+    const link = this.views.keep.link;
+    link.select();
+    try {
+      await navigator.clipboard.writeText(link.value);
+      this.views.keep.say(this.t('copied'));
+    } catch { /* the selected text can still be copied by hand */ }
+  }
+
+  // Test hook (documented as unstable): make the worker crash.
+  crashWorker() { return this.client.call('crash'); }
+}

@@ -1,0 +1,37 @@
+// Section 7: keep and share — download / load a .safetensors checkpoint; a link to this experiment.
+import { h, clear } from '../dom.js';
+
+export const MAX_CHECKPOINT_BYTES = 64 * 1024 * 1024;
+
+export class KeepView {
+  /** on: {download(), load(file), copyLink()} */
+  constructor(ctx, on) {
+    const { t, id } = ctx;
+    this.t = t;
+    this.downloadBtn = h('button', { type: 'button', onclick: () => on.download() }, t('download'));
+    this.file = h('input', { type: 'file', accept: '.safetensors,application/octet-stream', class: 'visually-hidden', id: id('ckpt') });
+    this.file.addEventListener('change', () => {
+      const f = this.file.files?.[0];
+      this.file.value = '';
+      if (f) on.load(f);
+    });
+    const loadBtn = h('label', { for: this.file.id, class: 'button', role: 'button', tabindex: '0' }, t('loadCheckpoint'));
+    loadBtn.addEventListener('keydown', (e) => { if (e.key === 'Enter' || e.key === ' ') { e.preventDefault(); this.file.click(); } });
+    this.message = h('p', { class: 'message', role: 'status' });
+    this.link = h('input', { type: 'text', readonly: true, class: 'link' });
+    this.copyBtn = h('button', { type: 'button', onclick: () => on.copyLink() }, t('copyLink'));
+    this.el = h('div', {},
+      h('p', { class: 'intro' }, t('sKeepIntro')),
+      h('div', { class: 'buttons' }, this.downloadBtn, loadBtn, this.file),
+      this.message,
+      h('div', { class: 'row' }, h('div', { class: 'field wide' }, h('label', { for: id('link') }, t('shareLink')), this.link), h('div', { class: 'field' }, h('span', { class: 'label-spacer' }, '\u00a0'), this.copyBtn)));
+    this.link.id = id('link');
+  }
+
+  setLink(url) { this.link.value = url; }
+
+  say(text, isError = false) {
+    this.message.className = isError ? 'message error' : 'message';
+    clear(this.message, text);
+  }
+}

@@ -1,0 +1,34 @@
+// Section 2: input → target pairs from the learner's own text, with p(target) and −ln p.
+import { h, clear, fmtProb, fmtLoss, showToken } from '../dom.js';
+
+export class PairsView {
+  constructor(ctx, on) {
+    const { t } = ctx;
+    this.t = t;
+    this.body = h('tbody');
+    this.table = h('table', { class: 'pairs' },
+      h('caption', { class: 'visually-hidden' }, t('sPairsTitle')),
+      h('thead', {}, h('tr', {},
+        h('th', { scope: 'col' }, t('context')), h('th', { scope: 'col' }, t('target')),
+        h('th', { scope: 'col', class: 'num' }, t('prob')), h('th', { scope: 'col', class: 'num' }, t('surprise')))),
+      this.body);
+    this.refresh = h('button', { type: 'button', onclick: () => on.refresh() }, t('refresh'));
+    this.el = h('div', {},
+      h('p', { class: 'intro' }, t('sPairsIntro')),
+      h('div', { class: 'scroll' }, this.table),
+      h('div', { class: 'row' }, this.refresh));
+  }
+
+  setPairs(pairs) {
+    const maxS = Math.max(1, ...pairs.map((p) => p.surprise));
+    clear(this.body, pairs.map((p) => {
+      const bar = h('span', { class: 'sbar' });
+      bar.style.width = `${Math.min(100, (100 * p.surprise) / maxS).toFixed(1)}%`;
+      return h('tr', {},
+        h('td', { class: 'ctx' }, h('code', {}, showToken(p.context))),
+        h('td', {}, h('code', { class: 'target' }, showToken(p.target))),
+        h('td', { class: 'num' }, fmtProb(p.prob)),
+        h('td', { class: 'num surprise' }, h('span', { class: 'sval' }, fmtLoss(p.surprise)), h('span', { class: 'strack', 'aria-hidden': 'true' }, bar)));
+    }));
+  }
+}

@@ -1,0 +1,112 @@
+// Section 5: one real training step in four phases. The "try it" row of the update table is pure
+// arithmetic in this view (new = original − lr × gradient); the other numbers come from the model.
+import { h, clear, field, select, fmtProb, fmtLoss, fmtNum, showToken } from '../dom.js';
+import { probBars } from './predict-view.js';
+
+const DEFAULT_TENSOR = 'transformer.wte.weight';
+
+export class StepView {
+  /** on: {run({position, tensor, index})} */
+  constructor(ctx, on) {
+    const { t, id } = ctx;
+    this.t = t;
+    this.position = field(id('pos'), t('position'), h('input', { type: 'number', min: 0, max: 255, step: 1, value: '8' }));
+    this.tensor = field(id('tensor'), t('tensor'), select([[DEFAULT_TENSOR, DEFAULT_TENSOR]], DEFAULT_TENSOR));
+    this.index = field(id('index'), t('index'), h('input', { type: 'number', min: 0, step: 1, value: '0' }));
+    this.runBtn = h('button', { type: 'button', class: 'primary', onclick: () => on.run(this.options()) }, t('runOneStep'));
+    this.out = h('div', { class: 'phases' }, h('p', { class: 'hint' }, t('stepNeedsEngine')));
+    this.el = h('div', {},
+      h('p', { class: 'intro' }, t('sStepIntro')),
+      h('div', { class: 'row' }, this.position.wrap, this.tensor.wrap, this.index.wrap,
+        h('div', { class: 'field' }, h('span', { class: 'label-spacer' }, '\u00a0'), this.runBtn)),
+      this.out);
+    this.tryLr = h('input', { type: 'number', step: 'any', class: 'cell-input' });
+    this.tryGrad = h('input', { type: 'number', step: 'any', class: 'cell-input' });
+    this.tryLr.addEventListener('input', () => this.updateTry());
+    this.tryGrad.addEventListener('input', () => this.updateTry());
+  }
+
+  options() {
+    return {
+      position: Math.max(0, Math.round(Number(this.position.input.value) || 0)),
+      tensor: this.tensor.input.value,
+      index: Math.max(0, Math.round(Number(this.index.input.value) || 0)),
+    };
+  }
+
+  setBlockSize(blockSize) { this.position.input.max = String(blockSize - 1); }
+
+  setTensors(names) {
+    const cur = this.tensor.input.value;
+    const s = this.tensor.input;
+    s.replaceChildren(...names.map((n) => h('option', { value: n }, n)));
+    s.value = names.includes(cur) ? cur : names[0];
+  }
+
+  render(r, optimizer) {
+    const t = this.t;
+    this.result = r;
+    this.position.input.value = String(r.position);
+    if (r.gradNorms?.length) this.setTensors(r.gradNorms.map((g) => g.name));
+    this.tensor.input.value = r.weight.tensor;
+    this.index.input.value = String(r.weight.index);
+    const target = r.target[r.position];
+    const ctxTokens = r.input.slice(0, r.position + 1);
+    const maxNorm = Math.max(1e-12, ...r.gradNorms.map((g) => g.norm));
+    const w = r.weight;
+    this.tryLr.value = String(w.lr);
+    this.tryGrad.value = String(w.grad);
+    this.tryDelta = h('td', { class: 'num' });
+    this.tryNew = h('td', { class: 'num' });
+    clear(this.out,
+      h('section', { class: 'phase' },
+        h('h4', {}, t('phase1')),
+        h('p', {}, t('phase1Text', { pos: r.position, target: showToken(target.text) })),
+        h('p', { class: 'context' }, ctxTokens.map((tok, i) => h('span', { class: i === r.position ? 'tok here' : 'tok' }, showToken(tok.text))),
+          h('span', { class: 'arrow', 'aria-hidden': 'true' }, ' → '), h('span', { class: 'tok target' }, showToken(target.text))),
+        probBars(r.distribution, { highlightId: target.id, label: t('nextToken') })),
+      h('section', { class: 'phase' },
+        h('h4', {}, t('phase2')),
+        h('p', {}, t('phase2Text', { p: fmtProb(r.targetProb), loss: fmtLoss(r.positionLoss), batch: fmtLoss(r.batchLoss) })),
+        h('p', { class: 'hint' }, t('phase2Confident'))),
+      h('section', { class: 'phase' },
+        h('h4', {}, t('phase3')),
+        h('p', {}, t('phase3Text', { total: fmtNum(r.gradNormTotal) })),
+        h('ol', { class: 'bars norms', 'aria-label': t('phase3') }, r.gradNorms.map((g) => {
+          const fill = h('span', { class: 'bar-fill' });
+          fill.style.width = `${Math.max(0.5, (100 * g.norm) / maxNorm).toFixed(1)}%`;
+          return h('li', { class: g.name === w.tensor ? 'bar hit' : 'bar' },
+            h('code', { class: 'bar-token' }, g.name.replace(/^transformer\./, '')),
+            h('span', { class: 'bar-track', 'aria-hidden': 'true' }, fill), h('span', { class: 'bar-prob' }, fmtNum(g.norm)));
+        }))),
+      h('section', { class: 'phase' },
+        h('h4', {}, t('phase4')),
+        h('p', {}, t('phase4Text')),
+        h('div', { class: 'scroll' }, h('table', { class: 'update' },
+          h('caption', { class: 'visually-hidden' }, `${w.tensor}[${w.index}]`),
+          h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, h('code', {}, `${w.tensor.replace(/^transformer\./, '')}[${w.index}]`)),
+            ['colOriginal', 'colGrad', 'colLr', 'colDelta', 'colNew'].map((k) => h('th', { scope: 'col', class: 'num' }, t(k))))),
+          h('tbody', {},
+            h('tr', { class: 'real' }, h('th', { scope: 'row' }, t('rowReal', { optimizer }) ),
+              h('td', { class: 'num' }, fmtNum(w.value)), h('td', { class: 'num' }, fmtNum(w.grad)), h('td', { class: 'num' }, fmtNum(w.lr)),
+              h('td', { class: 'num' }, fmtNum(w.update)), h('td', { class: 'num' }, fmtNum(w.newValue))),
+            h('tr', { class: 'try' }, h('th', { scope: 'row' }, t('rowTry')),
+              h('td', { class: 'num' }, fmtNum(w.value)),
+              h('td', { class: 'num' }, this.labelled(this.tryGrad, `${t('rowTry')}: ${t('colGrad')}`)),
+              h('td', { class: 'num' }, this.labelled(this.tryLr, `${t('rowTry')}: ${t('colLr')}`)),
+              this.tryDelta, this.tryNew))))));
+    this.updateTry();
+  }
+
+  labelled(input, label) { input.setAttribute('aria-label', label); return input; }
+
+  updateTry() {
+    if (!this.result) return;
+    const w = this.result.weight;
+    const lr = Number(this.tryLr.value);
+    const g = Number(this.tryGrad.value);
+    const delta = -lr * g;
+    clear(this.tryDelta, fmtNum(delta));
+    clear(this.tryNew, fmtNum(w.value + delta));
+  }
+}

@@ -1,0 +1,161 @@
+// The training worker: one per <training-loop-lab>. It owns the engine and the trainer; the page
+// thread only draws. Requests {id, cmd, args} get one reply {id, ok, result | error}. While
+// training, the loop runs chunks of ~40 ms of real steps and posts {type:'progress'} after each,
+// yielding between chunks so that 'pause' (and any other request) is handled at once.
+
+const ENGINE_URL = new URL('../engine/lab.mjs', import.meta.url);
+const CHUNK_SECONDS = 0.04;
+const TOKEN_LIMIT = 800; // tokens sent to the page for display
+
+let engine = null;
+let enginePromise = null;
+let trainer = null;
+let running = false;
+let lastVal = null; // {step, trainLoss, valLoss}
+let evalSeconds = 0;
+
+function loadEngine() {
+  enginePromise ??= import(ENGINE_URL.href).then((m) => m.loadEngine()).then((e) => (engine = e));
+  return enginePromise;
+}
+
+const post = (msg, transfer) => self.postMessage(msg, transfer ?? []);
+const sleep0 = () => new Promise((r) => setTimeout(r, 0));
+
+function needTrainer() {
+  if (!trainer) throw new Error('no model yet: load a text first');
+  return trainer;
+}
+
+function evaluateNow() {
+  const t0 = performance.now();
+  const ev = trainer.evaluate();
+  evalSeconds = (performance.now() - t0) / 1000;
+  lastVal = { step: trainer.info().step, trainLoss: ev.trainLoss, valLoss: ev.valLoss };
+  return lastVal;
+}
+
+async function trainLoop(budget) {
+  running = true;
+  let n = 1;
+  let lastEvalAt = 0;
+  while (running) {
+    const step = trainer.info().step;
+    if (budget > 0 && step >= budget) {
+      running = false;
+      post({ type: 'stopped', reason: 'done', step, val: lastVal });
+      return;
+    }
+    const k = budget > 0 ? Math.min(n, budget - step) : n;
+    let r;
+    try {
+      r = trainer.train(k);
+    } catch (e) {
+      running = false;
+      post({ type: 'stopped', reason: 'error', message: e.message, step });
+      return;
+    }
+    const secs = Math.max(r.seconds, 1e-4);
+    n = Math.max(1, Math.min(512, Math.round(k * (CHUNK_SECONDS / secs) * 0.7 + n * 0.3)));
+    const now = performance.now();
+    // Validation: often enough for a live curve, rarely enough to cost < ~10 % of the time.
+    const evalEvery = Math.max(400, evalSeconds * 1000 * 10);
+    const budgetHit = budget > 0 && r.step >= budget;
+    if (now - lastEvalAt > evalEvery || budgetHit || r.diverged) {
+      evaluateNow();
+      lastEvalAt = performance.now();
+    }
+    post({
+      type: 'progress', step: r.step, loss: r.loss, losses: Float32Array.from(r.losses), lr: r.lr,
+      gradNorm: r.gradNorm, tokensPerSecond: r.tokensPerSecond, val: lastVal, diverged: r.diverged ?? null,
+    });
+    if (r.diverged) {
+      running = false;
+      post({ type: 'stopped', reason: 'diverged', step: r.step, message: r.diverged.message, divergedAt: r.diverged.step });
+      return;
+    }
+    await sleep0();
+  }
+  post({ type: 'stopped', reason: 'pause', step: trainer.info().step, val: lastVal });
+}
+
+function tokenSummary(text, tokenizer, vocabSize) {
+  const r = engine.tokenize(text, { tokenizer, vocabSize });
+  return {
+    vocabSize: r.vocabSize, total: r.tokens.length, tokens: r.tokens.slice(0, TOKEN_LIMIT),
+    vocab: r.vocab.slice(0, 2048),
+  };
+}
+
+const commands = {
+  async load() { await loadEngine(); return true; },
+  async init({ text, settings }) {
+    await loadEngine();
+    const next = engine.createTrainer(text, settings); // throws on bad settings: old model kept
+    running = false;
+    trainer?.dispose();
+    trainer = next;
+    lastVal = null;
+    evaluateNow();
+    return { info: trainer.info(), val: lastVal };
+  },
+  async tokenize({ text, tokenizer, vocabSize }) { await loadEngine(); return tokenSummary(text, tokenizer, vocabSize); },
+  start({ budget = 0 } = {}) {
+    needTrainer();
+    if (!running) trainLoop(budget);
+    return true;
+  },
+  pause() { running = false; return { step: trainer?.info().step ?? 0 }; },
+  train({ n = 1 } = {}) {
+    const r = needTrainer().train(n);
+    evaluateNow();
+    return { ...r, losses: Float32Array.from(r.losses), val: lastVal };
+  },
+  evaluate() { needTrainer(); return evaluateNow(); },
+  info() { return needTrainer().info(); },
+  predict({ prompt, topK }) { return needTrainer().predict(prompt, topK); },
+  generate({ prompt, n, opts }) { return needTrainer().generate(prompt, n, opts); },
+  pairs({ n }) { return needTrainer().pairs(n); },
+  surprise({ text }) { return needTrainer().surprise(text); },
+  inspectStep(args) {
+    const r = needTrainer().inspectStep(args ?? {});
+    evaluateNow();
+    return { ...r, val: lastVal, info: trainer.info() };
+  },
+  gradNorms() { return needTrainer().gradNorms(); },
+  fingerprint() { return needTrainer().fingerprint(); },
+  exportCheckpoint() { return needTrainer().exportCheckpoint(); },
+  async loadCheckpoint({ bytes, settings }) {
+    await loadEngine();
+    const next = engine.loadCheckpoint(new Uint8Array(bytes), settings);
+    running = false;
+    trainer?.dispose();
+    trainer = next;
+    lastVal = null;
+    evaluateNow();
+    return { info: trainer.info(), val: lastVal };
+  },
+  setSettings({ settings }) { needTrainer().setSettings(settings); return trainer.info(); },
+  reset({ seed }) {
+    running = false;
+    needTrainer().reset(seed);
+    lastVal = null;
+    evaluateNow();
+    return { info: trainer.info(), val: lastVal };
+  },
+  // Test hook: make the worker die the way a real crash would (an uncaught error).
+  crash() { setTimeout(() => { throw new Error('simulated worker crash'); }); return true; },
+};
+
+self.onmessage = async (ev) => {
+  const { id, cmd, args } = ev.data ?? {};
+  const fn = commands[cmd];
+  try {
+    if (!fn) throw new Error(`unknown command ${cmd}`);
+    const result = await fn(args);
+    const transfer = result instanceof Uint8Array ? [result.buffer] : [];
+    post({ id, ok: true, result }, transfer);
+  } catch (e) {
+    post({ id, ok: false, error: String(e?.message ?? e) });
+  }
+};

@@ -1,0 +1,22 @@
+// The iframe form of the lab. Options come from this page's query (?autoplay=1&seed=3, the same
+// names as the element's attributes). Every lab event is sent to the parent page with postMessage,
+// its detail flattened into the message: {type: 'lab-step', step, loss, valLoss, tokensPerSecond}.
+// The parent may send {type: 'lab-command', command: 'start' | 'pause' | 'step' | 'reset'}.
+const EVENTS = ['lab-ready', 'lab-step', 'lab-done', 'lab-error', 'lab-change'];
+const lab = document.getElementById('lab');
+for (const [name, value] of new URLSearchParams(location.search)) lab.setAttribute(name, value);
+
+const toParent = (msg) => { if (window.parent !== window) window.parent.postMessage(msg, '*'); };
+for (const type of EVENTS) {
+  lab.addEventListener(type, (e) => toParent({ ...e.detail, type, source: 'training-loop-lab' }));
+}
+lab.addEventListener('lab-change', (e) => {
+  const q = e.detail.query;
+  history.replaceState(null, '', `${location.pathname}${q ? `?${q}` : ''}`);
+});
+window.addEventListener('message', (e) => {
+  if (e.source !== window.parent || e.data?.type !== 'lab-command') return;
+  const fn = { start: 'start', pause: 'pause', step: 'step', reset: 'reset' }[e.data.command];
+  if (fn) lab[fn]();
+});
+await import('./training-loop-lab.js');

@@ -1,0 +1,11 @@
+// The standalone lesson page: the lab's state lives in this page's URL. The query is copied onto
+// the element's attributes before the element is defined (so it starts with them, validated), and
+// every change the learner makes is written back with history.replaceState.
+const lab = document.getElementById('lab');
+for (const [name, value] of new URLSearchParams(location.search)) lab.setAttribute(name, value);
+lab.addEventListener('lab-change', (e) => {
+  const q = e.detail.query;
+  const url = `${location.pathname}${q ? `?${q}` : ''}${location.hash}`;
+  if (url !== `${location.pathname}${location.search}${location.hash}`) history.replaceState(null, '', url);
+});
+await import('./training-loop-lab.js');

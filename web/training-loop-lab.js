@@ -1,0 +1,59 @@
+// <training-loop-lab>: a tiny GPT that learns in the browser, as one custom element.
+// Public contract (see README): attributes = the fields of app/state.js; methods start(), pause(),
+// step(), reset(); events lab-ready, lab-step, lab-done, lab-error (bubbling, composed) and
+// lab-change (detail.query: the state as a URL query). Each element has its own worker and state.
+import { LabController } from './app/controller.js';
+import { ATTRIBUTE_NAMES } from './app/state.js';
+
+const BASE = new URL('./', import.meta.url);
+const STYLESHEETS = [new URL('./styles/lab.css', BASE).href, new URL('./vendor/uplot/uPlot.min.css', BASE).href];
+
+export class TrainingLoopLab extends HTMLElement {
+  static get observedAttributes() { return ATTRIBUTE_NAMES; }
+
+  constructor() {
+    super();
+    const root = this.attachShadow({ mode: 'open' });
+    for (const href of STYLESHEETS) {
+      const link = document.createElement('link');
+      link.rel = 'stylesheet';
+      link.href = href;
+      root.append(link);
+    }
+    this.controller = null;
+    this.ready = new Promise((resolve) => { this.resolveReady = resolve; });
+  }
+
+  connectedCallback() {
+    if (this.controller) return;
+    this.controller = new LabController(this, this.shadowRoot, BASE.href);
+    this.addEventListener('lab-ready', () => this.resolveReady(), { once: true });
+    this.controller.connect().catch((e) => this.controller.fail(String(e?.message ?? e)));
+  }
+
+  disconnectedCallback() {
+    // Moving the element inside the page keeps it; removing it for good ends its worker.
+    queueMicrotask(() => {
+      if (this.isConnected || !this.controller) return;
+      this.controller.disconnect();
+      this.controller = null;
+    });
+  }
+
+  attributeChangedCallback(name, oldValue, newValue) {
+    if (oldValue === newValue) return;
+    this.controller?.attributeChanged(name);
+  }
+
+  start() { return this.controller?.start(); }
+  pause() { return this.controller?.pause(); }
+  step() { return this.controller?.stepOnce(); }
+  reset() { return this.controller?.reset(); }
+
+  /** The current state as a URL query string (the same one index.html keeps in its address). */
+  get query() { return this.controller ? this.controller.query() : ''; }
+  /** Latest numbers: {step, loss, valLoss, tokensPerSecond, params, vocabSize}. */
+  get stats() { return this.controller?.snapshot() ?? null; }
+}
+
+if (!customElements.get('training-loop-lab')) customElements.define('training-loop-lab', TrainingLoopLab);
