@@ -1,0 +1,307 @@
+// Trainer: construction, the training step with its divergence guard, evaluation, checkpoints.
+// The read-only lesson views (predict, generate, surprise, attention, pairs) are in inspect.cpp.
+#include "train/trainer.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <cstring>
+#include <sstream>
+
+#include "data/windows.hpp"
+#include "model/checkpoint.hpp"
+#include "model/tensor_names.hpp"
+#include "util/error.hpp"
+
+namespace lab {
+
+namespace {
+constexpr std::uint64_t kDataSeedSalt = 0x5eed0da7a5a17ULL;  // data order independent of init stream
+constexpr std::size_t kMaxTrainEvalWindows = 64;
+
+GPTConfig config_of(const TrainerSettings& s, std::size_t vocab) {
+    GPTConfig c;
+    c.vocab_size = vocab;
+    c.block_size = s.block_size;
+    c.n_layer = s.n_layer;
+    c.n_head = s.n_head;
+    c.n_embd = s.n_embd;
+    return c;
+}
+
+void check_memory(const GPTConfig& c, std::size_t batch) {
+    const double bytes = 4.0 * static_cast<double>(GPT::estimate_floats(c, batch));
+    if (bytes > static_cast<double>(kMaxModelBytes))
+        fail("this model would need about ", static_cast<long long>(bytes / 1048576.0), " MB of memory; the limit is ",
+             kMaxModelBytes / 1048576, " MB: use fewer layers, a smaller width, context or batch");
+}
+}  // namespace
+
+void validate(const TrainerSettings& s) {
+    if (s.tokenizer != "char" && s.tokenizer != "bpe")
+        fail("tokenizer must be char or bpe; got \"", s.tokenizer, "\"");
+    if (s.tokenizer == "bpe" && (s.vocab_size < 2 || s.vocab_size > Tokenizer::max_vocab))
+        fail("vocab_size must be between 2 and ", Tokenizer::max_vocab, ", got ", s.vocab_size);
+    if (s.batch_size < 1 || s.batch_size > 512) fail("batch_size must be between 1 and 512, got ", s.batch_size);
+    if (!std::isfinite(s.val_fraction) || s.val_fraction < 0.0f || s.val_fraction > 0.5f)
+        fail("val_fraction must be between 0 and 0.5, got ", s.val_fraction);
+    validate(config_of(s, 2));  // shape checks that don't depend on the vocabulary
+    validate(s.optim);
+}
+
+Trainer::Trainer(const std::string& text, const TrainerSettings& settings) : settings_(settings) {
+    validate(settings_);
+    tokenizer_ = settings_.tokenizer == "bpe" ? Tokenizer::train_bpe(text, settings_.vocab_size)
+                                               : Tokenizer::train_char(text);
+    if (tokenizer_.vocab_size() < 2)
+        fail("the text has only ", tokenizer_.vocab_size(), " distinct character; a language model needs at least 2");
+    const GPTConfig c = config_of(settings_, tokenizer_.vocab_size());
+    check_memory(c, settings_.batch_size);
+    set_text(text);
+    build_model(c);
+    reset(settings_.seed);
+}
+
+Trainer::Trainer(const std::uint8_t* bytes, std::size_t n, const std::string& text, const TrainerSettings& settings)
+    : settings_(settings) {
+    Checkpoint ck = checkpoint_read(bytes, n);
+    tokenizer_ = Tokenizer::from_json(ck.tokenizer_json);
+    if (tokenizer_.vocab_size() != ck.config.vocab_size)
+        fail("checkpoint tokenizer has ", tokenizer_.vocab_size(), " tokens but the model's vocab_size is ", ck.config.vocab_size);
+    settings_.tokenizer = tokenizer_.type();
+    settings_.vocab_size = tokenizer_.vocab_size();
+    settings_.n_layer = ck.config.n_layer;
+    settings_.n_head = ck.config.n_head;
+    settings_.n_embd = ck.config.n_embd;
+    settings_.block_size = ck.config.block_size;
+    validate(settings_);
+    check_memory(ck.config, settings_.batch_size);
+    if (!text.empty()) set_text(text);
+    build_model(ck.config);
+    reset(settings_.seed);
+    model_->params() = std::move(ck.params);
+    if (ck.has_moments) {
+        optim_->m() = std::move(ck.m);
+        optim_->v() = std::move(ck.v);
+    }
+    auto seed_it = ck.training.find("seed");
+    if (seed_it != ck.training.end()) {
+        char* end = nullptr;
+        const unsigned long long s = std::strtoull(seed_it->second.c_str(), &end, 10);
+        if (end && *end == '\0') settings_.seed = s;
+    }
+    auto it = ck.training.find("step");
+    if (it != ck.training.end()) {
+        char* end = nullptr;
+        const unsigned long long s = std::strtoull(it->second.c_str(), &end, 10);
+        if (end && *end == '\0' && s < 1000000000ULL) step_ = static_cast<std::size_t>(s);
+    }
+}
+
+void Trainer::build_model(const GPTConfig& c) {
+    model_ = std::make_unique<GPT>(c, settings_.batch_size);
+    optim_ = std::make_unique<Optimizer>(model_->layout(), settings_.optim);
+    batch_in_.assign(settings_.batch_size * c.block_size, 0);
+    batch_tg_.assign(settings_.batch_size * c.block_size, 0);
+}
+
+void Trainer::set_text(const std::string& text) {
+    std::vector<std::int32_t> ids = tokenizer_.encode(text);
+    if (ids.size() < 2) fail("the text is too short: it has ", ids.size(), " token; at least 2 are needed");
+    std::size_t n_val = 0;
+    if (ids.size() >= 20 && settings_.val_fraction > 0.0f)
+        n_val = std::max<std::size_t>(2, static_cast<std::size_t>(static_cast<double>(ids.size()) * settings_.val_fraction));
+    train_tokens_.assign(ids.begin(), ids.end() - static_cast<std::ptrdiff_t>(n_val));
+    val_tokens_.assign(ids.end() - static_cast<std::ptrdiff_t>(n_val), ids.end());
+}
+
+std::size_t Trainer::seq_len() const {
+    if (train_tokens_.size() < 2) return config().block_size;
+    return std::min(config().block_size, train_tokens_.size() - 1);
+}
+
+void Trainer::reset(std::uint64_t seed) {
+    settings_.seed = seed;
+    model_->init_weights(seed);
+    model_->zero_grad();
+    optim_->reset_state();
+    step_ = 0;
+    first_loss_ = 0.0f;
+    last_good_params_.clear();
+    last_grads_.clear();
+}
+
+void Trainer::set_optimizer(const OptimizerSettings& s) {
+    optim_->set_settings(s);
+    settings_.optim = s;
+}
+
+bool Trainer::apply_update(StepStats& st) {
+    const std::size_t V = config().vocab_size;
+    const float explode = 3.0f * std::log(static_cast<float>(V)) + 5.0f;
+    if (!std::isfinite(st.loss) || st.loss > explode) {
+        st.diverged = true;
+        if (!last_good_params_.empty()) {  // weights of the last step whose loss was fine
+            model_->params() = last_good_params_;
+            optim_->m() = last_good_m_;
+            optim_->v() = last_good_v_;
+            if (step_ > 0) --step_;
+        }
+        std::ostringstream msg;
+        msg << "training diverged at step " << step_ + 1 << ": the loss became "
+            << (std::isfinite(st.loss) ? "too large (" + std::to_string(st.loss) + ")" : std::string("not a number"))
+            << " with learning rate " << st.lr << "; the weights of the last good step were kept. Try a smaller learning rate.";
+        st.message = msg.str();
+        st.step = step_;
+        return false;
+    }
+    const std::vector<float>& g = model_->grads();
+    st.grad_norm = global_norm(g.data(), g.size());
+    if (!std::isfinite(st.grad_norm)) {
+        st.diverged = true;
+        std::ostringstream msg;
+        msg << "training diverged at step " << step_ + 1 << ": the gradient is not finite with learning rate " << st.lr
+            << "; the update was skipped. Try a smaller learning rate.";
+        st.message = msg.str();
+        st.step = step_;
+        return false;
+    }
+    // These weights produced a finite loss: remember them in case the update breaks the model.
+    last_good_params_ = model_->params();
+    last_good_m_ = optim_->m();
+    last_good_v_ = optim_->v();
+    last_grads_ = g;
+    if (step_ == 0) first_loss_ = st.loss;
+    optim_->update(model_->params().data(), model_->grads().data(), step_ + 1, st.lr);
+    ++step_;
+    st.step = step_;
+    return true;
+}
+
+void Trainer::fill_batch(std::size_t B, std::size_t T) {
+    // The batch of step k depends only on (seed, k): a resumed checkpoint continues identically.
+    Rng rng(settings_.seed ^ kDataSeedSalt ^ (static_cast<std::uint64_t>(step_) * 0x9e3779b97f4a7c15ULL));
+    random_batch(batch_in_.data(), batch_tg_.data(), train_tokens_, B, T, rng);
+}
+
+StepStats Trainer::train_step() {
+    if (train_tokens_.size() < 2) fail("this model has no training text: load or paste a text to train on");
+    const std::size_t B = settings_.batch_size, T = seq_len();
+    fill_batch(B, T);
+    StepStats st;
+    st.lr = learning_rate_at(settings_.optim, step_);
+    model_->zero_grad();
+    st.loss = model_->forward(batch_in_.data(), batch_tg_.data(), B, T);
+    if (std::isfinite(st.loss)) model_->backward();
+    apply_update(st);
+    return st;
+}
+
+float Trainer::step_on_windows(const std::vector<std::int32_t>& tokens) {
+    const std::vector<Window> windows = text_windows(tokens.size(), config().block_size);
+    if (windows.empty()) fail("the text is too short: it has ", tokens.size(), " token; at least 2 are needed");
+    std::size_t total = 0;
+    for (const Window& w : windows) total += w.length - 1;
+    const float dloss = 1.0f / static_cast<float>(total);
+    model_->zero_grad();
+    double loss_sum = 0.0;
+    const std::size_t maxB = model_->max_batch();
+    for (std::size_t i = 0; i < windows.size();) {
+        // group windows of equal length (all full ones, then the short last one)
+        const std::size_t T = windows[i].length - 1;
+        std::size_t B = 0;
+        while (i + B < windows.size() && B < maxB && windows[i + B].length - 1 == T) ++B;
+        for (std::size_t b = 0; b < B; ++b)
+            for (std::size_t t = 0; t < T; ++t) {
+                batch_in_[b * T + t] = tokens[windows[i + b].begin + t];
+                batch_tg_[b * T + t] = tokens[windows[i + b].begin + t + 1];
+            }
+        loss_sum += static_cast<double>(model_->forward(batch_in_.data(), batch_tg_.data(), B, T)) * static_cast<double>(B * T);
+        model_->backward(dloss);
+        i += B;
+    }
+    StepStats st;
+    st.loss = static_cast<float>(loss_sum / static_cast<double>(total));
+    st.lr = learning_rate_at(settings_.optim, step_);
+    if (!apply_update(st)) fail(st.message);
+    return st.loss;
+}
+
+float Trainer::evaluate_tokens(const std::vector<std::int32_t>& tokens) {
+    const std::vector<Window> windows = text_windows(tokens.size(), config().block_size);
+    if (windows.empty()) fail("the text is too short to evaluate: it has ", tokens.size(), " token; at least 2 are needed");
+    double loss_sum = 0.0;
+    std::size_t total = 0;
+    const std::size_t maxB = model_->max_batch();
+    for (std::size_t i = 0; i < windows.size();) {
+        const std::size_t T = windows[i].length - 1;
+        std::size_t B = 0;
+        while (i + B < windows.size() && B < maxB && windows[i + B].length - 1 == T) ++B;
+        for (std::size_t b = 0; b < B; ++b)
+            for (std::size_t t = 0; t < T; ++t) {
+                batch_in_[b * T + t] = tokens[windows[i + b].begin + t];
+                batch_tg_[b * T + t] = tokens[windows[i + b].begin + t + 1];
+            }
+        model_->forward(batch_in_.data(), batch_tg_.data(), B, T);
+        const float* losses = model_->losses();
+        for (std::size_t k = 0; k < B * T; ++k) loss_sum += losses[k];
+        total += B * T;
+        i += B;
+    }
+    return static_cast<float>(loss_sum / static_cast<double>(total));
+}
+
+float Trainer::train_loss() {
+    if (train_tokens_.size() < 2) fail("this model has no training text");
+    const std::size_t limit = kMaxTrainEvalWindows * config().block_size + 1;
+    if (train_tokens_.size() <= limit) return evaluate_tokens(train_tokens_);
+    std::vector<std::int32_t> head(train_tokens_.begin(), train_tokens_.begin() + static_cast<std::ptrdiff_t>(limit));
+    return evaluate_tokens(head);
+}
+
+float Trainer::val_loss() {
+    if (!has_val()) fail("there is no validation text (the text is too short, or val_fraction is 0)");
+    return evaluate_tokens(val_tokens_);
+}
+
+std::vector<TensorNorm> Trainer::grad_norms() const {
+    std::vector<TensorNorm> out;
+    for (const NamedTensor& t : named_tensors(model_->layout(), config())) {
+        const double n = last_grads_.empty() ? 0.0 : global_norm(last_grads_.data() + t.offset, t.size);
+        out.push_back({t.name, n});
+    }
+    return out;
+}
+
+std::string Trainer::fingerprint() const {
+    std::uint64_t h = 1469598103934665603ULL;
+    const auto* p = reinterpret_cast<const unsigned char*>(model_->params().data());
+    const std::size_t n = model_->params().size() * sizeof(float);
+    for (std::size_t i = 0; i < n; ++i) {
+        h ^= p[i];
+        h *= 1099511628211ULL;
+    }
+    char buf[17];
+    std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(h));
+    return buf;
+}
+
+std::vector<std::uint8_t> Trainer::save_checkpoint(bool with_optimizer_state) const {
+    Checkpoint ck;
+    ck.config = config();
+    ck.tokenizer_json = tokenizer_.to_json();
+    ck.params = model_->params();
+    ck.training["step"] = std::to_string(step_);
+    ck.training["seed"] = std::to_string(settings_.seed);
+    ck.training["optimizer"] = optimizer_name(settings_.optim.kind);
+    ck.training["lr"] = std::to_string(settings_.optim.lr);
+    if (with_optimizer_state) {
+        ck.has_moments = true;
+        ck.m = optim_->m();
+        ck.v = optim_->v();
+    }
+    return checkpoint_write(ck);
+}
+
+}  // namespace lab

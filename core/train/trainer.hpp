@@ -1,0 +1,137 @@
+// The Trainer: one model learning one text. It owns the tokenizer, the token streams (train /
+// validation split), the GPT, the optimizer and the RNGs, and offers the coarse operations the
+// lesson, the wasm module and the CLI use (a step, not a matmul).
+#pragma once
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "model/gpt.hpp"
+#include "optim/optimizer.hpp"
+#include "sample/sampler.hpp"
+#include "tokenizer/tokenizer.hpp"
+#include "util/rng.hpp"
+
+namespace lab {
+
+struct TrainerSettings {
+    std::string tokenizer = "char";  // "char" | "bpe"
+    std::size_t vocab_size = 256;    // BPE target vocabulary
+    std::size_t n_layer = 2, n_head = 4, n_embd = 64, block_size = 64;
+    std::size_t batch_size = 16;
+    OptimizerSettings optim;
+    std::uint64_t seed = 1337;
+    float val_fraction = 0.1f;       // the last part of the text is held out for validation
+};
+
+// Largest model memory (params, grads, moments, activations) a trainer accepts: the wasm module's
+// memory is capped at 1 GiB, and a refused config must be refused before anything is allocated.
+inline constexpr std::size_t kMaxModelBytes = 640u * 1024u * 1024u;
+
+struct StepStats {
+    std::size_t step = 0;    // steps done after this one
+    float loss = 0.0f;       // loss of the batch before the update
+    float lr = 0.0f;
+    double grad_norm = 0.0;  // before clipping
+    bool diverged = false;   // loss or gradient not finite / exploded: update skipped, weights rolled back
+    std::string message;
+};
+
+struct TokenProb { std::string token; std::int32_t id; float prob; };
+struct TokenLoss { std::string token; std::int32_t id; float loss; bool predicted; };
+struct TensorNorm { std::string name; double norm; };
+struct Pair { std::string context; std::string target; std::int32_t target_id; float prob; float surprise; };
+
+struct WeightProbe {
+    std::string tensor;
+    std::size_t index = 0;
+    float value = 0, grad = 0, raw_grad = 0, lr = 0, update = 0, new_value = 0;
+};
+
+struct InspectResult {
+    StepStats stats;
+    std::vector<std::int32_t> input, target;  // example 0 of the batch
+    std::size_t position = 0;
+    std::vector<TokenProb> distribution;      // top 10 at that position, before the update
+    float target_prob = 0, position_loss = 0;
+    std::vector<TensorNorm> grad_norms;       // per tensor, before clipping
+    double grad_norm_total = 0;
+    WeightProbe weight;
+};
+
+class Trainer {
+public:
+    // Builds the tokenizer from the text, splits it, creates and initialises the model.
+    Trainer(const std::string& text, const TrainerSettings& settings);
+    // Restores a checkpoint (weights, tokenizer, and optimizer state when present). `text` may be
+    // empty (then the trainer can predict and generate, not train); `settings` give the training
+    // settings to continue with (model shape and tokenizer come from the checkpoint).
+    Trainer(const std::uint8_t* bytes, std::size_t n, const std::string& text, const TrainerSettings& settings);
+
+    // --- training ---
+    StepStats train_step();
+    // Loss before the update of one step taken on ALL evaluation windows of `tokens` (DESIGN.md),
+    // the same batch evaluate_tokens uses. Clipping follows the settings.
+    float step_on_windows(const std::vector<std::int32_t>& tokens);
+    InspectResult inspect_step(std::size_t position, const std::string& tensor, std::size_t index);
+    void reset(std::uint64_t seed);
+    void set_optimizer(const OptimizerSettings& s);
+
+    // --- measuring (weights unchanged) ---
+    float evaluate_tokens(const std::vector<std::int32_t>& tokens);  // mean loss over DESIGN.md windows
+    float train_loss();      // over the training split (at most 64 windows, so it stays quick)
+    float val_loss();        // over the whole validation split
+    bool has_val() const { return val_tokens_.size() >= 2; }
+    std::vector<TokenProb> predict(const std::string& prompt, std::size_t top_k);
+    std::string generate(const std::string& prompt, std::size_t n_tokens, const SamplingSettings& s, std::uint64_t seed);
+    std::vector<TokenLoss> surprise(const std::string& text);
+    std::vector<Pair> pairs(std::size_t n);
+    // Attention probabilities [n, n] (row = query) of (layer, head) for the prompt's last ≤ T tokens.
+    std::vector<float> attention(const std::string& prompt, std::size_t layer, std::size_t head,
+                                 std::vector<std::string>& tokens_out);
+    std::vector<TensorNorm> grad_norms() const;  // of the last step's gradient (before clipping)
+    std::string fingerprint() const;             // 64-bit FNV-1a of the parameter buffer, hex
+
+    // --- facts ---
+    const GPTConfig& config() const { return model_->config(); }
+    const Tokenizer& tokenizer() const { return tokenizer_; }
+    const TrainerSettings& settings() const { return settings_; }
+    std::size_t step() const { return step_; }
+    std::size_t num_params() const { return model_->num_params(); }
+    std::size_t train_token_count() const { return train_tokens_.size(); }
+    std::size_t val_token_count() const { return val_tokens_.size(); }
+    std::size_t seq_len() const;                 // T of training batches (≤ block_size for short texts)
+    double flops_per_step() const { return GPT::flops_per_step(config(), settings_.batch_size, seq_len()); }
+    GPT& model() { return *model_; }
+    Optimizer& optimizer() { return *optim_; }
+
+    std::vector<std::uint8_t> save_checkpoint(bool with_optimizer_state) const;
+
+private:
+    void build_model(const GPTConfig& c);
+    void set_text(const std::string& text);
+    std::vector<std::int32_t> encode_prompt(const std::string& prompt, bool allow_empty) const;
+    // Forward of a single sequence (B = 1), cropped to the last block_size tokens.
+    std::size_t forward_one(const std::vector<std::int32_t>& ids);
+    void fill_batch(std::size_t B, std::size_t T);  // the random batch of the current step
+    bool apply_update(StepStats& st);  // clip + optimizer step with divergence guard
+
+    TrainerSettings settings_;
+    Tokenizer tokenizer_;
+    std::unique_ptr<GPT> model_;
+    std::unique_ptr<Optimizer> optim_;
+    std::vector<std::int32_t> train_tokens_, val_tokens_;
+    std::vector<std::int32_t> batch_in_, batch_tg_;
+    std::vector<float> last_good_params_, last_good_m_, last_good_v_;
+    std::vector<float> last_grads_;  // gradient of the last step before clipping, for grad_norms()
+    std::size_t step_ = 0;
+    float first_loss_ = 0.0f;
+};
+
+// Throws lab::Error naming the first out-of-range value of the settings (model shape, batch,
+// optimizer, tokenizer, memory estimate).
+void validate(const TrainerSettings& s);
+
+}  // namespace lab

@@ -1,0 +1,130 @@
+// The whole model: gradient vs finite differences, first loss ≈ ln V, memorising a sentence,
+// determinism, divergence guard, memory refusal.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <string>
+#include <vector>
+
+#include "model/gpt.hpp"
+#include "train/trainer.hpp"
+#include "util/error.hpp"
+#include "util/rng.hpp"
+
+using namespace lab;
+
+TEST(Model, WholeGradientMatchesFiniteDifferences) {
+    GPTConfig c{7, 4, 2, 2, 4};
+    GPT m(c, 2);
+    m.init_weights(42);
+    // Larger random weights than the init so every path carries signal.
+    lab::Rng rng(9);
+    for (float& p : m.params()) p += static_cast<float>(rng.normal()) * 0.3f;
+    std::vector<std::int32_t> in = {1, 5, 2, 6, 0, 3, 3, 4}, tg = {5, 2, 6, 0, 3, 3, 4, 1};
+    m.zero_grad();
+    m.forward(in.data(), tg.data(), 2, 4);
+    m.backward();
+    std::vector<float> analytic = m.grads();
+    auto loss = [&] { return static_cast<double>(m.forward(in.data(), tg.data(), 2, 4)); };
+    const float h = 1e-2f;
+    std::size_t checked = 0;
+    for (std::size_t i = 0; i < m.params().size(); ++i) {
+        float& p = m.params()[i];
+        const float orig = p;
+        p = orig + h;
+        const double lp = loss();
+        p = orig - h;
+        const double lm = loss();
+        p = orig;
+        const double num = (lp - lm) / (2.0 * h);
+        ASSERT_NEAR(num, analytic[i], 2e-3 + 5e-2 * std::fabs(num)) << "parameter " << i;
+        ++checked;
+    }
+    EXPECT_EQ(checked, m.num_params());
+}
+
+TEST(Model, FirstLossIsAboutLnV) {
+    TrainerSettings s;
+    s.n_layer = 2; s.n_head = 2; s.n_embd = 32; s.block_size = 16; s.batch_size = 4;
+    const std::string text = "abcdefghijklmnopqrstuvwxyz ABCDEFGHIJKLMNOPQRSTUVWXYZ. 0123456789, the quick brown fox jumps over the lazy dog.";
+    Trainer tr(text, s);
+    const float ln_v = std::log(static_cast<float>(tr.config().vocab_size));
+    EXPECT_NEAR(tr.train_loss(), ln_v, 0.1f);
+    StepStats st = tr.train_step();
+    EXPECT_NEAR(st.loss, ln_v, 0.1f);
+}
+
+TEST(Model, MemorisesTheCapitalOfFrance) {
+    TrainerSettings s;
+    s.n_layer = 2; s.n_head = 2; s.n_embd = 32; s.block_size = 32; s.batch_size = 8;
+    s.val_fraction = 0.0f;
+    s.optim.lr = 1e-2f;
+    std::string text;
+    for (int i = 0; i < 8; ++i) text += "The capital of France is Paris.\n";
+    Trainer tr(text, s);
+    for (int i = 0; i < 300; ++i) tr.train_step();
+    EXPECT_LT(tr.train_loss(), 0.05f);
+    SamplingSettings greedy;
+    greedy.greedy = true;
+    EXPECT_EQ(tr.generate("The capital of France is", 7, greedy, 1), " Paris.");
+}
+
+TEST(Model, SameSeedSameLossCurveBitForBit) {
+    TrainerSettings s;
+    s.n_layer = 1; s.n_head = 2; s.n_embd = 16; s.block_size = 16; s.batch_size = 4;
+    const std::string text = "Twinkle, twinkle, little star, how I wonder what you are. Up above the world so high.";
+    auto curve = [&] {
+        Trainer tr(text, s);
+        std::vector<float> losses;
+        for (int i = 0; i < 20; ++i) losses.push_back(tr.train_step().loss);
+        return losses;
+    };
+    const auto a = curve(), b = curve();
+    for (std::size_t i = 0; i < a.size(); ++i) EXPECT_EQ(a[i], b[i]) << "step " << i;
+    s.seed = 7;
+    const auto c = curve();
+    EXPECT_NE(a[0], c[0]);
+}
+
+TEST(Model, DivergenceKeepsLastGoodWeights) {
+    TrainerSettings s;
+    s.n_layer = 1; s.n_head = 2; s.n_embd = 16; s.block_size = 16; s.batch_size = 4;
+    s.optim.kind = OptimizerKind::Sgd;
+    s.optim.grad_clip = 0.0f;
+    s.optim.lr = 10.0f;
+    const std::string text = "Twinkle, twinkle, little star, how I wonder what you are. Up above the world so high.";
+    Trainer tr(text, s);
+    bool diverged = false;
+    std::string before;
+    for (int i = 0; i < 200 && !diverged; ++i) {
+        before = tr.fingerprint();
+        StepStats st = tr.train_step();
+        if (st.diverged) {
+            diverged = true;
+            EXPECT_NE(st.message.find("smaller learning rate"), std::string::npos) << st.message;
+        }
+    }
+    ASSERT_TRUE(diverged);
+    // Every weight is finite and the loss with these weights is finite.
+    for (float p : tr.model().params()) ASSERT_TRUE(std::isfinite(p));
+    EXPECT_TRUE(std::isfinite(tr.train_loss()));
+    // Training continues with a smaller rate.
+    OptimizerSettings o = tr.settings().optim;
+    o.lr = 1e-3f;
+    tr.set_optimizer(o);
+    EXPECT_FALSE(tr.train_step().diverged);
+}
+
+TEST(Model, RefusesConfigsThatDoNotFit) {
+    TrainerSettings s;
+    s.n_layer = 48; s.n_head = 16; s.n_embd = 2048; s.block_size = 1024; s.batch_size = 64;
+    try {
+        Trainer tr("some text to train on", s);
+        FAIL() << "expected an error";
+    } catch (const lab::Error& e) {
+        EXPECT_NE(std::string(e.what()).find("MB"), std::string::npos) << e.what();
+    }
+    s = TrainerSettings{};
+    s.n_embd = 30; s.n_head = 4;
+    EXPECT_THROW(Trainer("some text", s), lab::Error);
+}
