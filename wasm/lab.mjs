@@ -1,0 +1,198 @@
+// The engine as a plain ES module (no DOM): the same file serves the page's Web Worker, node
+// tests, the CLI and graders' scripts. It hides Embind: results are plain objects and typed-array
+// copies, C++ objects are deleted by dispose(), and errors arrive as Error with a one-line message.
+//
+//   import { loadEngine } from './lab.mjs';
+//   const engine = await loadEngine();
+//   const trainer = engine.createTrainer(text, { nLayer: 2, lr: 3e-3 });
+//   trainer.train(100);            // → { step, loss, losses, tokensPerSecond, diverged, … }
+//   trainer.predict('The capital of France is', 5);
+
+const isNode = typeof process !== 'undefined' && !!process.versions?.node && typeof window === 'undefined'
+  && typeof WorkerGlobalScope === 'undefined';
+
+let enginePromise = null;
+
+async function loadCoreModule() {
+  if (isNode) {
+    const { readFileSync, existsSync } = await import('node:fs');
+    const { fileURLToPath, pathToFileURL } = await import('node:url');
+    const path = await import('node:path');
+    const { createRequire } = await import('node:module');
+    const here = path.dirname(fileURLToPath(import.meta.url));
+    // In the repo the build output sits in wasm/dist; in a copied site, next to this file.
+    const dir = [path.join(here, 'dist'), here].find((d) => existsSync(path.join(d, 'lab-core.mjs')));
+    if (!dir) throw new Error(`engine not built: ${path.join(here, 'dist', 'lab-core.mjs')} is missing (run the README's build command)`);
+    // Emscripten's ES6 output expects these CommonJS globals under node (TOOLCHAIN.md).
+    globalThis.__dirname ??= dir;
+    globalThis.require ??= createRequire(import.meta.url);
+    const { default: factory } = await import(pathToFileURL(path.join(dir, 'lab-core.mjs')).href);
+    return factory({ wasmBinary: readFileSync(path.join(dir, 'lab-core.wasm')) });
+  }
+  const { default: factory } = await import(new URL('./lab-core.mjs', import.meta.url).href);
+  return factory({ locateFile: (file) => new URL(`./${file}`, import.meta.url).href });
+}
+
+/** Converts the errors Embind lets through (numbers for aborts, wrong argument types) to Error. */
+function call(fn) {
+  try {
+    return fn();
+  } catch (e) {
+    if (e instanceof Error) {
+      // Embind's own type errors name a C++ signature; keep the first line only.
+      throw new Error(String(e.message).split('\n')[0]);
+    }
+    throw new Error(`engine error: ${String(e)}`);
+  }
+}
+
+function requireString(value, name) {
+  if (typeof value !== 'string') throw new Error(`${name} must be a string, got ${value === null ? 'null' : typeof value}`);
+  return value;
+}
+
+/**
+ * A model learning one text. Create it with engine.createTrainer or engine.loadCheckpoint.
+ * All methods are synchronous; call dispose() when done.
+ */
+export class Trainer {
+  /** @param {any} handle the Embind object (internal) */
+  constructor(handle) { this._h = handle; }
+
+  _handle() {
+    if (!this._h) throw new Error('this trainer was disposed');
+    return this._h;
+  }
+
+  /** @returns {{params:number, flopsPerStep:number, tokensPerStep:number, seqLen:number, vocabSize:number,
+   *   config:{vocab_size:number,block_size:number,n_layer:number,n_head:number,n_embd:number},
+   *   tokenizer:'char'|'bpe', step:number, trainTokens:number, valTokens:number, hasValidation:boolean, settings:object}} */
+  info() { return call(() => this._handle().info()); }
+
+  /**
+   * Runs n training steps (stops early if training diverges: then the weights are those of the
+   * last good step and `diverged` says what happened).
+   * @param {number} n
+   * @returns {{step:number, loss:number|null, losses:Float32Array, lr:number, gradNorm:number, seconds:number,
+   *   tokensPerSecond:number, diverged:null|{message:string, step:number}}}
+   */
+  train(n) { return call(() => this._handle().train(n)); }
+
+  /** Mean loss over the training split (first 64 windows) and the validation split (null if none). */
+  evaluate() { return call(() => this._handle().evaluate()); }
+
+  /** Mean cross-entropy of `text` over the evaluation windows of DESIGN.md. */
+  evalText(text) { return call(() => this._handle().evalText(requireString(text, 'text'))); }
+
+  /** One step on all evaluation windows of `text` (the batch evalText uses); returns the loss before the update. */
+  stepOnText(text) { return call(() => this._handle().stepOnText(requireString(text, 'text'))); }
+
+  /** Number of tokens of `text` under this model's tokenizer. */
+  countTokens(text) { return call(() => this._handle().countTokens(requireString(text, 'text'))); }
+
+  /**
+   * Takes ONE real training step, phase by phase: predict → loss → backprop → update.
+   * @param {{position?:number, tensor?:string, index?:number}} [opts] the position of example 0 to show,
+   *   and the weight to follow (a nanoGPT tensor name and a flat index; default: an embedding weight of the target token)
+   */
+  inspectStep(opts = {}) {
+    return call(() => {
+      const info = this._handle().info();
+      const position = opts.position ?? info.seqLen - 1;
+      return this._handle().inspectStep(position, opts.tensor ?? '', opts.index ?? 0);
+    });
+  }
+
+  /** Next-token distribution after `prompt`, most likely first. Weights unchanged. */
+  predict(prompt, topK = 10) { return call(() => this._handle().predict(requireString(prompt, 'prompt'), topK)); }
+
+  /**
+   * Continues `prompt` by nTokens sampled tokens (returns the continuation only). Weights unchanged.
+   * @param {{temperature?:number, topK?:number, topP?:number, seed?:number, greedy?:boolean}} [opts]
+   */
+  generate(prompt, nTokens, opts = {}) {
+    return call(() => this._handle().generate(requireString(prompt ?? '', 'prompt'), nTokens, opts));
+  }
+
+  /** The first n input→target pairs of the training text with the model's p(target) and surprise −ln p. */
+  pairs(n = 16) { return call(() => this._handle().pairs(n)); }
+
+  /** Per-token loss over `text` (the first token has loss null: nothing predicts it). */
+  surprise(text) { return call(() => this._handle().surprise(requireString(text, 'text'))); }
+
+  /** Attention probabilities of (layer, head) for `prompt`: weights[q*n + k], row q = query position. */
+  attention(prompt, layer = 0, head = 0) {
+    return call(() => {
+      const r = this._handle().attention(requireString(prompt, 'prompt'), layer, head);
+      return { tokens: r.tokens, n: r.tokens.length, weights: r.weights };
+    });
+  }
+
+  /** Gradient norm of every tensor from the last step (before clipping). */
+  gradNorms() { return call(() => this._handle().gradNorms()); }
+
+  /** A 16-hex-digit hash of every weight: unchanged by predict/generate, changed by a training step. */
+  fingerprint() { return call(() => this._handle().fingerprint()); }
+
+  /** The model as .safetensors bytes (DESIGN.md); with optimizer moments unless withOptimizer is false. */
+  exportCheckpoint(withOptimizer = true) { return call(() => this._handle().exportCheckpoint(!!withOptimizer)); }
+
+  /** Changes optimizer settings (optimizer, lr, momentum, betas, weightDecay, gradClip, schedule…) or the seed (resets). */
+  setSettings(settings) { call(() => this._handle().setSettings(settings)); }
+
+  /** Back to step 0 with fresh weights from `seed` (same seed ⇒ same weights). */
+  reset(seed) { call(() => this._handle().reset(seed ?? this._handle().info().settings.seed)); }
+
+  /** The vocabulary: index = token id. */
+  vocab() { return call(() => this._handle().vocab()); }
+
+  /** `text` split into this model's tokens: [{id, text}]. */
+  tokens(text) { return call(() => this._handle().tokens(requireString(text, 'text'))); }
+
+  /** Frees the model's memory. */
+  dispose() {
+    if (this._h) { this._h.delete(); this._h = null; }
+  }
+}
+
+/** The loaded engine: a factory for trainers. */
+export class Engine {
+  constructor(module) { this._m = module; }
+
+  /**
+   * A new model for `text` (the tokenizer is built from the text).
+   * @param {string} text
+   * @param {{tokenizer?:'char'|'bpe', vocabSize?:number, nLayer?:number, nHead?:number, nEmbd?:number, blockSize?:number,
+   *   batchSize?:number, optimizer?:'sgd'|'momentum'|'adamw', lr?:number, momentum?:number, beta1?:number, beta2?:number,
+   *   weightDecay?:number, gradClip?:number, schedule?:'constant'|'cosine', warmupSteps?:number, maxSteps?:number,
+   *   seed?:number, valFraction?:number}} [settings]
+   */
+  createTrainer(text, settings = {}) {
+    return call(() => new Trainer(new this._m.Trainer(requireString(text, 'text'), settings ?? {})));
+  }
+
+  /**
+   * A model from .safetensors bytes (this lab's or a nanoGPT-shaped file with tokenizer metadata).
+   * @param {Uint8Array} bytes
+   * @param {{text?:string} & object} [settings] training settings to continue with; `text` to train on
+   */
+  loadCheckpoint(bytes, settings = {}) {
+    const { text = '', ...rest } = settings ?? {};
+    return call(() => new Trainer(new this._m.Trainer(bytes, requireString(text, 'text'), rest)));
+  }
+
+  /** Tokenizes `text` with a tokenizer trained on it: {vocabSize, tokens:[{id,text}], vocab:[string]}. */
+  tokenize(text, opts = {}) { return call(() => this._m.tokenize(requireString(text, 'text'), opts ?? {})); }
+
+  /** The default settings. */
+  defaults() { return call(() => this._m.defaults()); }
+
+  /** Largest model memory (bytes) a trainer accepts. */
+  maxModelBytes() { return this._m.maxModelBytes(); }
+}
+
+/** Loads the wasm engine once (node: from disk; browser/worker: next to this module). */
+export function loadEngine() {
+  enginePromise ??= loadCoreModule().then((m) => new Engine(m));
+  return enginePromise;
+}
