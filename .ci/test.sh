@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# The README's test command: installs what is missing, builds everything, runs every test.
+#   1. native core tests (GoogleTest under ctest)
+#   2. the same tests under AddressSanitizer + UndefinedBehaviorSanitizer
+#   3. libFuzzer targets, each for a bounded time, on the corpus kept in tests/fuzz/corpus
+#   4. the wasm module and the CLI in node (node:test)
+#   5. the page in headless Chromium (playwright-core, node:test)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+jobs=$(nproc)
+FUZZ_SECONDS=${FUZZ_SECONDS:-20}
+
+section() { printf '\n=== %s ===\n' "$1"; }
+
+section "install"
+bash .ci/install.sh --with-tests
+
+section "build (native + wasm)"
+bash .ci/build.sh --native
+
+section "native tests"
+ctest --test-dir build --output-on-failure -j"$jobs"
+
+section "native tests under ASan + UBSan"
+cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=RelWithDebInfo -DLAB_SANITIZE=ON >/dev/null
+cmake --build build-asan -j"$jobs" --target lab_tests
+ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 ctest --test-dir build-asan --output-on-failure -j"$jobs"
+
+if compgen -G "tests/fuzz/fuzz_*.cpp" >/dev/null; then
+  section "fuzzing (${FUZZ_SECONDS}s per target)"
+  CXX=clang++ cmake -S . -B build-fuzz -DCMAKE_BUILD_TYPE=RelWithDebInfo -DLAB_FUZZ=ON \
+    -DCMAKE_CXX_COMPILER=clang++ >/dev/null
+  cmake --build build-fuzz -j"$jobs"
+  for src in tests/fuzz/fuzz_*.cpp; do
+    name=$(basename "$src" .cpp)
+    corpus="tests/fuzz/corpus/${name#fuzz_}"
+    mkdir -p "$corpus"
+    work=$(mktemp -d)
+    echo "$name: ${FUZZ_SECONDS}s on $corpus"
+    ./build-fuzz/"$name" -max_total_time="$FUZZ_SECONDS" -max_len=65536 -rss_limit_mb=2048 "$work" "$corpus" 2>&1 | tail -n 2
+    rm -rf "$work"
+  done
+fi
+
+section "wasm module and CLI (node)"
+node --test tests/node/
+
+section "page (headless Chromium)"
+node --test tests/browser/
+
+echo
+echo "all tests passed"

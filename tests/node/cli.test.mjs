@@ -1,0 +1,123 @@
+// The CLI contract (README "CLI"): JSON on the last stdout line, exit 2 + one `error:` line on bad input.
+import test from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { cli, samplePath } from './helpers.mjs';
+
+const dir = mkdtempSync(path.join(tmpdir(), 'lab-cli-'));
+const ckpt = path.join(dir, 'model.safetensors');
+const model = ['--n-layer', '2', '--n-head', '4', '--n-embd', '32', '--block-size', '32', '--batch-size', '8'];
+
+function expectError(r, re) {
+  assert.equal(r.code, 2, `exit 2, got ${r.code}: ${r.stderr}`);
+  const lines = r.stderr.trim().split('\n');
+  assert.equal(lines.length, 1, `one line: ${r.stderr}`);
+  assert.match(lines[0], /^error: /);
+  assert.match(lines[0], re);
+}
+
+test('train on the built-in sample writes a checkpoint and reports JSON', () => {
+  const r = cli(['train', '--steps', '150', '--seed', '3', '--lr', '0.003', ...model, '--out', ckpt]);
+  assert.equal(r.code, 0, r.stderr);
+  assert.deepEqual(Object.keys(r.json), ['steps', 'loss', 'val_loss', 'tokens_per_s', 'params']);
+  assert.equal(r.json.steps, 150);
+  assert.ok(r.json.loss < 2.6 && r.json.val_loss < 2.8, JSON.stringify(r.json));
+  assert.ok(r.json.tokens_per_s > 0 && r.json.params > 10000);
+  assert.match(r.stderr, /step 150\/150/);
+  assert.ok(readFileSync(ckpt).length > 1000);
+});
+
+test('train with BPE and a text file', () => {
+  const text = path.join(dir, 'rhyme.txt');
+  writeFileSync(text, 'Hey diddle diddle, the cat and the fiddle, the cow jumped over the moon.\n'.repeat(20));
+  const r = cli(['train', '--text', text, '--steps', '5', '--tokenizer', 'bpe', '--vocab-size', '60', ...model]);
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(r.json.steps, 5);
+});
+
+test('eval, step and eval again: the step lowers the loss on that text', () => {
+  const e1 = cli(['eval', '--checkpoint', ckpt, '--text', samplePath]);
+  assert.equal(e1.code, 0, e1.stderr);
+  assert.ok(e1.json.loss > 0 && e1.json.tokens > 1000);
+  const out = path.join(dir, 'stepped.safetensors');
+  const s = cli(['step', '--checkpoint', ckpt, '--text', samplePath, '--optimizer', 'sgd', '--lr', '0.05', '--out', out]);
+  assert.equal(s.code, 0, s.stderr);
+  assert.ok(Math.abs(s.json.loss - e1.json.loss) < 1e-6, 'step reports the loss before the update, on the eval batch');
+  const e2 = cli(['eval', '--checkpoint', out, '--text', samplePath]);
+  assert.ok(e2.json.loss < e1.json.loss, `${e2.json.loss} < ${e1.json.loss}`);
+});
+
+test('predict and generate', () => {
+  const p = cli(['predict', '--checkpoint', ckpt, '--prompt', 'The capital of France is', '--top-k', '4']);
+  assert.equal(p.code, 0, p.stderr);
+  assert.equal(p.json.top.length, 4);
+  assert.ok(p.json.top.every((t) => typeof t.token === 'string' && Number.isInteger(t.id) && t.prob > 0));
+  const g = cli(['generate', '--checkpoint', ckpt, '--prompt', 'The', '--tokens', '30', '--temperature', '0.8', '--seed', '5']);
+  assert.equal(g.code, 0, g.stderr);
+  assert.ok(g.json.text.startsWith('The'));
+  assert.equal([...g.json.continuation].length, 30);
+  const g2 = cli(['generate', '--checkpoint', ckpt, '--prompt', 'The', '--tokens', '30', '--temperature', '0.8', '--seed', '5']);
+  assert.equal(g2.json.text, g.json.text, 'same seed, same sample');
+});
+
+test('--help on every command', () => {
+  for (const c of ['train', 'eval', 'step', 'predict', 'generate', 'serve', 'site']) {
+    const r = cli([c, '--help']);
+    assert.equal(r.code, 0);
+    assert.match(r.stdout, /usage:/);
+  }
+});
+
+test('bad input: exit 2 and one clear line', () => {
+  const notText = path.join(dir, 'bad.txt');
+  writeFileSync(notText, Buffer.from([0x41, 0xff, 0x42]));
+  const corrupt = path.join(dir, 'corrupt.safetensors');
+  writeFileSync(corrupt, readFileSync(ckpt).subarray(0, 500));
+  const foreign = path.join(dir, 'foreign.txt');
+  writeFileSync(foreign, 'Ωμέγα');
+  expectError(cli(['nonsense']), /unknown command/);
+  expectError(cli(['train', '--steps', '-3']), /--steps/);
+  expectError(cli(['train', '--steps', 'ten']), /--steps/);
+  expectError(cli(['train', '--lr', '0']), /--lr/);
+  expectError(cli(['train', '--optimizer', 'rmsprop']), /sgd, momentum, adamw/);
+  expectError(cli(['train', '--n-head', '3', '--n-embd', '32']), /divisible/);
+  expectError(cli(['train', '--n-layer', '0']), /--n-layer/);
+  expectError(cli(['train', '--text', path.join(dir, 'missing.txt')]), /does not exist/);
+  expectError(cli(['train', '--text', notText]), /UTF-8/);
+  expectError(cli(['eval', '--checkpoint', corrupt, '--text', samplePath]), /./);
+  expectError(cli(['eval', '--checkpoint', ckpt]), /--text/);
+  expectError(cli(['eval', '--checkpoint', ckpt, '--text', foreign]), /not in the tokenizer's vocabulary/);
+  expectError(cli(['predict', '--checkpoint', ckpt, '--prompt', 'x', '--top-k', '0']), /--top-k/);
+  expectError(cli(['generate', '--checkpoint', ckpt, '--temperature', '-1']), /--temperature/);
+  expectError(cli(['step', '--checkpoint', ckpt, '--text', samplePath, '--optimizer', 'sgd', '--lr', '0.1']), /--out/);
+  expectError(cli(['serve', '--port', '70000']), /--port/);
+});
+
+test('serve prints its URL and serves the page and the engine', async () => {
+  const { spawn } = await import('node:child_process');
+  const { repo } = await import('./helpers.mjs');
+  const child = spawn(process.execPath, [path.join(repo, 'wasm/cli.mjs'), 'serve', '--port', '0'], { cwd: repo });
+  try {
+    const url = await new Promise((resolve, reject) => {
+      let buf = '';
+      child.stdout.on('data', (d) => { buf += d; const m = buf.match(/http:\/\/\S+/); if (m) resolve(m[0]); });
+      child.on('exit', (c) => reject(new Error(`exited ${c}`)));
+      setTimeout(() => reject(new Error('no URL printed')), 10000);
+    });
+    assert.match(url, /^http:\/\/127\.0\.0\.1:\d+\/$/);
+    const page = await fetch(url);
+    assert.equal(page.status, 200);
+    assert.match(page.headers.get('content-type'), /text\/html/);
+    const wasm = await fetch(new URL('engine/lab-core.wasm', url));
+    assert.equal(wasm.headers.get('content-type'), 'application/wasm');
+    const js = await fetch(new URL('engine/lab.mjs', url));
+    assert.match(js.headers.get('content-type'), /text\/javascript/);
+    assert.equal((await fetch(new URL('nope.js', url))).status, 404);
+  } finally {
+    const exited = new Promise((r) => child.on('exit', r));
+    child.kill('SIGINT');
+    assert.equal(await exited, 0, 'stops cleanly on Ctrl-C');
+  }
+});

@@ -1,0 +1,33 @@
+// Shared bits for the node tests: the engine, the sample text, the CLI runner.
+import { readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+export const samplePath = path.join(repo, 'web/samples/facts.txt');
+export const sampleText = readFileSync(samplePath, 'utf8');
+
+/** Settings small enough for quick tests, big enough to learn. */
+export const small = { nLayer: 2, nHead: 4, nEmbd: 32, blockSize: 32, batchSize: 8, lr: 3e-3, seed: 7 };
+
+/** Runs `node wasm/cli.mjs ...args`; returns {code, stdout, stderr, json (last stdout line parsed)}. */
+export function cli(args, opts = {}) {
+  const r = spawnSync(process.execPath, [path.join(repo, 'wasm/cli.mjs'), ...args], {
+    encoding: 'utf8', cwd: opts.cwd ?? repo, timeout: 120000,
+  });
+  const lines = r.stdout.trim().split('\n').filter(Boolean);
+  let json = null;
+  try { json = JSON.parse(lines[lines.length - 1]); } catch { /* not JSON */ }
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr, json };
+}
+
+/** Entropy (nats) of the unigram distribution of the text's characters: what a model that ignores context reaches. */
+export function unigramEntropy(text) {
+  const counts = new Map();
+  const chars = [...text];
+  for (const c of chars) counts.set(c, (counts.get(c) ?? 0) + 1);
+  let h = 0;
+  for (const n of counts.values()) { const p = n / chars.length; h -= p * Math.log(p); }
+  return h;
+}

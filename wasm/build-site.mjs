@@ -1,0 +1,40 @@
+// Copies the lab's static files (site.mjs mounts) into one folder for any static host.
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import { siteMounts } from './site.mjs';
+
+const ENGINE_FILES = ['lab.mjs', 'lab-core.mjs', 'lab-core.wasm'];
+
+async function copyTree(src, dst) {
+  let n = 0;
+  await fs.mkdir(dst, { recursive: true });
+  for (const entry of await fs.readdir(src, { withFileTypes: true })) {
+    const s = path.join(src, entry.name);
+    const d = path.join(dst, entry.name);
+    if (entry.isDirectory()) n += await copyTree(s, d);
+    else if (entry.isFile()) { await fs.copyFile(s, d); n += 1; }
+  }
+  return n;
+}
+
+/** Writes the site into `dir`; returns the number of files copied. */
+export async function buildSite(dir) {
+  let n = 0;
+  for (const [prefix, dirs] of [...siteMounts].reverse()) {
+    const target = path.join(dir, prefix);
+    if (prefix === '/engine/') {
+      await fs.mkdir(target, { recursive: true });
+      for (const f of ENGINE_FILES) {
+        const src = dirs.map((d) => path.join(d, f));
+        const found = [];
+        for (const s of src) { try { await fs.access(s); found.push(s); } catch { /* next */ } }
+        if (!found.length) throw new Error(`engine file ${f} is missing: build the engine first`);
+        await fs.copyFile(found[0], path.join(target, f));
+        n += 1;
+      }
+    } else {
+      for (const d of dirs) n += await copyTree(d, target);
+    }
+  }
+  return n;
+}
