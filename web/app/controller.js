@@ -16,6 +16,7 @@ import { InferView } from './views/infer-view.js';
 import { KeepView, MAX_CHECKPOINT_BYTES } from './views/keep-view.js';
 
 const DEFAULT_PROMPTS = { facts: 'The capital of France is', story: 'Once upon a time', rhymes: 'Rain, rain, on the' };
+const DRAW_MS = 250;            // chart and numbers while training
 const STEP_EVENT_MS = 250;      // lab-step at most 4 times a second
 const PREDICT_MS = 600;         // live prediction bars while training
 const PAIRS_MS = 2500;
@@ -50,6 +51,7 @@ export class LabController {
     this.readAttributes();                       // 1. state from attributes (validated, clamped)
     this.render();                               // 2. every section on screen at once
     this.reportProblems(this.startProblems);     //    …with any invalid attribute reported
+    if (this.startProblems.length) this.emit('lab-change', { query: this.query() });
     this.client = this.makeClient();             // 3. the worker starts loading the wasm now
     const engine = this.client.load();
     engine.catch(() => {});
@@ -93,9 +95,10 @@ export class LabController {
     c.addEventListener('stopped', (e) => this.onStopped(e.detail));
     c.addEventListener('crash', (e) => {
       if (this.text) c.lastInit = { text: this.text, settings: trainerSettings(this.state) };
+      this.info = null;                          // controls wait for the restarted worker
       this.setRunning(false);
       this.history.clear();
-      this.fail(this.t('workerCrashed', { message: e.detail.message }), false);
+      this.fail(this.t('workerCrashed', { message: e.detail.message }));
     });
     c.addEventListener('restarted', (e) => this.afterModel(e.detail));
     return c;
@@ -174,10 +177,12 @@ export class LabController {
     this.views.train.update(this.history, this.step, this.randomLoss(), this.tps);
   }
 
+  /** Redraw the chart and numbers at most every DRAW_MS while training (cheap on slow laptops). */
   queueDraw() {
     if (this.drawQueued) return;
     this.drawQueued = true;
-    requestAnimationFrame(() => this.draw());
+    const wait = Math.max(0, DRAW_MS - (performance.now() - (this.lastDraw ?? 0)));
+    setTimeout(() => requestAnimationFrame(() => { this.lastDraw = performance.now(); this.draw(); }), wait);
   }
 
   // ---------------------------------------------------------------- messages and events
@@ -193,7 +198,7 @@ export class LabController {
     const note = h('div', { class: 'notice', role: 'alert' }, h('span', {}, message), close);
     close.addEventListener('click', () => note.remove());
     this.notices.append(note);
-    while (this.notices.children.length > 4) this.notices.firstElementChild.remove();
+    while (this.notices.children.length > 8) this.notices.firstElementChild.remove();
     if (emit) this.emit('lab-error', { message });
   }
 

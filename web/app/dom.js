@@ -60,12 +60,12 @@ export function fmtProb(p) {
   return p.toExponential(1);
 }
 export function fmtInt(n) { return Number.isFinite(n) ? Math.round(n).toLocaleString('en-US') : '–'; }
-export function fmtNum(x) {
+export function fmtNum(x, digits = 4) {
   if (!Number.isFinite(x)) return '–';
   if (x === 0) return '0';
   const a = Math.abs(x);
-  if (a >= 1e-3 && a < 1e4) return Number(x.toPrecision(4)).toString();
-  return x.toExponential(3);
+  if (a >= 1e-3 && a < 1e4) return Number(x.toPrecision(digits)).toString();
+  return x.toExponential(digits - 1);
 }
 
 /** Show a token so that whitespace is visible. */

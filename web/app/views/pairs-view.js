@@ -23,7 +23,7 @@ export class PairsView {
     const maxS = Math.max(1, ...pairs.map((p) => p.surprise));
     clear(this.body, pairs.map((p) => {
       const bar = h('span', { class: 'sbar' });
-      bar.style.width = `${Math.min(100, (100 * p.surprise) / maxS).toFixed(1)}%`;
+      bar.style.transform = `scaleX(${Math.min(1, p.surprise / maxS).toFixed(4)})`;
       return h('tr', {},
         h('td', { class: 'ctx' }, h('code', {}, showToken(p.context))),
         h('td', {}, h('code', { class: 'target' }, showToken(p.target))),

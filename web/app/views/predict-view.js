@@ -8,7 +8,7 @@ export function probBars(list, { highlightId = null, label = '' } = {}) {
   return h('ol', { class: 'bars', 'aria-label': label },
     list.map((p) => {
       const fill = h('span', { class: 'bar-fill' });
-      fill.style.width = `${Math.max(0.5, (100 * p.prob) / max).toFixed(1)}%`;
+      fill.style.transform = `scaleX(${Math.max(0.005, p.prob / max).toFixed(4)})`;
       return h('li', { class: p.id === highlightId ? 'bar hit' : 'bar' },
         h('code', { class: 'bar-token' }, showToken(p.token)),
         h('span', { class: 'bar-track', 'aria-hidden': 'true' }, fill),

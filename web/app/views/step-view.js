@@ -74,7 +74,7 @@ export class StepView {
         h('p', {}, t('phase3Text', { total: fmtNum(r.gradNormTotal) })),
         h('ol', { class: 'bars norms', 'aria-label': t('phase3') }, r.gradNorms.map((g) => {
           const fill = h('span', { class: 'bar-fill' });
-          fill.style.width = `${Math.max(0.5, (100 * g.norm) / maxNorm).toFixed(1)}%`;
+          fill.style.transform = `scaleX(${Math.max(0.005, g.norm / maxNorm).toFixed(4)})`;
           return h('li', { class: g.name === w.tensor ? 'bar hit' : 'bar' },
             h('code', { class: 'bar-token' }, g.name.replace(/^transformer\./, '')),
             h('span', { class: 'bar-track', 'aria-hidden': 'true' }, fill), h('span', { class: 'bar-prob' }, fmtNum(g.norm)));
@@ -88,10 +88,10 @@ export class StepView {
             ['colOriginal', 'colGrad', 'colLr', 'colDelta', 'colNew'].map((k) => h('th', { scope: 'col', class: 'num' }, t(k))))),
           h('tbody', {},
             h('tr', { class: 'real' }, h('th', { scope: 'row' }, t('rowReal', { optimizer }) ),
-              h('td', { class: 'num' }, fmtNum(w.value)), h('td', { class: 'num' }, fmtNum(w.grad)), h('td', { class: 'num' }, fmtNum(w.lr)),
-              h('td', { class: 'num' }, fmtNum(w.update)), h('td', { class: 'num' }, fmtNum(w.newValue))),
+              h('td', { class: 'num' }, fmtNum(w.value, 7)), h('td', { class: 'num' }, fmtNum(w.grad, 5)), h('td', { class: 'num' }, fmtNum(w.lr, 5)),
+              h('td', { class: 'num' }, fmtNum(w.update, 5)), h('td', { class: 'num' }, fmtNum(w.newValue, 7))),
             h('tr', { class: 'try' }, h('th', { scope: 'row' }, t('rowTry')),
-              h('td', { class: 'num' }, fmtNum(w.value)),
+              h('td', { class: 'num' }, fmtNum(w.value, 7)),
               h('td', { class: 'num' }, this.labelled(this.tryGrad, `${t('rowTry')}: ${t('colGrad')}`)),
               h('td', { class: 'num' }, this.labelled(this.tryLr, `${t('rowTry')}: ${t('colLr')}`)),
               this.tryDelta, this.tryNew))))));
@@ -106,7 +106,7 @@ export class StepView {
     const lr = Number(this.tryLr.value);
     const g = Number(this.tryGrad.value);
     const delta = -lr * g;
-    clear(this.tryDelta, fmtNum(delta));
-    clear(this.tryNew, fmtNum(w.value + delta));
+    clear(this.tryDelta, fmtNum(delta, 5));
+    clear(this.tryNew, fmtNum(w.value + delta, 7));
   }
 }

@@ -1,0 +1,124 @@
+// Embedding for course authors, in headless Chromium under the strict CSP header: the example host
+// pages in web/examples/ (two elements on one page; the iframe form), events with real numbers,
+// independence of two labs, and clear messages for malformed attributes and URL values.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { assertEngineBuilt, serve, launch, newPage, shot } from './helpers.mjs';
+
+let server, browser;
+
+before(async () => {
+  assertEngineBuilt();
+  server = await serve();
+  browser = await launch();
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+const finite = (x) => typeof x === 'number' && Number.isFinite(x);
+
+test('two labs on one page: own workers, own state, events with real numbers, lab-done', async () => {
+  const page = await newPage(browser);
+  await page.goto(`${server.url}examples/two-labs.html`);
+  await page.evaluate(() => Promise.all([...document.querySelectorAll('training-loop-lab')].map((l) => l.ready)));
+  // Ids inside the two shadow roots never clash.
+  const ids = await page.evaluate(() => [...document.querySelectorAll('training-loop-lab')].flatMap((l) => [...l.shadowRoot.querySelectorAll('[id]')].map((e) => e.id)));
+  assert.equal(new Set(ids).size, ids.length, 'ids are unique across labs');
+  // The German lab speaks German.
+  assert.match(await page.locator('#fast').getByRole('button', { name: 'Zurücksetzen' }).textContent(), /Zurücksetzen/);
+  await shot(page, 'embed-two-labs-ready');
+
+  await page.evaluate(() => { document.getElementById('slow').start(); document.getElementById('fast').start(); });
+  await page.waitForFunction(() => ['slow', 'fast'].every((id) => window.labEvents.some((e) => e.lab === id && e.type === 'lab-done')), null, { timeout: 60_000 });
+  const events = await page.evaluate(() => window.labEvents);
+  for (const id of ['slow', 'fast']) {
+    const mine = events.filter((e) => e.lab === id);
+    assert.ok(mine.some((e) => e.type === 'lab-ready'), `${id} ready`);
+    const steps = mine.filter((e) => e.type === 'lab-step');
+    assert.ok(steps.length >= 2, `${id}: ${steps.length} lab-step events`);
+    for (const e of steps) assert.ok(Number.isInteger(e.step) && finite(e.loss) && finite(e.tokensPerSecond), JSON.stringify(e));
+    const done = mine.find((e) => e.type === 'lab-done');
+    assert.equal(done.step, 150);
+    assert.ok(finite(done.loss) && finite(done.valLoss), JSON.stringify(done));
+  }
+  const [slow, fast] = await page.evaluate(() => ['slow', 'fast'].map((id) => document.getElementById(id).stats));
+  assert.notEqual(slow.loss, fast.loss, 'different learning rates give different runs');
+  assert.ok(fast.loss < slow.loss, `lr 0.01 learns faster in 150 steps: ${fast.loss} vs ${slow.loss}`);
+  assert.ok(!events.some((e) => e.type === 'lab-error'), JSON.stringify(events.filter((e) => e.type === 'lab-error')));
+  await shot(page, 'embed-two-labs-done');
+  assert.deepEqual(page.problems, []);
+  await page.context().close();
+});
+
+test('a malformed attribute gets a clear message and a clamped value; the lab still works', async () => {
+  const page = await newPage(browser);
+  await page.goto(`${server.url}examples/two-labs.html`);
+  const errors = await page.evaluate(async () => {
+    const el = document.createElement('training-loop-lab');
+    el.id = 'bad';
+    const got = [];
+    el.addEventListener('lab-error', (e) => got.push(e.detail.message));
+    for (const [k, v] of Object.entries({ 'n-layer': 'lots', lr: '-3', optimizer: 'rmsprop', 'n-embd': '30', 'n-head': '4', 'block-size': '32', 'batch-size': '8', sections: 'train,bogus', text: 'https://evil.example/x.txt' })) el.setAttribute(k, v);
+    document.querySelector('main').append(el);
+    await el.ready;
+    return { got, attrs: Object.fromEntries(['n-layer', 'lr', 'optimizer', 'n-embd', 'sections', 'text'].map((a) => [a, el.getAttribute(a)])), stats: el.stats };
+  });
+  const all = errors.got.join('\n');
+  assert.match(all, /n-layer="lots" is not valid \(not a number\); using 2/);
+  assert.match(all, /lr="-3" is not valid \(allowed 0\.00001 to 1\); using 0\.00001/);
+  assert.match(all, /optimizer="rmsprop" is not valid \(allowed: sgd, momentum, adamw\); using adamw/);
+  assert.match(all, /n-embd="30" is not valid \(must be a multiple of n-head \(4\)\); using 32/);
+  assert.match(all, /sections="train,bogus" is not valid/);
+  assert.match(all, /text="https:\/\/evil\.example\/x\.txt" is not valid/);
+  assert.deepEqual(errors.attrs, { 'n-layer': '2', lr: '0.00001', optimizer: 'adamw', 'n-embd': '32', sections: 'train', text: 'facts' });
+  assert.ok(errors.stats.params > 0, 'the lab built a model with the clamped values');
+  assert.ok(await page.locator('#bad .notice').count() >= 5, 'the messages are on screen');
+  await shot(page, 'embed-malformed', page.locator('#bad'));
+  // Changing an attribute later is validated the same way.
+  const later = await page.evaluate(async () => {
+    const el = document.getElementById('bad');
+    const got = new Promise((r) => el.addEventListener('lab-error', (e) => r(e.detail.message), { once: true }));
+    el.setAttribute('seed', '1.5');
+    return got;
+  });
+  assert.match(later, /seed="1\.5" is not valid \(not a whole number\); using 2/);
+  await page.context().close();
+});
+
+test('the iframe form: options from the URL, events to the parent with postMessage', async () => {
+  const page = await newPage(browser);
+  await page.goto(`${server.url}examples/iframe.html`);
+  await page.waitForFunction(() => window.labMessages.some((m) => m.type === 'lab-ready'), null, { timeout: 30_000 });
+  await page.getByRole('button', { name: 'Start training from this page' }).click();
+  await page.waitForFunction(() => window.labMessages.some((m) => m.type === 'lab-done'), null, { timeout: 60_000 });
+  const msgs = await page.evaluate(() => window.labMessages);
+  const steps = msgs.filter((m) => m.type === 'lab-step');
+  assert.ok(steps.length >= 2, `lab-step messages: ${steps.length}`);
+  for (const m of steps) assert.ok(Number.isInteger(m.step) && finite(m.loss) && finite(m.tokensPerSecond) && 'valLoss' in m, JSON.stringify(m));
+  const done = msgs.find((m) => m.type === 'lab-done');
+  assert.equal(done.step, 200);
+  assert.ok(done.loss < steps[0].loss, `loss falls: ${steps[0].loss} → ${done.loss}`);
+  assert.match(await page.locator('#progress').textContent(), /step 200, loss \d/);
+  const frame = page.frameLocator('#frame');
+  assert.equal(await frame.locator('training-loop-lab').getAttribute('seed'), '3');
+  assert.equal(await frame.locator('training-loop-lab .sec-pairs').isHidden(), true, 'sections from the URL');
+  await shot(page, 'embed-iframe');
+  assert.deepEqual(page.problems, []);
+  await page.context().close();
+});
+
+test('embed.html reports invalid URL values; a new lang and theme apply', async () => {
+  const page = await newPage(browser, { viewport: { width: 360, height: 800 } });
+  await page.goto(`${server.url}embed.html?n-layer=1&n-embd=32&n-head=2&block-size=99999&lang=de&theme=dark&sections=text,train`);
+  await page.evaluate(() => document.getElementById('lab').ready);
+  assert.match(await page.locator('#lab .notice').first().textContent(), /block-size="99999" ist ungültig \(erlaubt 8 bis 256\); verwendet wird 256/);
+  assert.match(await page.locator('#lab h2').first().textContent(), /Text und Tokens/);
+  assert.equal(new URL(page.url()).searchParams.get('block-size'), '256', 'the clamped value is what the URL keeps');
+  const width = await page.evaluate(() => document.documentElement.scrollWidth);
+  assert.ok(width <= 362, `fits 360 px: ${width}`);
+  await shot(page, 'embed-de-dark-360');
+  await page.context().close();
+});

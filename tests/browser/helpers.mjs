@@ -1,0 +1,84 @@
+// Shared set-up of the browser tests: the lab's own dev server with the strict CSP as a RESPONSE
+// header (a <meta> CSP would not govern the module worker), Debian's Chromium driven by
+// playwright-core, console/page-error collection, and the screenshot folder.
+import { existsSync, mkdirSync } from 'node:fs';
+import http from 'node:http';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+import { startServer } from '../../wasm/server.mjs';
+
+export const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+export const artifacts = path.join(repo, 'tests/artifacts');
+export const CSP = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; worker-src 'self'";
+
+/** Fail early, with the fix, when the wasm engine has not been built. */
+export function assertEngineBuilt() {
+  if (process.env.DEV_FAKE_ENGINE) return; // DEVONLY
+  const need = ['wasm/dist/lab-core.mjs', 'wasm/dist/lab-core.wasm', 'wasm/lab.mjs'];
+  const missing = need.filter((f) => !existsSync(path.join(repo, f)));
+  if (missing.length) throw new Error(`browser tests need the built engine; missing ${missing.join(', ')} (build the wasm first, see README)`);
+  if (!existsSync(path.join(repo, 'node_modules/uplot/dist/uPlot.esm.js'))) throw new Error('node_modules/uplot missing: run npm install');
+}
+
+/**
+ * Serve the site with the CSP header. `engineDelayMs` holds back the engine's files (to check
+ * that something useful is on screen before the wasm has loaded).
+ */
+export async function serve({ engineDelayMs = 0 } = {}) {
+  const inner = await startServer({ port: 0, headers: { 'Content-Security-Policy': CSP }, extraMounts: process.env.DEV_FAKE_ENGINE ? [['/engine/', [process.env.DEV_FAKE_ENGINE]]] : [] }); // DEVONLY
+  if (!engineDelayMs) return inner;
+  // A small delaying proxy in front of the real server.
+  const proxy = http.createServer((req, res) => {
+    const forward = () => {
+      const up = http.request(`${inner.url}${req.url.slice(1)}`, { method: req.method, headers: req.headers }, (r) => {
+        res.writeHead(r.statusCode, r.headers);
+        r.pipe(res);
+      });
+      up.on('error', () => { res.writeHead(502); res.end(); });
+      req.pipe(up);
+    };
+    if (req.url.startsWith('/engine/')) setTimeout(forward, engineDelayMs);
+    else forward();
+  });
+  await new Promise((r) => proxy.listen(0, '127.0.0.1', r));
+  return {
+    url: `http://127.0.0.1:${proxy.address().port}/`,
+    close: async () => { proxy.closeAllConnections?.(); await new Promise((r) => proxy.close(r)); await inner.close(); },
+  };
+}
+
+export async function launch() {
+  mkdirSync(artifacts, { recursive: true });
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
+      '--disable-component-update', '--no-first-run', '--disable-sync', '--disable-quic'],
+  });
+}
+
+/** A new page that records console errors, page errors and CSP violations in `page.problems`. */
+export async function newPage(browser, opts = {}) {
+  const context = await browser.newContext({ viewport: { width: 1100, height: 900 }, acceptDownloads: true, ...opts });
+  const page = await context.newPage();
+  page.problems = [];
+  page.on('console', (m) => { if (m.type() === 'error' || m.type() === 'warning') page.problems.push(`console ${m.type()}: ${m.text()}`); });
+  page.on('pageerror', (e) => page.problems.push(`pageerror: ${e.message}`));
+  page.on('worker', (w) => w.on('console', (m) => { if (m.type() === 'error') page.problems.push(`worker console: ${m.text()}`); }));
+  await page.addInitScript(() => {
+    document.addEventListener('securitypolicyviolation', (e) => console.error(`CSP violation: ${e.violatedDirective} ${e.blockedURI}`));
+  });
+  return page;
+}
+
+export const shot = (page, name, locator = null) =>
+  (locator ?? page).screenshot({ path: path.join(artifacts, `${name}.png`), ...(locator ? {} : { fullPage: true }) });
+
+/** Numbers in a text ("0.123", "-2.1e-4", "1,234"). */
+export function numbers(text) {
+  return (text.match(/-?\d[\d,]*\.?\d*(?:e[-+]?\d+)?/gi) ?? []).map((s) => Number(s.replace(/,/g, '')));
+}
+
+/** Small, fast model settings for tests (as URL query / attributes). */
+export const SMALL = { 'n-layer': '1', 'n-head': '2', 'n-embd': '32', 'block-size': '32', 'batch-size': '8' };
+export const smallQuery = (extra = {}) => new URLSearchParams({ ...SMALL, ...extra }).toString();

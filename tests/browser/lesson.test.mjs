@@ -1,0 +1,224 @@
+// The lesson page (web/index.html) in headless Chromium under the strict CSP: it loads, shows the
+// text before the wasm, trains without long tasks, the loss falls, predictions and the one-step
+// table show real numbers, inference leaves the weights alone, checkpoints round-trip, the URL
+// holds the state, a worker crash is survived. Screenshots go to tests/artifacts/.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { assertEngineBuilt, serve, launch, newPage, shot, numbers, smallQuery, artifacts } from './helpers.mjs';
+
+let server, browser, page;
+const lab = () => page.locator('#lab');
+const inLab = (sel) => page.locator(`#lab ${sel}`);
+const button = (name) => page.locator('#lab').getByRole('button', { name, exact: true });
+const stats = () => page.evaluate(() => document.getElementById('lab').stats);
+
+before(async () => {
+  assertEngineBuilt();
+  server = await serve({ engineDelayMs: 1500 });
+  browser = await launch();
+  page = await newPage(browser);
+  await page.addInitScript(() => {
+    window.__longTasks = [];
+    window.__measureLongTasks = false;
+    new PerformanceObserver((list) => {
+      for (const e of list.getEntries()) if (window.__measureLongTasks) window.__longTasks.push(Math.round(e.duration));
+    }).observe({ type: 'longtask', buffered: false });
+    window.__events = [];
+    for (const type of ['lab-ready', 'lab-step', 'lab-done', 'lab-error']) {
+      document.addEventListener(type, (e) => window.__events.push({ type, ...e.detail }));
+    }
+  });
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+test('the text is on screen before the wasm has loaded', async () => {
+  await page.goto(`${server.url}index.html?${smallQuery()}`);
+  // The engine's files are held back 1.5 s by the proxy: the text must already be there.
+  await page.waitForFunction(() => document.getElementById('lab')?.shadowRoot?.querySelector('textarea')?.value.length > 100, null, { timeout: 5000 });
+  const ready = await page.evaluate(() => window.__events.some((e) => e.type === 'lab-ready'));
+  assert.equal(ready, false, 'text should be visible before the engine is ready');
+  assert.match(await inLab('textarea').inputValue(), /The capital of France is Paris\./);
+  assert.match(await inLab('.status').textContent(), /Loading the engine/);
+  await shot(page, 'lesson-0-before-engine');
+});
+
+test('ready: tokens with ids, pairs with p and surprise, parameter count', async () => {
+  await page.evaluate(() => document.getElementById('lab').ready);
+  const summary = await inLab('.summary').textContent();
+  const [chars, tokens, vocab] = numbers(summary);
+  assert.ok(chars > 1000 && tokens === chars && vocab > 20 && vocab < 80, summary);
+  assert.ok(await inLab('.tokens .tok').count() > 100);
+  const firstId = await inLab('.tokens .tok .tok-id').first().textContent();
+  assert.match(firstId, /^\d+$/);
+  const rows = await inLab('table.pairs tbody tr').count();
+  assert.ok(rows >= 5, `pairs rows ${rows}`);
+  const [p, s] = numbers((await inLab('table.pairs tbody tr td.num').first().textContent()) + ' ' + (await inLab('table.pairs tbody tr .sval').first().textContent()));
+  assert.ok(p > 0 && p < 1, `p ${p}`);
+  assert.ok(Math.abs(s + Math.log(p)) < 0.02 * Math.max(1, s), `surprise ${s} should be −ln p (${-Math.log(p)})`);
+  const st = await stats();
+  assert.ok(st.params > 1000, `params ${st.params}`);
+  assert.ok(Math.abs(st.loss - Math.log(st.vocabSize)) < 0.5, `fresh loss ${st.loss} ≈ ln V ${Math.log(st.vocabSize)}`);
+  await shot(page, 'lesson-1-text', inLab('.sec-text'));
+  await shot(page, 'lesson-2-pairs', inLab('.sec-pairs'));
+});
+
+test('trains in a worker: loss falls, lab-step events, no long tasks, pause is immediate', async () => {
+  const before = await stats();
+  await page.evaluate(() => { window.__longTasks = []; window.__measureLongTasks = true; window.__events = []; });
+  await button('Start').click();
+  await page.waitForFunction(() => document.getElementById('lab').stats.step >= 150, null, { timeout: 60_000 });
+  await page.evaluate(() => { window.__measureLongTasks = false; });
+  await button('Pause').click();
+  await page.waitForFunction(() => !document.getElementById('lab').shadowRoot.querySelector('.sec-train button.primary').disabled);
+  const paused = await stats();
+  await page.waitForTimeout(400);
+  const later = await stats();
+  assert.equal(later.step, paused.step, 'no steps after pause');
+  assert.ok(paused.loss < before.loss - 0.4, `loss should fall: ${before.loss} → ${paused.loss}`);
+  assert.ok(paused.valLoss < before.valLoss, `val loss should fall: ${before.valLoss} → ${paused.valLoss}`);
+  const steps = await page.evaluate(() => window.__events.filter((e) => e.type === 'lab-step'));
+  assert.ok(steps.length >= 3, `lab-step events: ${steps.length}`);
+  for (const e of steps) {
+    assert.ok(Number.isInteger(e.step) && e.step > 0 && Number.isFinite(e.loss) && e.tokensPerSecond > 0, JSON.stringify(e));
+  }
+  const longTasks = await page.evaluate(() => window.__longTasks);
+  assert.deepEqual(longTasks, [], `long tasks on the main thread while training: ${longTasks}`);
+  const alt = await inLab('.chart-alt').textContent();
+  assert.match(alt, new RegExp(`Step ${paused.step}`));
+  await shot(page, 'lesson-3-train', inLab('.sec-train'));
+});
+
+test('predict: live top-k bars with real probabilities and a generated sample', async () => {
+  const probs = numbers((await inLab('.sec-predict .bars').textContent()).replace(/[^\d.e\- ]+/g, ' '));
+  const barProbs = await inLab('.sec-predict .bar-prob').allTextContents();
+  const ps = barProbs.map(Number);
+  assert.equal(ps.length, 10);
+  assert.ok(ps.every((p) => p > 0 && p <= 1), barProbs.join(' '));
+  assert.ok(ps.reduce((a, b) => a + b, 0) <= 1.0001);
+  assert.ok(ps[0] > ps[9], 'sorted, and not uniform after training');
+  void probs;
+  await button('Generate').click();
+  await page.waitForFunction(() => document.getElementById('lab').shadowRoot.querySelector('.sec-predict .gen-new')?.textContent.length > 10);
+  await shot(page, 'lesson-4-predict', inLab('.sec-predict'));
+});
+
+test('one step, slowed down: four phases and the update table with real numbers', async () => {
+  const before = (await stats()).step;
+  await button('Run one step').click();
+  await inLab('table.update').waitFor();
+  assert.equal((await stats()).step, before + 1);
+  const real = (await inLab('table.update tr.real td').allTextContents()).map(Number);
+  const [w, g, lr, delta, nw] = real;
+  assert.ok([w, g, lr, delta, nw].every(Number.isFinite), `real row: ${real}`);
+  assert.ok(Math.abs(w + delta - nw) <= 1e-3 * Math.max(1e-3, Math.abs(nw)) + 1e-6, `original + delta = new: ${real}`);
+  assert.ok(lr > 0);
+  // The learner changes the learning rate: plain SGD arithmetic in the view.
+  await inLab('table.update tr.try input').nth(1).fill('0.5');
+  await inLab('table.update tr.try input').nth(0).fill('2');
+  const tryRow = (await inLab('table.update tr.try td.num:nth-last-child(-n+2)').allTextContents()).map(Number);
+  assert.ok(Math.abs(tryRow[0] - -1) < 1e-9, `delta = −0.5 × 2: ${tryRow}`);
+  assert.ok(Math.abs(tryRow[1] - (w - 1)) < 1e-3, `new = w − 1: ${tryRow}`);
+  assert.ok(await inLab('.sec-step .phase').count() === 4);
+  assert.ok(await inLab('.sec-step .norms .bar').count() >= 4, 'gradient norms per tensor');
+  await shot(page, 'lesson-5-step', inLab('.sec-step'));
+});
+
+test('training vs inference: generating keeps the fingerprint, a step changes it', async () => {
+  await button('Generate (inference)').click();
+  await inLab('.verdict.same').waitFor();
+  assert.match(await inLab('.verdict').textContent(), /Unchanged: ([0-9a-f]{16}) → \1/);
+  await button('Take one training step').click();
+  await inLab('.verdict.changed').waitFor();
+  const m = (await inLab('.verdict').textContent()).match(/([0-9a-f]{16}) → ([0-9a-f]{16})/);
+  assert.ok(m && m[1] !== m[2]);
+  await shot(page, 'lesson-6-infer', inLab('.sec-infer'));
+});
+
+test('keep and share: download a .safetensors, load it back; a bad file gets a clear message', async () => {
+  const fp = await inLab('.fingerprint').textContent();
+  const [download] = await Promise.all([page.waitForEvent('download'), button('Download .safetensors').click()]);
+  const file = path.join(artifacts, 'lesson.safetensors');
+  await download.saveAs(file);
+  const bytes = readFileSync(file);
+  const headerLen = Number(bytes.readBigUInt64LE(0));
+  const header = JSON.parse(bytes.subarray(8, 8 + headerLen).toString('utf8'));
+  assert.ok(header['transformer.wte.weight'], 'nanoGPT tensor names');
+  assert.ok(header.__metadata__?.config, 'config metadata');
+
+  await button('Reset').click();
+  await page.waitForFunction(() => document.getElementById('lab').stats.step === 0);
+  await inLab('.sec-keep input[type=file]').setInputFiles(file);
+  await page.waitForFunction(() => /Loaded/.test(document.getElementById('lab').shadowRoot.querySelector('.sec-keep .message').textContent), null, { timeout: 10_000 });
+  await page.waitForFunction((f) => document.getElementById('lab').shadowRoot.querySelector('.fingerprint').textContent === f, fp);
+
+  page.problems.length = 0; // the bad file is reported as a lab-error on purpose
+  await inLab('.sec-keep input[type=file]').setInputFiles({ name: 'notes.safetensors', mimeType: 'application/octet-stream', buffer: Buffer.from('this is not a checkpoint at all') });
+  await inLab('.sec-keep .message.error').waitFor();
+  const msg = await inLab('.sec-keep .message.error').textContent();
+  assert.match(msg, /Could not load notes\.safetensors: \S.{5,}/);
+  assert.match(await inLab('.notices .notice').last().textContent(), /notes\.safetensors/);
+  await shot(page, 'lesson-7-keep', inLab('.sec-keep'));
+  // The model is still usable after the bad file.
+  await button('Step').click();
+  await page.waitForFunction((f) => document.getElementById('lab').shadowRoot.querySelector('.fingerprint').textContent !== f, fp);
+  page.problems = page.problems.filter((p) => !/notes\.safetensors/.test(p));
+});
+
+test('the state round-trips through the URL', async () => {
+  await inLab('.sec-train input[id$="-lr"]').fill('0.01');
+  await inLab('.sec-train input[id$="-lr"]').press('Tab');
+  await inLab('.sec-train input[id$="-seed"]').fill('42');
+  await inLab('.sec-train input[id$="-seed"]').press('Tab');
+  await page.waitForFunction(() => /lr=0\.01/.test(location.search) && /seed=42/.test(location.search));
+  const url = page.url();
+  assert.match(url, /n-layer=1/);
+  await page.evaluate(() => document.getElementById('lab').ready);
+  const fp1 = await page.waitForFunction(() => {
+    const t = document.getElementById('lab').shadowRoot.querySelector('.fingerprint').textContent;
+    return /^[0-9a-f]{16}$/.test(t) && document.getElementById('lab').stats.step === 0 && t;
+  }).then((h) => h.jsonValue());
+  const page2 = await newPage(browser);
+  await page2.goto(url);
+  await page2.evaluate(() => document.getElementById('lab').ready);
+  assert.equal(await page2.locator('#lab input[id$="-lr"]').inputValue(), '0.01');
+  assert.equal(await page2.locator('#lab input[id$="-seed"]').inputValue(), '42');
+  assert.equal(await page2.evaluate(() => document.getElementById('lab').query), new URL(url).search.slice(1));
+  const fp2 = await page2.waitForFunction(() => {
+    const t = document.getElementById('lab').shadowRoot.querySelector('.fingerprint').textContent;
+    return /^[0-9a-f]{16}$/.test(t) && t;
+  }).then((h) => h.jsonValue());
+  assert.equal(fp2, fp1, 'same seed and settings ⇒ same initial weights');
+  assert.deepEqual(page2.problems, []);
+  await page2.context().close();
+});
+
+test('a worker crash is reported and the lab restarts with the same text and settings', async () => {
+  page.problems.length = 0;
+  await page.evaluate(() => { window.__events = []; document.getElementById('lab').controller.crashWorker(); });
+  await page.waitForFunction(() => window.__events.some((e) => e.type === 'lab-error' && /worker/.test(e.message)));
+  await page.waitForFunction(() => document.getElementById('lab').stats.params > 0 && !document.getElementById('lab').shadowRoot.querySelector('.sec-train button.primary').disabled, null, { timeout: 15_000 });
+  assert.equal(await inLab('input[id$="-lr"]').inputValue(), '0.01');
+  assert.match(await inLab('textarea').inputValue(), /capital of France/);
+  await button('Step').click();
+  await page.waitForFunction(() => document.getElementById('lab').stats.step === 1);
+  page.problems = page.problems.filter((p) => !/simulated worker crash/.test(p));
+});
+
+test('narrow (360 px) and dark theme render; no console errors on the page', async () => {
+  await page.setViewportSize({ width: 360, height: 800 });
+  await page.waitForTimeout(300);
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth);
+  assert.ok(overflow <= 362, `page is ${overflow}px wide at 360`);
+  await shot(page, 'lesson-8-narrow-360');
+  await page.emulateMedia({ colorScheme: 'dark' });
+  await page.setViewportSize({ width: 1100, height: 900 });
+  await page.waitForTimeout(300);
+  await shot(page, 'lesson-9-dark', inLab('.sec-train'));
+  assert.deepEqual(page.problems, []);
+});
