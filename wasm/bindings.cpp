@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "model/tensor_names.hpp"
 #include "train/trainer.hpp"
 #include "util/error.hpp"
 
@@ -381,6 +382,28 @@ public:
         });
     }
 
+    double weight(const std::string& tensor, double index) const {
+        return guarded([&] {
+            if (!(index >= 0) || index != std::floor(index)) fail("index must be a whole number ≥ 0, got ", index);
+            return static_cast<double>(t_->weight_value(tensor, static_cast<std::size_t>(std::min(index, 1e15))));
+        });
+    }
+    val tensors() const {
+        return guarded([&] {
+            val a = val::array();
+            const auto ts = named_tensors(t_->model().layout(), t_->config());
+            for (std::size_t i = 0; i < ts.size(); ++i) {
+                val o = val::object();
+                o.set("name", ts[i].name);
+                val shape = val::array();
+                for (std::size_t d = 0; d < ts[i].shape.size(); ++d) shape.set(d, ts[i].shape[d]);
+                o.set("shape", shape);
+                o.set("size", ts[i].size);
+                a.set(i, o);
+            }
+            return a;
+        });
+    }
     val gradNorms() const { return guarded([&] { return tensor_norms(t_->grad_norms()); }); }
     std::string fingerprint() const { return guarded([&] { return t_->fingerprint(); }); }
     val exportCheckpoint(bool with_optimizer) const {
@@ -461,6 +484,8 @@ EMSCRIPTEN_BINDINGS(training_loop_lab) {
         .function("surprise", &LabTrainer::surprise)
         .function("attention", &LabTrainer::attention)
         .function("gradNorms", &LabTrainer::gradNorms)
+        .function("weight", &LabTrainer::weight)
+        .function("tensors", &LabTrainer::tensors)
         .function("fingerprint", &LabTrainer::fingerprint)
         .function("exportCheckpoint", &LabTrainer::exportCheckpoint)
         .function("reset", &LabTrainer::reset)

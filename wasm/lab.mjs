@@ -128,6 +128,12 @@ export class Trainer {
     });
   }
 
+  /** The current value of one weight (nanoGPT tensor name, flat index). */
+  weight(tensor, index) { return call(() => this._handle().weight(requireString(tensor, 'tensor'), index)); }
+
+  /** Every parameter tensor: [{name, shape, size}] in nanoGPT's order. */
+  tensors() { return call(() => this._handle().tensors()); }
+
   /** Gradient norm of every tensor from the last step (before clipping). */
   gradNorms() { return call(() => this._handle().gradNorms()); }
 

@@ -274,6 +274,15 @@ std::vector<TensorNorm> Trainer::grad_norms() const {
     return out;
 }
 
+float Trainer::weight_value(const std::string& tensor, std::size_t index) const {
+    for (const NamedTensor& t : named_tensors(model_->layout(), config())) {
+        if (t.name != tensor) continue;
+        if (index >= t.size) fail("index must be between 0 and ", t.size - 1, " for ", t.name, ", got ", index);
+        return model_->params()[t.offset + index];
+    }
+    fail("unknown tensor \"", tensor, "\": use a nanoGPT name such as transformer.h.0.attn.c_attn.weight");
+}
+
 std::string Trainer::fingerprint() const {
     std::uint64_t h = 1469598103934665603ULL;
     const auto* p = reinterpret_cast<const unsigned char*>(model_->params().data());

@@ -93,6 +93,8 @@ public:
                                  std::vector<std::string>& tokens_out);
     std::vector<TensorNorm> grad_norms() const;  // of the last step's gradient (before clipping)
     std::string fingerprint() const;             // 64-bit FNV-1a of the parameter buffer, hex
+    // The current value of one weight: a nanoGPT tensor name and a flat index into it.
+    float weight_value(const std::string& tensor, std::size_t index) const;
 
     // --- facts ---
     const GPTConfig& config() const { return model_->config(); }
