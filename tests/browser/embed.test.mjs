@@ -3,7 +3,7 @@
 // independence of two labs, and clear messages for malformed attributes and URL values.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { assertEngineBuilt, serve, launch, newPage, shot } from './helpers.mjs';
+import { assertEngineBuilt, serve, launch, newPage, shot, labReady } from './helpers.mjs';
 
 let server, browser;
 
@@ -23,7 +23,7 @@ const finite = (x) => typeof x === 'number' && Number.isFinite(x);
 test('two labs on one page: own workers, own state, events with real numbers, lab-done', async () => {
   const page = await newPage(browser);
   await page.goto(`${server.url}examples/two-labs.html`);
-  await page.evaluate(() => Promise.all([...document.querySelectorAll('training-loop-lab')].map((l) => l.ready)));
+  await labReady(page, 'training-loop-lab');
   // Ids inside the two shadow roots never clash.
   const ids = await page.evaluate(() => [...document.querySelectorAll('training-loop-lab')].flatMap((l) => [...l.shadowRoot.querySelectorAll('[id]')].map((e) => e.id)));
   assert.equal(new Set(ids).size, ids.length, 'ids are unique across labs');
@@ -68,7 +68,7 @@ test('a malformed attribute gets a clear message and a clamped value; the lab st
   });
   const all = errors.got.join('\n');
   assert.match(all, /n-layer="lots" is not valid \(not a number\); using 2/);
-  assert.match(all, /lr="-3" is not valid \(allowed 0\.00001 to 1\); using 0\.00001/);
+  assert.match(all, /lr="-3" is not valid \(allowed 0\.00001 to 10\); using 0\.00001/);
   assert.match(all, /optimizer="rmsprop" is not valid \(allowed: sgd, momentum, adamw\); using adamw/);
   assert.match(all, /n-embd="30" is not valid \(must be a multiple of n-head \(4\)\); using 32/);
   assert.match(all, /sections="train,bogus" is not valid/);
@@ -113,7 +113,7 @@ test('the iframe form: options from the URL, events to the parent with postMessa
 test('embed.html reports invalid URL values; a new lang and theme apply', async () => {
   const page = await newPage(browser, { viewport: { width: 360, height: 800 } });
   await page.goto(`${server.url}embed.html?n-layer=1&n-embd=32&n-head=2&block-size=99999&lang=de&theme=dark&sections=text,train`);
-  await page.evaluate(() => document.getElementById('lab').ready);
+  await labReady(page);
   assert.match(await page.locator('#lab .notice').first().textContent(), /block-size="99999" ist ungültig \(erlaubt 8 bis 256\); verwendet wird 256/);
   assert.match(await page.locator('#lab h2').first().textContent(), /Text und Tokens/);
   assert.equal(new URL(page.url()).searchParams.get('block-size'), '256', 'the clamped value is what the URL keeps');

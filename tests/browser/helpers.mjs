@@ -14,7 +14,6 @@ export const CSP = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; st
 
 /** Fail early, with the fix, when the wasm engine has not been built. */
 export function assertEngineBuilt() {
-  if (process.env.DEV_FAKE_ENGINE) return; // DEVONLY
   const need = ['wasm/dist/lab-core.mjs', 'wasm/dist/lab-core.wasm', 'wasm/lab.mjs'];
   const missing = need.filter((f) => !existsSync(path.join(repo, f)));
   if (missing.length) throw new Error(`browser tests need the built engine; missing ${missing.join(', ')} (build the wasm first, see README)`);
@@ -26,7 +25,7 @@ export function assertEngineBuilt() {
  * that something useful is on screen before the wasm has loaded).
  */
 export async function serve({ engineDelayMs = 0 } = {}) {
-  const inner = await startServer({ port: 0, headers: { 'Content-Security-Policy': CSP }, extraMounts: process.env.DEV_FAKE_ENGINE ? [['/engine/', [process.env.DEV_FAKE_ENGINE]]] : [] }); // DEVONLY
+  const inner = await startServer({ port: 0, headers: { 'Content-Security-Policy': CSP } });
   if (!engineDelayMs) return inner;
   // A small delaying proxy in front of the real server.
   const proxy = http.createServer((req, res) => {
@@ -82,3 +81,11 @@ export function numbers(text) {
 /** Small, fast model settings for tests (as URL query / attributes). */
 export const SMALL = { 'n-layer': '1', 'n-head': '2', 'n-embd': '32', 'block-size': '32', 'batch-size': '8' };
 export const smallQuery = (extra = {}) => new URLSearchParams({ ...SMALL, ...extra }).toString();
+
+/** Wait until the lab(s) matching `selector` have loaded the engine and built a model (lab-ready). */
+export function labReady(pageOrFrame, selector = '#lab') {
+  return pageOrFrame.evaluate(async (sel) => {
+    await customElements.whenDefined('training-loop-lab');
+    await Promise.all([...document.querySelectorAll(sel)].map((el) => el.ready));
+  }, selector);
+}

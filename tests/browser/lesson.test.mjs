@@ -6,7 +6,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { assertEngineBuilt, serve, launch, newPage, shot, numbers, smallQuery, artifacts } from './helpers.mjs';
+import { assertEngineBuilt, serve, launch, newPage, shot, labReady, numbers, smallQuery, artifacts } from './helpers.mjs';
 
 let server, browser, page;
 const lab = () => page.locator('#lab');
@@ -49,7 +49,7 @@ test('the text is on screen before the wasm has loaded', async () => {
 });
 
 test('ready: tokens with ids, pairs with p and surprise, parameter count', async () => {
-  await page.evaluate(() => document.getElementById('lab').ready);
+  await labReady(page);
   const summary = await inLab('.summary').textContent();
   const [chars, tokens, vocab] = numbers(summary);
   assert.ok(chars > 1000 && tokens === chars && vocab > 20 && vocab < 80, summary);
@@ -178,14 +178,13 @@ test('the state round-trips through the URL', async () => {
   await page.waitForFunction(() => /lr=0\.01/.test(location.search) && /seed=42/.test(location.search));
   const url = page.url();
   assert.match(url, /n-layer=1/);
-  await page.evaluate(() => document.getElementById('lab').ready);
-  const fp1 = await page.waitForFunction(() => {
-    const t = document.getElementById('lab').shadowRoot.querySelector('.fingerprint').textContent;
-    return /^[0-9a-f]{16}$/.test(t) && document.getElementById('lab').stats.step === 0 && t;
-  }).then((h) => h.jsonValue());
+  // reset() resolves when the fresh weights' fingerprint is on screen.
+  await page.evaluate(() => document.getElementById('lab').reset());
+  const fp1 = await inLab('.fingerprint').textContent();
+  assert.match(fp1, /^[0-9a-f]{16}$/);
   const page2 = await newPage(browser);
   await page2.goto(url);
-  await page2.evaluate(() => document.getElementById('lab').ready);
+  await labReady(page2);
   assert.equal(await page2.locator('#lab input[id$="-lr"]').inputValue(), '0.01');
   assert.equal(await page2.locator('#lab input[id$="-seed"]').inputValue(), '42');
   assert.equal(await page2.evaluate(() => document.getElementById('lab').query), new URL(url).search.slice(1));

@@ -387,15 +387,14 @@ export class LabController {
     this.views.step.setBlockSize(r.info.config.block_size);
     this.setRunning(false);
     this.draw();
-    this.refreshAll();
+    return this.refreshAll();
   }
 
+  /** Redraw everything that depends on the weights; resolves when all is on screen. */
   refreshAll() {
-    if (!this.info) return;
-    this.refreshPredict();
-    this.refreshPairs();
-    this.refreshFingerprint();
+    if (!this.info) return Promise.resolve();
     if (this.tokens) this.views.text.setTokens(this.tokens, [...this.text].length);
+    return Promise.all([this.refreshPredict(), this.refreshPairs(), this.refreshFingerprint()]);
   }
 
   async refreshPredict() {
@@ -530,7 +529,7 @@ export class LabController {
     try {
       const r = await this.client.call('reset', { seed: this.state.seed });
       if (this.client.lastInit) this.client.lastInit.settings.seed = this.state.seed;
-      this.afterModel(r);
+      await this.afterModel(r);
       this.say(this.t('progressReset', { seed: this.state.seed }));
       this.emitStep(true);
     } catch (e) { this.fail(e.message); }
@@ -608,8 +607,10 @@ export class LabController {
     try {
       const bytes = new Uint8Array(await file.arrayBuffer());
       const s = trainerSettings(this.state);
-      const r = await this.client.loadCheckpoint(bytes, { optimizer: s.optimizer, lr: s.lr, weightDecay: s.weightDecay, gradClip: s.gradClip, batchSize: s.batchSize, seed: s.seed });
-      this.afterModel(r);
+      const r = await this.client.loadCheckpoint(bytes, {
+        text: this.text, optimizer: s.optimizer, lr: s.lr, weightDecay: s.weightDecay, gradClip: s.gradClip, batchSize: s.batchSize, seed: s.seed,
+      });
+      await this.afterModel(r);
       this.views.keep.say(this.t('loaded', { name, params: r.info.params.toLocaleString('en-US'), step: r.info.step }));
     } catch (e) {
       const m = this.t('badFile', { name, message: e.message });

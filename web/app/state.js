@@ -22,7 +22,7 @@ export const FIELDS = [
   { name: 'block-size', key: 'blockSize', kind: 'int', def: 64, min: 8, max: 256, effect: 'model' },
   { name: 'batch-size', key: 'batchSize', kind: 'int', def: 16, min: 1, max: 64, effect: 'model' },
   { name: 'optimizer', key: 'optimizer', kind: 'enum', def: 'adamw', choices: ['sgd', 'momentum', 'adamw'], effect: 'live' },
-  { name: 'lr', key: 'lr', kind: 'float', def: 3e-3, min: 1e-5, max: 1, effect: 'live' },
+  { name: 'lr', key: 'lr', kind: 'float', def: 3e-3, min: 1e-5, max: 10, effect: 'live' },
   { name: 'weight-decay', key: 'weightDecay', kind: 'float', def: 0, min: 0, max: 1, effect: 'live' },
   { name: 'grad-clip', key: 'gradClip', kind: 'float', def: 1, min: 0, max: 100, effect: 'live' },
   { name: 'seed', key: 'seed', kind: 'int', def: 1337, min: 0, max: 2147483647, effect: 'seed' },
