@@ -412,6 +412,7 @@ TEST(Checkpoint, WriterRejectsInconsistentInput) {
 }
 
 // Regenerates the fuzz seed corpus: LAB_WRITE_FUZZ_CORPUS=1 ./lab_tests --gtest_filter=Checkpoint.WriteFuzzCorpus
+// (.bin, not .safetensors: .gitignore keeps *.safetensors out of the repo.)
 TEST(Checkpoint, WriteFuzzCorpus) {
 #ifdef LAB_SOURCE_DIR
     if (!std::getenv("LAB_WRITE_FUZZ_CORPUS")) GTEST_SKIP() << "set LAB_WRITE_FUZZ_CORPUS=1 to regenerate";
@@ -419,9 +420,9 @@ TEST(Checkpoint, WriteFuzzCorpus) {
     Contents missing = unpack(tiny_file());
     missing.erase("transformer.h.0.mlp.c_fc.bias");
     const std::pair<const char*, Bytes> files[] = {
-        {"valid_tiny_moments.safetensors", tiny_file(true)},
-        {"nanogpt_lm_head.safetensors", nanogpt_file()},
-        {"invalid_missing_tensor.safetensors", pack(missing)},
+        {"valid_tiny_moments.bin", tiny_file(true)},
+        {"nanogpt_lm_head.bin", nanogpt_file()},
+        {"invalid_missing_tensor.bin", pack(missing)},
     };
     for (const auto& [name, bytes] : files) {
         std::ofstream out(dir + name, std::ios::binary);
