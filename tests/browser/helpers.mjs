@@ -89,3 +89,15 @@ export function labReady(pageOrFrame, selector = '#lab') {
     await Promise.all([...document.querySelectorAll(sel)].map((el) => el.ready));
   }, selector);
 }
+
+/**
+ * Main-thread tasks of the page's renderer from a Chromium trace, with wall time (ms) and CPU
+ * time (ms). CPU time tells our own work from time the OS gave to other processes.
+ */
+export function mainThreadTasks(traceJson) {
+  const events = traceJson.traceEvents ?? traceJson;
+  const mains = new Set(events.filter((e) => e.name === 'thread_name' && e.args?.name === 'CrRendererMain').map((e) => `${e.pid}:${e.tid}`));
+  return events
+    .filter((e) => e.ph === 'X' && e.name === 'ThreadControllerImpl::RunTask' && mains.has(`${e.pid}:${e.tid}`))
+    .map((e) => ({ wall: e.dur / 1000, cpu: (e.tdur ?? e.dur) / 1000 }));
+}

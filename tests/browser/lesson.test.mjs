@@ -5,8 +5,9 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
-import { assertEngineBuilt, serve, launch, newPage, shot, labReady, numbers, smallQuery, artifacts } from './helpers.mjs';
+import { assertEngineBuilt, serve, launch, newPage, shot, labReady, numbers, smallQuery, artifacts, mainThreadTasks } from './helpers.mjs';
 
 let server, browser, page;
 const lab = () => page.locator('#lab');
@@ -68,12 +69,15 @@ test('ready: tokens with ids, pairs with p and surprise, parameter count', async
   await shot(page, 'lesson-2-pairs', inLab('.sec-pairs'));
 });
 
-test('trains in a worker: loss falls, lab-step events, no long tasks, pause is immediate', async () => {
+test('trains in a worker: loss falls, lab-step events, no long tasks, pause is immediate', async (t) => {
   const before = await stats();
   await page.evaluate(() => { window.__longTasks = []; window.__measureLongTasks = true; window.__events = []; });
+  await browser.startTracing(page, { categories: ['toplevel', 'disabled-by-default-devtools.timeline'] });
   await button('Start').click();
   await page.waitForFunction(() => document.getElementById('lab').stats.step >= 150, null, { timeout: 60_000 });
   await page.evaluate(() => { window.__measureLongTasks = false; });
+  const trace = JSON.parse((await browser.stopTracing()).toString('utf8'));
+  const load = os.loadavg()[0];
   await button('Pause').click();
   await page.waitForFunction(() => !document.getElementById('lab').shadowRoot.querySelector('.sec-train button.primary').disabled);
   const paused = await stats();
@@ -87,8 +91,22 @@ test('trains in a worker: loss falls, lab-step events, no long tasks, pause is i
   for (const e of steps) {
     assert.ok(Number.isInteger(e.step) && e.step > 0 && Number.isFinite(e.loss) && e.tokensPerSecond > 0, JSON.stringify(e));
   }
+  // Our own work on the main thread: no task may use more than 50 ms of CPU.
+  const tasks = mainThreadTasks(trace);
+  assert.ok(tasks.length > 20, `trace has main-thread tasks: ${tasks.length}`);
+  const heavy = tasks.filter((x) => x.cpu > 50).map((x) => `${x.cpu.toFixed(0)} ms CPU`);
+  assert.deepEqual(heavy, [], 'main-thread tasks over 50 ms of CPU while training');
+  // What the page sees (PerformanceObserver 'longtask', wall time). Other processes hogging the
+  // CPUs stretch wall time without any work of ours, so on an overloaded machine this is reported,
+  // not failed.
   const longTasks = await page.evaluate(() => window.__longTasks);
-  assert.deepEqual(longTasks, [], `long tasks on the main thread while training: ${longTasks}`);
+  const overloaded = load > 1.5 * os.cpus().length;
+  const worst = Math.max(0, ...tasks.map((x) => x.cpu)).toFixed(1);
+  if (overloaded && longTasks.length) {
+    t.diagnostic(`long tasks ${longTasks} ms (wall) not failed: load average ${load.toFixed(1)} on ${os.cpus().length} CPUs; worst main-thread CPU per task ${worst} ms`);
+  } else {
+    assert.deepEqual(longTasks, [], `long tasks on the main thread while training (worst CPU per task ${worst} ms)`);
+  }
   const alt = await inLab('.chart-alt').textContent();
   assert.match(alt, new RegExp(`Step ${paused.step}`));
   await shot(page, 'lesson-3-train', inLab('.sec-train'));

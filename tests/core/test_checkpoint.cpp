@@ -411,25 +411,3 @@ TEST(Checkpoint, WriterRejectsInconsistentInput) {
     EXPECT_THROW(lab::checkpoint_write(ck), lab::Error);
 }
 
-// Regenerates the fuzz seed corpus: LAB_WRITE_FUZZ_CORPUS=1 ./lab_tests --gtest_filter=Checkpoint.WriteFuzzCorpus
-// (.bin, not .safetensors: .gitignore keeps *.safetensors out of the repo.)
-TEST(Checkpoint, WriteFuzzCorpus) {
-#ifdef LAB_SOURCE_DIR
-    if (!std::getenv("LAB_WRITE_FUZZ_CORPUS")) GTEST_SKIP() << "set LAB_WRITE_FUZZ_CORPUS=1 to regenerate";
-    const std::string dir = std::string(LAB_SOURCE_DIR) + "/tests/fuzz/corpus/checkpoint/";
-    Contents missing = unpack(tiny_file());
-    missing.erase("transformer.h.0.mlp.c_fc.bias");
-    const std::pair<const char*, Bytes> files[] = {
-        {"valid_tiny_moments.bin", tiny_file(true)},
-        {"nanogpt_lm_head.bin", nanogpt_file()},
-        {"invalid_missing_tensor.bin", pack(missing)},
-    };
-    for (const auto& [name, bytes] : files) {
-        std::ofstream out(dir + name, std::ios::binary);
-        ASSERT_TRUE(out) << dir + name;
-        out.write(reinterpret_cast<const char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
-    }
-#else
-    GTEST_SKIP() << "LAB_SOURCE_DIR not defined";
-#endif
-}

@@ -1,0 +1,269 @@
+// Every xsimd kernel against its scalar twin (the oracle), at sizes W, k·W, < W and W + tail
+// (W = lanes per vector), odd shapes, shapes that cross the matmul's K and M blocks, with and
+// without bias, and backward accumulation into non-zero gradients.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <string>
+#include <vector>
+
+#include "kernels/matmul.hpp"
+#include "kernels/simd.hpp"
+#include "kernels/vector_ops.hpp"
+#include "util/rng.hpp"
+
+namespace lab {
+namespace {
+
+constexpr std::size_t W = simd::W;
+
+std::vector<float> random_vec(std::size_t n, Rng& rng, float lo = -1.0f, float hi = 1.0f) {
+    std::vector<float> v(n);
+    for (auto& x : v) x = lo + (hi - lo) * rng.uniform();
+    return v;
+}
+
+// |got - want| <= tol * max(1, |want|), element by element; reports the first few mismatches.
+void expect_close(const std::vector<float>& got, const std::vector<float>& want, float tol,
+                  const std::string& what) {
+    ASSERT_EQ(got.size(), want.size()) << what;
+    int reported = 0;
+    for (std::size_t i = 0; i < got.size(); ++i) {
+        const float bound = tol * std::max(1.0f, std::fabs(want[i]));
+        if (!(std::fabs(got[i] - want[i]) <= bound) && reported++ < 5)
+            ADD_FAILURE() << what << "[" << i << "]: got " << got[i] << ", want " << want[i]
+                          << " (tol " << bound << ")";
+    }
+}
+
+float matmul_tol(std::size_t reduction_length) {
+    return 1e-5f * std::sqrt(static_cast<float>(std::max<std::size_t>(reduction_length, 1)));
+}
+
+struct Shape {
+    std::size_t BT, C, OC;
+};
+
+std::string name(const Shape& s, bool with_bias) {
+    return "BT=" + std::to_string(s.BT) + " C=" + std::to_string(s.C) +
+           " OC=" + std::to_string(s.OC) + (with_bias ? " bias" : " no bias");
+}
+
+void check_forward(const Shape& s, bool with_bias, Rng& rng) {
+    const auto inp = random_vec(s.BT * s.C, rng);
+    const auto weight = random_vec(s.OC * s.C, rng);
+    const auto bias = random_vec(s.OC, rng);
+    // Forward overwrites: start from NaN so any element left unwritten fails.
+    std::vector<float> want(s.BT * s.OC, std::numeric_limits<float>::quiet_NaN());
+    std::vector<float> got = want;
+    const float* b = with_bias ? bias.data() : nullptr;
+    f32_matmul_forward__scalar(want.data(), inp.data(), weight.data(), b, s.BT, s.C, s.OC);
+    f32_matmul_forward__xsimd(got.data(), inp.data(), weight.data(), b, s.BT, s.C, s.OC);
+    expect_close(got, want, matmul_tol(s.C), "forward out " + name(s, with_bias));
+}
+
+void check_backward(const Shape& s, bool with_bias, Rng& rng) {
+    const auto inp = random_vec(s.BT * s.C, rng);
+    const auto weight = random_vec(s.OC * s.C, rng);
+    const auto dout = random_vec(s.BT * s.OC, rng);
+    // Backward accumulates: start from non-zero gradients.
+    const auto dinp0 = random_vec(s.BT * s.C, rng, -2.0f, 2.0f);
+    const auto dweight0 = random_vec(s.OC * s.C, rng, -2.0f, 2.0f);
+    const auto dbias0 = random_vec(s.OC, rng, -2.0f, 2.0f);
+    auto dinp_want = dinp0, dweight_want = dweight0, dbias_want = dbias0;
+    auto dinp_got = dinp0, dweight_got = dweight0, dbias_got = dbias0;
+    f32_matmul_backward__scalar(dinp_want.data(), dweight_want.data(),
+                                with_bias ? dbias_want.data() : nullptr, dout.data(), inp.data(),
+                                weight.data(), s.BT, s.C, s.OC);
+    f32_matmul_backward__xsimd(dinp_got.data(), dweight_got.data(),
+                               with_bias ? dbias_got.data() : nullptr, dout.data(), inp.data(),
+                               weight.data(), s.BT, s.C, s.OC);
+    expect_close(dinp_got, dinp_want, matmul_tol(s.OC), "dinp " + name(s, with_bias));
+    expect_close(dweight_got, dweight_want, matmul_tol(s.BT), "dweight " + name(s, with_bias));
+    expect_close(dbias_got, dbias_want, matmul_tol(s.BT), "dbias " + name(s, with_bias));
+    if (!with_bias) {
+        EXPECT_EQ(dbias_got, dbias0) << "dbias untouched when nullptr";
+    }
+}
+
+// Every combination of W-related sizes for the three dimensions.
+std::vector<Shape> lane_shapes() {
+    const std::size_t dims[] = {1, W - 1, W, W + 1, 2 * W, 3 * W + 2, 5 * W};
+    std::vector<Shape> shapes;
+    for (std::size_t bt : dims)
+        for (std::size_t c : dims)
+            for (std::size_t oc : dims) shapes.push_back({bt, c, oc});
+    return shapes;
+}
+
+// Odd model-like shapes, and shapes crossing the K block (256) and M block (128) of the GEMM.
+const Shape kOddShapes[] = {
+    {3, 5, 7},     {37, 64, 195},  {128, 130, 65}, {64, 64, 256},  {130, 17, 33},
+    {300, 600, 70}, {1030, 20, 37}, {257, 513, 9},  {2, 1000, 3},   {129, 2, 257},
+};
+
+TEST(KernelMatmul, ForwardLaneSizes) {
+    Rng rng(1);
+    for (const Shape& s : lane_shapes()) {
+        check_forward(s, true, rng);
+        check_forward(s, false, rng);
+    }
+}
+
+TEST(KernelMatmul, BackwardLaneSizes) {
+    Rng rng(2);
+    for (const Shape& s : lane_shapes()) {
+        check_backward(s, true, rng);
+        check_backward(s, false, rng);
+    }
+}
+
+TEST(KernelMatmul, ForwardOddShapes) {
+    Rng rng(3);
+    for (const Shape& s : kOddShapes) {
+        check_forward(s, true, rng);
+        check_forward(s, false, rng);
+    }
+}
+
+TEST(KernelMatmul, BackwardOddShapes) {
+    Rng rng(4);
+    for (const Shape& s : kOddShapes) {
+        check_backward(s, true, rng);
+        check_backward(s, false, rng);
+    }
+}
+
+TEST(KernelMatmul, DispatchMatchesXsimd) {
+    Rng rng(5);
+    const Shape s{37, 64, 195};
+    const auto inp = random_vec(s.BT * s.C, rng), weight = random_vec(s.OC * s.C, rng);
+    const auto bias = random_vec(s.OC, rng), dout = random_vec(s.BT * s.OC, rng);
+    std::vector<float> a(s.BT * s.OC), b(s.BT * s.OC);
+    f32_matmul_forward(a.data(), inp.data(), weight.data(), bias.data(), s.BT, s.C, s.OC);
+    f32_matmul_forward__xsimd(b.data(), inp.data(), weight.data(), bias.data(), s.BT, s.C, s.OC);
+    EXPECT_EQ(a, b);
+    std::vector<float> dx1(s.BT * s.C), dw1(s.OC * s.C), db1(s.OC);
+    auto dx2 = dx1, dw2 = dw1, db2 = db1;
+    f32_matmul_backward(dx1.data(), dw1.data(), db1.data(), dout.data(), inp.data(), weight.data(),
+                        s.BT, s.C, s.OC);
+    f32_matmul_backward__xsimd(dx2.data(), dw2.data(), db2.data(), dout.data(), inp.data(),
+                               weight.data(), s.BT, s.C, s.OC);
+    EXPECT_EQ(dx1, dx2);
+    EXPECT_EQ(dw1, dw2);
+    EXPECT_EQ(db1, db2);
+}
+
+// ---- element-wise kernels ----
+
+std::vector<std::size_t> vector_sizes() {
+    return {1, W - 1, W, W + 1, 2 * W, 5 * W, 3 * W + 2, 255, 256, 257, 1000, 1027, 4099};
+}
+
+TEST(KernelVectorOps, AdamwUpdate) {
+    Rng rng(10);
+    const int steps[] = {1, 2, 10, 1000};
+    for (std::size_t n : vector_sizes()) {
+        for (int t : steps) {
+            const float b1 = 0.9f, b2 = 0.95f;
+            const float bc1 = 1.0f - std::pow(b1, static_cast<float>(t));
+            const float bc2 = 1.0f - std::pow(b2, static_cast<float>(t));
+            const auto p0 = random_vec(n, rng), g = random_vec(n, rng, -0.1f, 0.1f);
+            const auto m0 = random_vec(n, rng, -0.05f, 0.05f), v0 = random_vec(n, rng, 0.0f, 1e-3f);
+            auto p1 = p0, m1 = m0, v1 = v0, p2 = p0, m2 = m0, v2 = v0;
+            f32_adamw_update__scalar(p1.data(), m1.data(), v1.data(), g.data(), n, 1e-3f, b1, b2,
+                                     bc1, bc2, 1e-8f, 0.1f);
+            f32_adamw_update__xsimd(p2.data(), m2.data(), v2.data(), g.data(), n, 1e-3f, b1, b2,
+                                    bc1, bc2, 1e-8f, 0.1f);
+            const std::string what = "adamw n=" + std::to_string(n) + " t=" + std::to_string(t);
+            expect_close(p2, p1, 1e-6f, what + " params");
+            expect_close(m2, m1, 1e-6f, what + " m");
+            expect_close(v2, v1, 1e-6f, what + " v");
+        }
+    }
+}
+
+// Inputs spanning GELU's interesting range, tanh saturation, zero and exact lane boundaries.
+std::vector<float> gelu_inputs(std::size_t n, Rng& rng) {
+    auto x = random_vec(n, rng, -6.0f, 6.0f);
+    const float special[] = {0.0f, -0.0f, 1e-6f, -1e-6f, 10.0f, -10.0f, 30.0f, -30.0f, 100.0f};
+    for (std::size_t i = 0; i < std::min(n, std::size(special)); ++i) x[n - 1 - i] = special[i];
+    return x;
+}
+
+TEST(KernelVectorOps, GeluForward) {
+    Rng rng(11);
+    for (std::size_t n : vector_sizes()) {
+        const auto x = gelu_inputs(n, rng);
+        std::vector<float> want(n, std::numeric_limits<float>::quiet_NaN()), got = want;
+        f32_gelu_forward__scalar(want.data(), x.data(), n);
+        f32_gelu_forward__xsimd(got.data(), x.data(), n);
+        expect_close(got, want, 2e-6f, "gelu forward n=" + std::to_string(n));
+    }
+}
+
+TEST(KernelVectorOps, GeluBackwardAccumulates) {
+    Rng rng(12);
+    for (std::size_t n : vector_sizes()) {
+        const auto x = gelu_inputs(n, rng), dout = random_vec(n, rng);
+        auto want = random_vec(n, rng), got = want;
+        f32_gelu_backward__scalar(want.data(), x.data(), dout.data(), n);
+        f32_gelu_backward__xsimd(got.data(), x.data(), dout.data(), n);
+        expect_close(got, want, 2e-6f, "gelu backward n=" + std::to_string(n));
+    }
+}
+
+TEST(KernelVectorOps, GeluBackwardMatchesFiniteDifferences) {
+    Rng rng(13);
+    const std::size_t n = 3 * W + 2;
+    const auto x = random_vec(n, rng, -4.0f, 4.0f);
+    std::vector<float> grad(n, 0.0f), ones(n, 1.0f);
+    f32_gelu_backward__xsimd(grad.data(), x.data(), ones.data(), n);
+    for (std::size_t i = 0; i < n; ++i) {
+        const double h = 1e-3, xi = x[i], k = 0.7978845608028654;
+        auto gelu = [&](double z) { return 0.5 * z * (1.0 + std::tanh(k * (z + 0.044715 * z * z * z))); };
+        const double fd = (gelu(xi + h) - gelu(xi - h)) / (2 * h);
+        EXPECT_NEAR(grad[i], fd, 1e-4) << "x=" << xi;
+    }
+}
+
+TEST(KernelVectorOps, SumSquares) {
+    Rng rng(14);
+    for (std::size_t n : vector_sizes()) {
+        const auto x = random_vec(n, rng, -3.0f, 3.0f);
+        const double want = f32_sum_squares__scalar(x.data(), n);
+        const double got = f32_sum_squares__xsimd(x.data(), n);
+        EXPECT_NEAR(got, want, 1e-6 * want) << "n=" << n;
+    }
+    EXPECT_EQ(f32_sum_squares__xsimd(nullptr, 0), 0.0);
+}
+
+TEST(KernelVectorOps, AxpyAndScale) {
+    Rng rng(15);
+    for (std::size_t n : vector_sizes()) {
+        const auto x = random_vec(n, rng), y0 = random_vec(n, rng);
+        auto want = y0, got = y0;
+        f32_axpy__scalar(want.data(), -0.37f, x.data(), n);
+        f32_axpy__xsimd(got.data(), -0.37f, x.data(), n);
+        expect_close(got, want, 1e-7f, "axpy n=" + std::to_string(n));
+        f32_scale__scalar(want.data(), 1.7f, n);
+        f32_scale__xsimd(got.data(), 1.7f, n);
+        expect_close(got, want, 1e-7f, "scale n=" + std::to_string(n));
+    }
+}
+
+TEST(KernelVectorOps, DispatchMatchesXsimd) {
+    Rng rng(16);
+    const std::size_t n = 4 * W + 3;
+    const auto x = gelu_inputs(n, rng);
+    std::vector<float> a(n), b(n);
+    f32_gelu_forward(a.data(), x.data(), n);
+    f32_gelu_forward__xsimd(b.data(), x.data(), n);
+    EXPECT_EQ(a, b);
+    EXPECT_EQ(f32_sum_squares(x.data(), n), f32_sum_squares__xsimd(x.data(), n));
+}
+
+}  // namespace
+}  // namespace lab
