@@ -97,7 +97,8 @@ export class TfjsGpt {
     const mask = new Float32Array(T * T);
     for (let q = 0; q < T; ++q) for (let k = q + 1; k < T; ++k) mask[q * T + k] = -1e9;
     this.mask = tf.keep(tf.tensor(mask, [T, T]));
-    // AdamW with weight decay 0 = Adam with bias correction: p -= lr·m̂/(sqrt(v̂)+eps), as our engine.
+    // Our AdamW at weight decay 0 is Adam: p -= lr·m̂/(sqrt(v̂) + eps), m̂ = m/(1-β1^t), v̂ = v/(1-β2^t).
+    // tf.train.adam computes exactly that (tfjs-core adam_optimizer.js: eps added to sqrt(v̂)), t from 1.
     this.optimizer = tf.train.adam(opts.lr, opts.beta1, opts.beta2, opts.eps);
   }
 

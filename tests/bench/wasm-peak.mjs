@@ -12,8 +12,8 @@
 
 const ACC = 12;
 const UNROLL = 2;
-/** Floating-point operations per loop iteration: ACC·UNROLL pairs × 4 lanes × (mul + add). */
-export const FLOPS_PER_ITERATION = ACC * UNROLL * 4 * 2;
+/** Floating-point operations per loop iteration: acc·unroll pairs × 4 lanes × (mul + add). */
+const flopsPerIteration = (acc, unroll) => acc * unroll * 4 * 2;
 
 function uleb(n) {
   const out = [];
@@ -52,7 +52,7 @@ const op = {
 };
 
 /** The module's bytes. Local 0 = $n; locals 1..ACC = accumulators; ACC+1 = m; ACC+2 = c. */
-export function peakModuleBytes() {
+export function peakModuleBytes(ACC, UNROLL) {
   const n = 0, m = ACC + 1, c = ACC + 2;
   const acc = (i) => 1 + i;
   const body = [];
@@ -90,8 +90,9 @@ export function peakModuleBytes() {
  * @returns {{gflops:number, medianGflops:number, flopsPerIteration:number, iterations:number, calls:number,
  *   seconds:number, checksum:number}}
  */
-export async function measureWasmSimdPeak(seconds = 1) {
-  const { instance } = await WebAssembly.instantiate(peakModuleBytes());
+export async function measureWasmSimdPeak(seconds = 1, { acc = ACC, unroll = UNROLL } = {}) {
+  const FLOPS_PER_ITERATION = flopsPerIteration(acc, unroll);
+  const { instance } = await WebAssembly.instantiate(peakModuleBytes(acc, unroll));
   const run = instance.exports.run;
   let iters = 1 << 12;
   const warmEnd = performance.now() + 250;

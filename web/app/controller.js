@@ -169,7 +169,11 @@ export class LabController {
     return [...this.text].slice(0, 16).join('');
   }
 
-  randomLoss() { return Math.log(this.info?.vocabSize ?? this.tokens?.vocabSize ?? 64); }
+  /** ln(V): the loss of guessing uniformly (null until the vocabulary is known). */
+  randomLoss() {
+    const v = this.info?.vocabSize ?? this.tokens?.vocabSize;
+    return v ? Math.log(v) : null;
+  }
 
   draw() {
     this.drawQueued = false;
@@ -385,6 +389,8 @@ export class LabController {
     this.tps = null;
     this.views.train.setInfo(r.info);
     this.views.step.setBlockSize(r.info.config.block_size);
+    this.views.step.setReady();
+    this.client.call('tensors').then((list) => this.views.step.setTensors(list), () => {});
     this.setRunning(false);
     this.draw();
     return this.refreshAll();

@@ -126,6 +126,12 @@ export const strings = {
     rowReal: 'the model ({optimizer})',
     rowTry: 'try it (SGD)',
     stepNeedsEngine: 'Needs the engine.',
+    stepHint: 'Press “Run one step”: the model takes one real training step and shows each phase.',
+    tensorAuto: 'automatic: the target token’s embedding',
+    positionAuto: 'last',
+    indexAuto: 'auto',
+    pairsEmpty: 'The pairs and their probabilities appear when the engine has loaded.',
+    chartWaiting: 'The loss chart starts when the engine has loaded.',
 
     // 6 inference
     sInferTitle: '6. Training vs inference',
@@ -267,6 +273,12 @@ export const strings = {
     rowReal: 'das Modell ({optimizer})',
     rowTry: 'ausprobieren (SGD)',
     stepNeedsEngine: 'Braucht die Engine.',
+    stepHint: 'Drücke „Einen Schritt ausführen“: Das Modell macht einen echten Trainingsschritt und zeigt jede Phase.',
+    tensorAuto: 'automatisch: die Einbettung des Ziel-Tokens',
+    positionAuto: 'letzte',
+    indexAuto: 'auto',
+    pairsEmpty: 'Die Paare und ihre Wahrscheinlichkeiten erscheinen, sobald die Engine geladen ist.',
+    chartWaiting: 'Die Verlustkurve beginnt, sobald die Engine geladen ist.',
 
     sInferTitle: '6. Training und Inferenz',
     sInferIntro: 'Text erzeugen (Inferenz) liest die Gewichte nur. Training ändert sie. Der Fingerabdruck ist ein Hash aller Gewichte.',

@@ -76,6 +76,7 @@ async function trainLoop(budget) {
     }
     await sleep0();
   }
+  evaluateNow(); // the paused model's validation loss, not an older one
   post({ type: 'stopped', reason: 'pause', step: trainer.info().step, val: lastVal });
 }
 
@@ -123,6 +124,7 @@ const commands = {
     return { ...r, val: lastVal, info: trainer.info() };
   },
   gradNorms() { return needTrainer().gradNorms(); },
+  tensors() { return needTrainer().tensors(); },
   fingerprint() { return needTrainer().fingerprint(); },
   exportCheckpoint() { return needTrainer().exportCheckpoint(); },
   async loadCheckpoint({ bytes, settings }) {

@@ -24,7 +24,7 @@ export class KeepView {
       h('p', { class: 'intro' }, t('sKeepIntro')),
       h('div', { class: 'buttons' }, this.downloadBtn, loadBtn, this.file),
       this.message,
-      h('div', { class: 'row' }, h('div', { class: 'field wide' }, h('label', { for: id('link') }, t('shareLink')), this.link), h('div', { class: 'field' }, h('span', { class: 'label-spacer' }, '\u00a0'), this.copyBtn)));
+      h('div', { class: 'row' }, h('div', { class: 'field grow' }, h('label', { for: id('link') }, t('shareLink')), this.link), h('div', { class: 'field' }, h('span', { class: 'label-spacer' }, '\u00a0'), this.copyBtn)));
     this.link.id = id('link');
   }
 

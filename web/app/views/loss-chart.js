@@ -51,7 +51,7 @@ export class LossChart {
   setData([xs, tr, va], randomLoss) {
     this.randomLoss = randomLoss;
     const x = xs.length ? xs : [0, 1];
-    const rnd = x.map(() => randomLoss);
+    const rnd = x.map(() => randomLoss ?? null);
     this.data = [x, xs.length ? tr : [null, null], xs.length ? va : [null, null], rnd];
     if (!this.plot) this.create();
     else this.plot.setData(this.data);

@@ -5,7 +5,7 @@ export class PairsView {
   constructor(ctx, on) {
     const { t } = ctx;
     this.t = t;
-    this.body = h('tbody');
+    this.body = h('tbody', {}, h('tr', {}, h('td', { colspan: 4, class: 'hint' }, t('pairsEmpty'))));
     this.table = h('table', { class: 'pairs' },
       h('caption', { class: 'visually-hidden' }, t('sPairsTitle')),
       h('thead', {}, h('tr', {},

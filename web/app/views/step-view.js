@@ -3,16 +3,21 @@
 import { h, clear, field, select, fmtProb, fmtLoss, fmtNum, showToken } from '../dom.js';
 import { probBars } from './predict-view.js';
 
-const DEFAULT_TENSOR = 'transformer.wte.weight';
+/** The top-k list, plus the correct token at the end when it is not among them. */
+function withTarget(dist, target, prob) {
+  if (dist.some((d) => d.id === target.id)) return dist;
+  return [...dist, { token: target.text, id: target.id, prob }];
+}
 
 export class StepView {
   /** on: {run({position, tensor, index})} */
   constructor(ctx, on) {
     const { t, id } = ctx;
     this.t = t;
-    this.position = field(id('pos'), t('position'), h('input', { type: 'number', min: 0, max: 255, step: 1, value: '8' }));
-    this.tensor = field(id('tensor'), t('tensor'), select([[DEFAULT_TENSOR, DEFAULT_TENSOR]], DEFAULT_TENSOR));
-    this.index = field(id('index'), t('index'), h('input', { type: 'number', min: 0, step: 1, value: '0' }));
+    this.position = field(id('pos'), t('position'), h('input', { type: 'number', min: 0, max: 255, step: 1, placeholder: t('positionAuto') }));
+    this.tensor = field(id('tensor'), t('tensor'), select([['', t('tensorAuto')]], ''));
+    this.index = field(id('index'), t('index'), h('input', { type: 'number', min: 0, step: 1, placeholder: t('indexAuto') }));
+    this.tensor.input.addEventListener('change', () => this.onTensor());
     this.runBtn = h('button', { type: 'button', class: 'primary', onclick: () => on.run(this.options()) }, t('runOneStep'));
     this.out = h('div', { class: 'phases' }, h('p', { class: 'hint' }, t('stepNeedsEngine')));
     this.el = h('div', {},
@@ -26,30 +31,42 @@ export class StepView {
     this.tryGrad.addEventListener('input', () => this.updateTry());
   }
 
+  /** What to inspect; empty fields let the engine choose (last position, the target's embedding). */
   options() {
-    return {
-      position: Math.max(0, Math.round(Number(this.position.input.value) || 0)),
-      tensor: this.tensor.input.value,
-      index: Math.max(0, Math.round(Number(this.index.input.value) || 0)),
-    };
+    const o = {};
+    const int = (s) => Math.max(0, Math.round(Number(s)));
+    if (this.position.input.value !== '') o.position = Math.min(int(this.position.input.value), Number(this.position.input.max));
+    if (this.tensor.input.value) {
+      o.tensor = this.tensor.input.value;
+      if (this.index.input.value !== '') o.index = Math.min(int(this.index.input.value), Number(this.index.input.max || 0));
+    }
+    return o;
   }
+
+  onTensor() {
+    const size = this.sizes?.get(this.tensor.input.value);
+    this.index.input.disabled = !size;
+    if (size) this.index.input.max = String(size - 1);
+    if (size && this.index.input.value === '') this.index.input.value = '0';
+  }
+
+  setReady() { if (!this.result) clear(this.out, h('p', { class: 'hint' }, this.t('stepHint'))); }
 
   setBlockSize(blockSize) { this.position.input.max = String(blockSize - 1); }
 
-  setTensors(names) {
+  /** tensors: [{name, size}] of the model. */
+  setTensors(tensors) {
     const cur = this.tensor.input.value;
+    this.sizes = new Map(tensors.map((x) => [x.name, x.size]));
     const s = this.tensor.input;
-    s.replaceChildren(...names.map((n) => h('option', { value: n }, n)));
-    s.value = names.includes(cur) ? cur : names[0];
+    s.replaceChildren(h('option', { value: '' }, this.t('tensorAuto')), ...tensors.map((x) => h('option', { value: x.name }, x.name)));
+    s.value = this.sizes.has(cur) ? cur : '';
+    this.onTensor();
   }
 
   render(r, optimizer) {
     const t = this.t;
     this.result = r;
-    this.position.input.value = String(r.position);
-    if (r.gradNorms?.length) this.setTensors(r.gradNorms.map((g) => g.name));
-    this.tensor.input.value = r.weight.tensor;
-    this.index.input.value = String(r.weight.index);
     const target = r.target[r.position];
     const ctxTokens = r.input.slice(0, r.position + 1);
     const maxNorm = Math.max(1e-12, ...r.gradNorms.map((g) => g.norm));
@@ -64,7 +81,7 @@ export class StepView {
         h('p', {}, t('phase1Text', { pos: r.position, target: showToken(target.text) })),
         h('p', { class: 'context' }, ctxTokens.map((tok, i) => h('span', { class: i === r.position ? 'tok here' : 'tok' }, showToken(tok.text))),
           h('span', { class: 'arrow', 'aria-hidden': 'true' }, ' → '), h('span', { class: 'tok target' }, showToken(target.text))),
-        probBars(r.distribution, { highlightId: target.id, label: t('nextToken') })),
+        probBars(withTarget(r.distribution, target, r.targetProb), { highlightId: target.id, label: t('nextToken') })),
       h('section', { class: 'phase' },
         h('h4', {}, t('phase2')),
         h('p', {}, t('phase2Text', { p: fmtProb(r.targetProb), loss: fmtLoss(r.positionLoss), batch: fmtLoss(r.batchLoss) })),

@@ -76,6 +76,7 @@ export class TrainView {
     clear(this.stats.val, fmtLoss(val));
     if (tps !== undefined) clear(this.stats.tps, tps ? fmtInt(tps) : '–');
     this.chart.setData(history.series(), randomLoss);
+    if (randomLoss === null) { clear(this.alt, this.t('chartWaiting')); return; }
     const vocab = Math.round(Math.exp(randomLoss));
     clear(this.alt, history.losses.length === 0 && history.val.length <= 1
       ? this.t('chartEmpty', { vocab, random: fmtLoss(randomLoss) })
