@@ -46,8 +46,16 @@ function call(fn) {
   }
 }
 
+const LONE_SURROGATE = /[\uD800-\uDFFF]/u; // in u-mode only unpaired halves match
+
 function requireString(value, name) {
   if (typeof value !== 'string') throw new Error(`${name} must be a string, got ${value === null ? 'null' : typeof value}`);
+  // Such a string has no UTF-8 form; Emscripten would silently mangle it, so refuse it here.
+  const bad = LONE_SURROGATE.exec(value);
+  if (bad) {
+    const code = bad[0].charCodeAt(0).toString(16).toUpperCase();
+    throw new Error(`${name} is not valid UTF-8 text: a lone surrogate U+${code} at UTF-16 offset ${bad.index}`);
+  }
   return value;
 }
 
@@ -78,7 +86,7 @@ export class Trainer {
    */
   train(n) { return call(() => this._handle().train(n)); }
 
-  /** Mean loss over the training split (first 64 windows) and the validation split (null if none). */
+  /** Mean loss over the first 64 windows of the training and of the validation split (valLoss null if there is none). */
   evaluate() { return call(() => this._handle().evaluate()); }
 
   /** Mean cross-entropy of `text` over the evaluation windows of DESIGN.md. */

@@ -18,7 +18,7 @@ namespace lab {
 
 namespace {
 constexpr std::uint64_t kDataSeedSalt = 0x5eed0da7a5a17ULL;  // data order independent of init stream
-constexpr std::size_t kMaxTrainEvalWindows = 64;
+constexpr std::size_t kMaxEvalWindows = 64;
 
 GPTConfig config_of(const TrainerSettings& s, std::size_t vocab) {
     GPTConfig c;
@@ -252,17 +252,21 @@ float Trainer::evaluate_tokens(const std::vector<std::int32_t>& tokens) {
     return static_cast<float>(loss_sum / static_cast<double>(total));
 }
 
+float Trainer::evaluate_head(const std::vector<std::int32_t>& tokens) {
+    // The first kMaxEvalWindows windows: a live curve on a 50 MB text must stay cheap.
+    const std::size_t limit = kMaxEvalWindows * config().block_size + 1;
+    if (tokens.size() <= limit) return evaluate_tokens(tokens);
+    return evaluate_tokens(std::vector<std::int32_t>(tokens.begin(), tokens.begin() + static_cast<std::ptrdiff_t>(limit)));
+}
+
 float Trainer::train_loss() {
     if (train_tokens_.size() < 2) fail("this model has no training text");
-    const std::size_t limit = kMaxTrainEvalWindows * config().block_size + 1;
-    if (train_tokens_.size() <= limit) return evaluate_tokens(train_tokens_);
-    std::vector<std::int32_t> head(train_tokens_.begin(), train_tokens_.begin() + static_cast<std::ptrdiff_t>(limit));
-    return evaluate_tokens(head);
+    return evaluate_head(train_tokens_);
 }
 
 float Trainer::val_loss() {
     if (!has_val()) fail("there is no validation text (the text is too short, or val_fraction is 0)");
-    return evaluate_tokens(val_tokens_);
+    return evaluate_head(val_tokens_);
 }
 
 std::vector<TensorNorm> Trainer::grad_norms() const {

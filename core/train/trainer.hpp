@@ -81,8 +81,8 @@ public:
 
     // --- measuring (weights unchanged) ---
     float evaluate_tokens(const std::vector<std::int32_t>& tokens);  // mean loss over DESIGN.md windows
-    float train_loss();      // over the training split (at most 64 windows, so it stays quick)
-    float val_loss();        // over the whole validation split
+    float train_loss();      // over the first 64 windows of the training split (stays quick)
+    float val_loss();        // over the first 64 windows of the validation split
     bool has_val() const { return val_tokens_.size() >= 2; }
     std::vector<TokenProb> predict(const std::string& prompt, std::size_t top_k);
     std::string generate(const std::string& prompt, std::size_t n_tokens, const SamplingSettings& s, std::uint64_t seed);
@@ -117,6 +117,7 @@ private:
     std::vector<std::int32_t> encode_prompt(const std::string& prompt, bool allow_empty) const;
     // Forward of a single sequence (B = 1), cropped to the last block_size tokens.
     std::size_t forward_one(const std::vector<std::int32_t>& ids);
+    float evaluate_head(const std::vector<std::int32_t>& tokens);
     void fill_batch(std::size_t B, std::size_t T);  // the random batch of the current step
     bool apply_update(StepStats& st);  // clip + optimizer step with divergence guard
 
