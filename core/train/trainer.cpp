@@ -7,7 +7,6 @@
 #include <cmath>
 #include <cstdio>
 #include <cstring>
-#include <sstream>
 
 #include "data/windows.hpp"
 #include "model/checkpoint.hpp"
@@ -148,11 +147,9 @@ bool Trainer::apply_update(StepStats& st) {
             optim_->v() = last_good_v_;
             if (step_ > 0) --step_;
         }
-        std::ostringstream msg;
-        msg << "training diverged at step " << step_ + 1 << ": the loss became "
-            << (std::isfinite(st.loss) ? "too large (" + std::to_string(st.loss) + ")" : std::string("not a number"))
-            << " with learning rate " << st.lr << "; the weights of the last good step were kept. Try a smaller learning rate.";
-        st.message = msg.str();
+        st.message = cat("training diverged at step ", step_ + 1, ": the loss became ",
+                         std::isfinite(st.loss) ? cat("too large (", st.loss, ")") : std::string("not a number"),
+                         " with learning rate ", st.lr, "; the weights of the last good step were kept. Try a smaller learning rate.");
         st.step = step_;
         return false;
     }
@@ -160,10 +157,8 @@ bool Trainer::apply_update(StepStats& st) {
     st.grad_norm = global_norm(g.data(), g.size());
     if (!std::isfinite(st.grad_norm)) {
         st.diverged = true;
-        std::ostringstream msg;
-        msg << "training diverged at step " << step_ + 1 << ": the gradient is not finite with learning rate " << st.lr
-            << "; the update was skipped. Try a smaller learning rate.";
-        st.message = msg.str();
+        st.message = cat("training diverged at step ", step_ + 1, ": the gradient is not finite with learning rate ", st.lr,
+                         "; the update was skipped. Try a smaller learning rate.");
         st.step = step_;
         return false;
     }
