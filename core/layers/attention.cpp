@@ -1,10 +1,25 @@
+// Scalar twins: the straightforward loops, kept as the oracle for attention_xsimd.cpp.
 #include "layers/attention.hpp"
 
 #include <cmath>
 
 namespace lab {
 
-void attention_forward(float* out, float* att, const float* qkv,
+std::size_t attention_scratch_floats(std::size_t T, std::size_t C, std::size_t NH) {
+    return 2 * T * (C / NH) + 2 * T + 8;
+}
+
+void attention_forward(float* out, float* att, float* scratch, const float* qkv,
+                       std::size_t B, std::size_t T, std::size_t C, std::size_t NH) {
+    attention_forward__xsimd(out, att, scratch, qkv, B, T, C, NH);
+}
+
+void attention_backward(float* dqkv, float* scratch, const float* dout, const float* qkv,
+                        const float* att, std::size_t B, std::size_t T, std::size_t C, std::size_t NH) {
+    attention_backward__xsimd(dqkv, scratch, dout, qkv, att, B, T, C, NH);
+}
+
+void attention_forward__scalar(float* out, float* att, float* /*scratch*/, const float* qkv,
                        std::size_t B, std::size_t T, std::size_t C, std::size_t NH) {
     const std::size_t C3 = 3 * C, hs = C / NH;
     const float scale = 1.0f / std::sqrt(static_cast<float>(hs));
@@ -45,8 +60,8 @@ void attention_forward(float* out, float* att, const float* qkv,
     }
 }
 
-void attention_backward(float* dqkv, float* scratch, const float* dout, const float* qkv,
-                        const float* att, std::size_t B, std::size_t T, std::size_t C, std::size_t NH) {
+void attention_backward__scalar(float* dqkv, float* scratch, const float* dout, const float* qkv,
+                                const float* att, std::size_t B, std::size_t T, std::size_t C, std::size_t NH) {
     const std::size_t C3 = 3 * C, hs = C / NH;
     const float scale = 1.0f / std::sqrt(static_cast<float>(hs));
     float* datt = scratch;

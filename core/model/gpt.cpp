@@ -58,7 +58,7 @@ GPT::GradLayout GPT::grad_layout(const GPTConfig& c, std::size_t B, std::size_t 
     take(g.dfch, BT * 4 * C);
     take(g.dfch_gelu, BT * 4 * C);
     take(g.dlogits, BT * V);
-    take(g.scratch, T);
+    take(g.scratch, attention_scratch_floats(T, C, c.n_head));
     g.total = off;
     return g;
 }
@@ -144,7 +144,7 @@ float GPT::forward(const std::int32_t* inputs, const std::int32_t* targets, std:
         layernorm_forward(ln1, A + a_.ln1_mean + l * BT, A + a_.ln1_rstd + l * BT, x,
                           param(P_LN1W, l), param(P_LN1B, l), BT, C);
         f32_matmul_forward(qkv, ln1, param(P_QKVW, l), param(P_QKVB, l), BT, C, 3 * C);
-        attention_forward(atty, att, qkv, B, T, C, NH);
+        attention_forward(atty, att, dacts_.data(), qkv, B, T, C, NH);  // scratch: the (idle) gradient arena
         f32_matmul_forward(attproj, atty, param(P_ATTPROJW, l), param(P_ATTPROJB, l), BT, C, C);
         residual_forward(residual2, x, attproj, BT * C);
         layernorm_forward(ln2, A + a_.ln2_mean + l * BT, A + a_.ln2_rstd + l * BT, residual2,

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "kernels/vector_ops.hpp"
 #include "util/error.hpp"
 
 namespace lab {
@@ -61,11 +62,7 @@ float learning_rate_at(const OptimizerSettings& s, std::size_t step) {
     return min_lr + static_cast<float>(coeff) * (s.lr - min_lr);
 }
 
-double global_norm(const float* g, std::size_t n) {
-    double sum = 0.0;
-    for (std::size_t i = 0; i < n; ++i) sum += static_cast<double>(g[i]) * g[i];
-    return std::sqrt(sum);
-}
+double global_norm(const float* g, std::size_t n) { return std::sqrt(f32_sum_squares(g, n)); }
 
 Optimizer::Optimizer(const ParamLayout& layout, const OptimizerSettings& settings)
     : layout_(layout), settings_(settings), m_(layout.total, 0.0f), v_(layout.total, 0.0f) {
@@ -86,8 +83,7 @@ double Optimizer::update(float* params, float* grads, std::size_t t, float lr) {
     const OptimizerSettings& s = settings_;
     const double norm = global_norm(grads, layout_.total);
     if (s.grad_clip > 0.0f && norm > s.grad_clip && std::isfinite(norm)) {
-        const float scale = static_cast<float>(s.grad_clip / norm);
-        for (std::size_t i = 0; i < layout_.total; ++i) grads[i] *= scale;
+        f32_scale(grads, static_cast<float>(s.grad_clip / norm), layout_.total);
     }
     const float b1c = 1.0f - std::pow(s.beta1, static_cast<float>(t));
     const float b2c = 1.0f - std::pow(s.beta2, static_cast<float>(t));
@@ -109,12 +105,7 @@ double Optimizer::update(float* params, float* grads, std::size_t t, float lr) {
                 }
                 break;
             case OptimizerKind::AdamW:  // decoupled weight decay, bias-corrected moments
-                for (std::size_t i = 0; i < n; ++i) {
-                    m[i] = s.beta1 * m[i] + (1.0f - s.beta1) * g[i];
-                    v[i] = s.beta2 * v[i] + (1.0f - s.beta2) * g[i] * g[i];
-                    const float mhat = m[i] / b1c, vhat = v[i] / b2c;
-                    p[i] -= lr * (mhat / (std::sqrt(vhat) + s.eps) + wd * p[i]);
-                }
+                f32_adamw_update(p, m, v, g, n, lr, s.beta1, s.beta2, b1c, b2c, s.eps, wd);
                 break;
         }
     }

@@ -93,8 +93,8 @@ TEST(LayerGrad, Attention) {
     lab::Rng rng(4);
     const std::size_t B = 2, T = 5, C = 6, NH = 3;
     auto qkv = randn(B * T * 3 * C, rng), G = randn(B * T * C, rng);
-    std::vector<float> out(B * T * C), att(B * NH * T * T), scratch(T);
-    auto f = [&] { attention_forward(out.data(), att.data(), qkv.data(), B, T, C, NH); return dot(out, G); };
+    std::vector<float> out(B * T * C), att(B * NH * T * T), scratch(attention_scratch_floats(T, C, NH));
+    auto f = [&] { attention_forward(out.data(), att.data(), scratch.data(), qkv.data(), B, T, C, NH); return dot(out, G); };
     f();
     // causal: row t sums to 1 over columns ≤ t and is 0 after
     for (std::size_t r = 0; r < B * NH * T; ++r) {
@@ -141,4 +141,23 @@ TEST(LayerGrad, SoftmaxCrossEntropy) {
     std::vector<float> dlogits(N * V);
     crossentropy_softmax_backward(dlogits.data(), probs.data(), targets.data(), 1.0f / N, N, V);
     expect_grad_close(f, logits, dlogits, "dlogits", 1e-3f);
+}
+
+// The xsimd attention against its scalar twin, at head sizes W, k·W, < W and W + tail.
+TEST(LayerSimd, AttentionMatchesScalarTwin) {
+    struct Shape { std::size_t B, T, C, NH; };
+    for (Shape sh : {Shape{1, 4, 4, 1}, Shape{2, 9, 16, 2}, Shape{1, 7, 6, 2}, Shape{2, 13, 10, 2}, Shape{1, 33, 64, 4}}) {
+        lab::Rng rng(11);
+        auto qkv = randn(sh.B * sh.T * 3 * sh.C, rng), G = randn(sh.B * sh.T * sh.C, rng);
+        std::vector<float> scratch(attention_scratch_floats(sh.T, sh.C, sh.NH));
+        std::vector<float> o1(sh.B * sh.T * sh.C), o2(o1.size()), a1(sh.B * sh.NH * sh.T * sh.T), a2(a1.size());
+        attention_forward__scalar(o1.data(), a1.data(), scratch.data(), qkv.data(), sh.B, sh.T, sh.C, sh.NH);
+        attention_forward__xsimd(o2.data(), a2.data(), scratch.data(), qkv.data(), sh.B, sh.T, sh.C, sh.NH);
+        for (std::size_t i = 0; i < o1.size(); ++i) ASSERT_NEAR(o1[i], o2[i], 1e-5f * (1 + std::fabs(o1[i]))) << "out " << i;
+        for (std::size_t i = 0; i < a1.size(); ++i) ASSERT_NEAR(a1[i], a2[i], 1e-6f) << "att " << i;
+        std::vector<float> d1(qkv.size(), 0.5f), d2(qkv.size(), 0.5f);  // backward accumulates
+        attention_backward__scalar(d1.data(), scratch.data(), G.data(), qkv.data(), a1.data(), sh.B, sh.T, sh.C, sh.NH);
+        attention_backward__xsimd(d2.data(), scratch.data(), G.data(), qkv.data(), a1.data(), sh.B, sh.T, sh.C, sh.NH);
+        for (std::size_t i = 0; i < d1.size(); ++i) ASSERT_NEAR(d1[i], d2[i], 1e-5f * (1 + std::fabs(d1[i]))) << "dqkv " << i;
+    }
 }
