@@ -1,0 +1,46 @@
+// Element-wise hot loops of the model and the optimizer, over flat float buffers of n elements.
+//   f32_adamw_update: PyTorch/nanoGPT AdamW, one step, in place:
+//       m = b1*m + (1-b1)*g;  v = b2*v + (1-b2)*g*g;  mhat = m/bc1;  vhat = v/bc2;
+//       p -= lr * (mhat / (sqrt(vhat) + eps) + wd*p)        (bc1 = 1-b1^t, bc2 = 1-b2^t)
+//   f32_gelu_forward:  out = 0.5*x*(1 + tanh(sqrt(2/pi)*(x + 0.044715*x^3)))   (tanh approximation)
+//   f32_gelu_backward: dinp += gelu'(inp) * dout        (differentiates f32_gelu_forward)
+//   f32_sum_squares:   Σ x², returned as double (gradient norms)
+//   f32_axpy: y += a*x          f32_scale: x *= a
+// Every kernel has a scalar twin (__scalar, the test oracle) and an xsimd version (__xsimd);
+// the unsuffixed name dispatches to the fastest one.
+#pragma once
+#include <cstddef>
+
+namespace lab {
+
+// scalar twins (vector_ops_scalar.cpp)
+void f32_adamw_update__scalar(float* params, float* m, float* v, const float* grads, std::size_t n,
+                              float lr, float beta1, float beta2, float beta1_correction,
+                              float beta2_correction, float eps, float weight_decay);
+void f32_gelu_forward__scalar(float* out, const float* inp, std::size_t n);
+void f32_gelu_backward__scalar(float* dinp, const float* inp, const float* dout, std::size_t n);
+double f32_sum_squares__scalar(const float* x, std::size_t n);
+void f32_axpy__scalar(float* y, float a, const float* x, std::size_t n);
+void f32_scale__scalar(float* x, float a, std::size_t n);
+
+// xsimd versions (vector_ops_xsimd.cpp)
+void f32_adamw_update__xsimd(float* params, float* m, float* v, const float* grads, std::size_t n,
+                             float lr, float beta1, float beta2, float beta1_correction,
+                             float beta2_correction, float eps, float weight_decay);
+void f32_gelu_forward__xsimd(float* out, const float* inp, std::size_t n);
+void f32_gelu_backward__xsimd(float* dinp, const float* inp, const float* dout, std::size_t n);
+double f32_sum_squares__xsimd(const float* x, std::size_t n);
+void f32_axpy__xsimd(float* y, float a, const float* x, std::size_t n);
+void f32_scale__xsimd(float* x, float a, std::size_t n);
+
+// dispatch (vector_ops_dispatch.cpp)
+void f32_adamw_update(float* params, float* m, float* v, const float* grads, std::size_t n,
+                      float lr, float beta1, float beta2, float beta1_correction,
+                      float beta2_correction, float eps, float weight_decay);
+void f32_gelu_forward(float* out, const float* inp, std::size_t n);
+void f32_gelu_backward(float* dinp, const float* inp, const float* dout, std::size_t n);
+double f32_sum_squares(const float* x, std::size_t n);
+void f32_axpy(float* y, float a, const float* x, std::size_t n);
+void f32_scale(float* x, float a, std::size_t n);
+
+}  // namespace lab

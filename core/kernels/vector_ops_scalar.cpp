@@ -1,0 +1,63 @@
+// Scalar twins of the element-wise kernels: plain loops, the oracle for the xsimd versions.
+#include <cmath>
+
+#include "kernels/vector_ops.hpp"
+
+namespace lab {
+
+void f32_adamw_update__scalar(float* params, float* m, float* v, const float* grads, std::size_t n,
+                              float lr, float beta1, float beta2, float beta1_correction,
+                              float beta2_correction, float eps, float weight_decay) {
+    for (std::size_t i = 0; i < n; ++i) {
+        const float g = grads[i];
+        const float mi = beta1 * m[i] + (1.0f - beta1) * g;
+        const float vi = beta2 * v[i] + (1.0f - beta2) * g * g;
+        const float mhat = mi / beta1_correction;
+        const float vhat = vi / beta2_correction;
+        m[i] = mi;
+        v[i] = vi;
+        params[i] -= lr * (mhat / (std::sqrt(vhat) + eps) + weight_decay * params[i]);
+    }
+}
+
+namespace {
+constexpr float kGeluScale = 0.7978845608028654f;  // sqrt(2/pi)
+constexpr float kGeluCube = 0.044715f;
+}  // namespace
+
+void f32_gelu_forward__scalar(float* out, const float* inp, std::size_t n) {
+    for (std::size_t i = 0; i < n; ++i) {
+        const float x = inp[i];
+        const float u = kGeluScale * (x + kGeluCube * x * x * x);
+        out[i] = 0.5f * x * (1.0f + std::tanh(u));
+    }
+}
+
+// d/dx 0.5x(1+tanh u) = 0.5(1+tanh u) + 0.5x(1-tanh²u)·sqrt(2/pi)(1+3·0.044715x²)
+void f32_gelu_backward__scalar(float* dinp, const float* inp, const float* dout, std::size_t n) {
+    for (std::size_t i = 0; i < n; ++i) {
+        const float x = inp[i];
+        const float u = kGeluScale * (x + kGeluCube * x * x * x);
+        const float t = std::tanh(u);
+        const float sech2 = 1.0f - t * t;
+        const float local_grad =
+            0.5f * (1.0f + t) + 0.5f * x * sech2 * kGeluScale * (1.0f + 3.0f * kGeluCube * x * x);
+        dinp[i] += local_grad * dout[i];
+    }
+}
+
+double f32_sum_squares__scalar(const float* x, std::size_t n) {
+    double s = 0.0;
+    for (std::size_t i = 0; i < n; ++i) s += static_cast<double>(x[i]) * x[i];
+    return s;
+}
+
+void f32_axpy__scalar(float* y, float a, const float* x, std::size_t n) {
+    for (std::size_t i = 0; i < n; ++i) y[i] += a * x[i];
+}
+
+void f32_scale__scalar(float* x, float a, std::size_t n) {
+    for (std::size_t i = 0; i < n; ++i) x[i] *= a;
+}
+
+}  // namespace lab
