@@ -14,6 +14,7 @@ import { PredictView } from './views/predict-view.js';
 import { StepView } from './views/step-view.js';
 import { InferView } from './views/infer-view.js';
 import { KeepView, MAX_CHECKPOINT_BYTES } from './views/keep-view.js';
+import { createIdeas } from './ideas/index.js';
 
 const DEFAULT_PROMPTS = { facts: 'The capital of France is', story: 'Once upon a time', rhymes: 'Rain, rain, on the' };
 const DRAW_MS = 250;            // chart and numbers while training
@@ -126,6 +127,7 @@ export class LabController {
       step: new StepView(ctx, { run: (o) => this.inspectStep(o) }),
       infer: new InferView(ctx, { generate: () => this.inferGenerate(), trainStep: () => this.inferStep() }),
       keep: new KeepView(ctx, { download: () => this.download(), load: (f) => this.loadCheckpoint(f), copyLink: () => this.copyLink() }),
+      ...createIdeas(ctx, this), // attention, surprise, optimizers, scaling, time (ideas/index.js)
     };
     this.views = v;
     this.notices = h('div', { class: 'notices' });
@@ -135,7 +137,7 @@ export class LabController {
     for (const name of SECTIONS) {
       const hid = `${this.prefix}-h-${name}`;
       this.sections[name] = h('section', { class: `sec sec-${name}`, 'aria-labelledby': hid, 'data-section': name },
-        h('h2', { id: hid }, this.t(titles[name])), v[name].el);
+        h('h2', { id: hid }, v[name].title ?? this.t(titles[name])), v[name].el);
     }
     this.wrap = h('div', { class: 'lab', lang: s.lang }, this.notices, this.status, SECTIONS.map((n) => this.sections[n]));
     this.root.querySelector('.lab')?.remove();
@@ -399,7 +401,6 @@ export class LabController {
   /** Redraw everything that depends on the weights; resolves when all is on screen. */
   refreshAll() {
     if (!this.info) return Promise.resolve();
-    if (this.tokens) this.views.text.setTokens(this.tokens, [...this.text].length);
     return Promise.all([this.refreshPredict(), this.refreshPairs(), this.refreshFingerprint()]);
   }
 

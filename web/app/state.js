@@ -4,7 +4,7 @@
 // trusted. No DOM in this module.
 
 export const SAMPLES = ['facts', 'story', 'rhymes'];
-export const SECTIONS = ['text', 'pairs', 'train', 'predict', 'step', 'infer', 'keep'];
+export const SECTIONS = ['text', 'pairs', 'train', 'predict', 'step', 'infer', 'keep', 'attention', 'surprise', 'optimizers', 'scaling', 'time'];
 
 /**
  * name: attribute and URL parameter name; key: field of the state object.

@@ -1,0 +1,157 @@
+// The lesson's bigger ideas as sections of <training-loop-lab>: attention, surprise map,
+// optimizers side by side, scaling experiment, training-time estimator.
+//
+// The controller calls createIdeas(ctx, controller) in its render() and puts the returned views in
+// its section list. From the controller this module READS only: host, state, text, info, step,
+// tps, running, client (to ask the training worker for 'exportCheckpoint' and 'tensors'), prompt();
+// and CALLS only pause(). Everything heavy runs in this module's own worker (ideas-worker.js).
+//
+// One IdeasHub per controller outlives re-renders (a language change rebuilds the views, not the
+// worker, the running jobs or their results) and ends itself when its lab is removed.
+import { IdeasClient } from './client.js';
+import { t as translate } from './strings.js';
+import { trainerSettings } from '../state.js';
+import { AttentionView } from './views/attention-view.js';
+import { SurpriseView } from './views/surprise-view.js';
+import { OptimizerView } from './views/optimizer-view.js';
+import { ScalingView } from './views/scaling-view.js';
+import { TimeView } from './views/time-view.js';
+
+export const IDEAS_SECTIONS = ['attention', 'surprise', 'optimizers', 'scaling', 'time'];
+
+const TICK_MS = 2000;
+const hubs = new WeakMap();
+const objectIds = new WeakMap();
+let nextObjectId = 1;
+const idOf = (o) => {
+  if (!objectIds.has(o)) objectIds.set(o, nextObjectId++);
+  return objectIds.get(o);
+};
+
+export class IdeasHub {
+  constructor(lab) {
+    this.lab = lab;
+    this.client = new IdeasClient();
+    this.views = {};
+    this.store = {};          // per-view data that survives a re-render (results, settings)
+    this.jobs = {};           // kind → {id, promise}
+    this.nextJob = 1;
+    this.snapKey = null;
+    this.snapInfo = null;
+    this.snapPromise = null;
+    this.closed = false;
+    this.client.addEventListener('progress', (e) => {
+      const kind = Object.keys(this.jobs).find((k) => this.jobs[k].id === e.detail.job);
+      if (kind) this.views[kind]?.onProgress?.(e.detail);
+    });
+    this.io = new IntersectionObserver((entries) => {
+      for (const en of entries) {
+        const v = Object.values(this.views).find((x) => x.el === en.target);
+        if (!v) continue;
+        v.visible = en.isIntersecting;
+        if (v.visible) v.tick?.();
+      }
+    });
+    this.timer = setInterval(() => this.tick(), TICK_MS);
+  }
+
+  t(key, vars) { return translate(this.lab.state?.lang ?? 'en', key, vars); }
+
+  /** Data of one view kind that must survive re-renders. */
+  data(kind, init) {
+    this.store[kind] ??= init();
+    return this.store[kind];
+  }
+
+  setViews(views) {
+    for (const v of Object.values(this.views)) { this.io.unobserve(v.el); v.destroy?.(); }
+    this.views = views;
+    for (const v of Object.values(views)) this.io.observe(v.el);
+  }
+
+  tick() {
+    if (this.lab.host.controller !== this.lab) { this.close(); return; }
+    for (const v of Object.values(this.views)) if (v.visible) v.tick?.();
+  }
+
+  // ---------------------------------------------------------------- the lab's current model
+  ready() { return Boolean(this.lab.info && this.lab.text && this.lab.client); }
+
+  /** Changes whenever the lab's weights may have changed (new model, reset, step). */
+  labKey() { return this.ready() ? `${idOf(this.lab.info)}:${this.lab.step}` : null; }
+
+  /** The lab's current model is loaded in the ideas worker (asks the training worker for its checkpoint). */
+  ensureSnapshot() {
+    const key = this.labKey();
+    if (!key) return Promise.reject(new Error(this.t('waitLab')));
+    if (key === this.snapKey) return Promise.resolve(this.snapInfo);
+    this.snapPromise ??= (async () => {
+      const bytes = await this.lab.client.call('exportCheckpoint');
+      const info = await this.client.call('snapshot', { bytes, text: this.lab.text }, [bytes.buffer]);
+      this.snapKey = key;
+      this.snapInfo = info;
+      return info;
+    })().finally(() => { this.snapPromise = null; });
+    return this.snapPromise;
+  }
+
+  /** Text and settings of the lab (for experiments that build their own models). */
+  labSetup() {
+    if (!this.ready()) return null;
+    return { text: this.lab.text, settings: trainerSettings(this.lab.state), info: this.lab.info };
+  }
+
+  // ---------------------------------------------------------------- long jobs
+  running(kind) { return Boolean(this.jobs[kind]); }
+
+  /**
+   * Run a long job (sweep, race) in the ideas worker. The lab's own training is paused first so
+   * the two don't share this computer's cores (the page says so).
+   */
+  async run(kind, cmd, args) {
+    if (this.jobs[kind]) return null;
+    const id = `${kind}-${this.nextJob++}`;
+    const job = { id };
+    this.jobs[kind] = job;
+    try {
+      if (this.lab.running) await this.lab.pause();
+      job.promise = this.client.call(cmd, { ...args, job: id });
+      return await job.promise;
+    } finally {
+      delete this.jobs[kind];
+    }
+  }
+
+  cancel(kind) {
+    const job = this.jobs[kind];
+    if (job) this.client.call('cancel', { job: job.id }).catch(() => {});
+  }
+
+  close() {
+    if (this.closed) return;
+    this.closed = true;
+    clearInterval(this.timer);
+    this.io.disconnect();
+    for (const v of Object.values(this.views)) v.destroy?.();
+    this.client.close();
+  }
+}
+
+/** The ideas sections' views for one render of a lab: {attention, surprise, optimizers, scaling, time}. */
+export function createIdeas(ctx, lab) {
+  let hub = hubs.get(lab);
+  if (!hub || hub.closed) {
+    hub = new IdeasHub(lab);
+    hubs.set(lab, hub);
+  }
+  const ictx = { ...ctx, t: (k, v) => hub.t(k, v), hub, lab };
+  const views = {
+    attention: new AttentionView(ictx),
+    surprise: new SurpriseView(ictx),
+    optimizers: new OptimizerView(ictx),
+    scaling: new ScalingView(ictx),
+    time: new TimeView(ictx),
+  };
+  hub.setViews(views);
+  return views;
+}

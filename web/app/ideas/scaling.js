@@ -1,0 +1,70 @@
+// The scaling experiment's plan (no DOM, no engine): which models, which amounts of text, what
+// budget, how the corpus is split, and the CSV of the results. The ideas worker runs the plan.
+
+/** Three model sizes, about 3× and 7× apart in parameters. */
+export const SWEEP_MODELS = [
+  { nLayer: 1, nHead: 2, nEmbd: 16 },
+  { nLayer: 1, nHead: 2, nEmbd: 32 },
+  { nLayer: 2, nHead: 4, nEmbd: 64 },
+];
+
+/** Shares of the training corpus (each sample text contributes the same share). */
+export const SWEEP_FRACTIONS = [0.25, 0.5, 1];
+
+/** Steps per run (of the reference model when the budget is compute). ~30 s and ~1–2 min. */
+export const SWEEP_PRESETS = { quick: 250, longer: 700 };
+
+/** Settings shared by every run: same seed ⇒ same batches at every step. */
+export const SWEEP_SETTINGS = { blockSize: 32, batchSize: 8, optimizer: 'adamw', lr: 3e-3, gradClip: 1, seed: 7, valFraction: 0 };
+
+/** Validation is measured this many times per run (the best one is the early-stopping loss). */
+export const EVALS_PER_RUN = 16;
+
+export const SAMPLE_NAMES = ['facts', 'story', 'rhymes'];
+
+/**
+ * Split each sample into training lines and held-out validation lines (the last `valShare` of
+ * each), so every run is judged on the same unseen text, whatever share of data it trained on.
+ */
+export function splitCorpus(texts, valShare = 0.15) {
+  const train = [];
+  const val = [];
+  for (const t of texts) {
+    const lines = t.replace(/\r\n?/g, '\n').split('\n');
+    const k = Math.max(1, Math.floor(lines.length * (1 - valShare)));
+    train.push(lines.slice(0, k));
+    val.push(lines.slice(k).join('\n'));
+  }
+  return { train, val: val.join('\n'), all: texts.join('\n') };
+}
+
+/** The first `fraction` of every sample's training lines, joined. */
+export function subsetText(trainParts, fraction) {
+  return trainParts.map((lines) => lines.slice(0, Math.max(2, Math.round(lines.length * fraction))).join('\n')).join('\n');
+}
+
+/** Steps of one run: the same for all ('tokens'), or the same FLOPs as the middle model's ('flops'). */
+export function stepsFor(budget, steps, flopsPerStep, referenceFlopsPerStep) {
+  if (budget !== 'flops') return steps;
+  return Math.max(10, Math.round(steps * referenceFlopsPerStep / flopsPerStep));
+}
+
+export const CSV_COLUMNS = ['model', 'n_layer', 'n_head', 'n_embd', 'params', 'data_fraction', 'train_tokens', 'steps',
+  'tokens_seen', 'train_flops', 'best_val_loss', 'best_step', 'final_val_loss', 'final_train_loss', 'seconds'];
+
+/** Results → CSV text (one row per run, a header first). */
+export function toCsv(rows) {
+  const cell = (v) => {
+    if (typeof v === 'number') return Number.isInteger(v) ? String(v) : String(Number(v.toPrecision(6)));
+    const s = String(v ?? '');
+    return /[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+  };
+  const lines = [CSV_COLUMNS.join(',')];
+  for (const r of rows) {
+    lines.push([r.model, r.nLayer, r.nHead, r.nEmbd, r.params, r.fraction, r.trainTokens, r.steps, r.tokensSeen, r.flops,
+      r.bestVal, r.bestStep, r.finalVal, r.finalTrain, r.seconds].map(cell).join(','));
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+export function modelName(m) { return `L${m.nLayer}·H${m.nHead}·C${m.nEmbd}`; }

@@ -1,0 +1,174 @@
+// Section: why scale matters — a sweep of 3 model sizes × 3 amounts of text from the built-in
+// samples, each run with the same budget, in the ideas worker. Plots the validation loss against
+// parameters and against training tokens (log x), a table of every run, and a CSV download.
+import { h, clear, field, select, fmtLoss, fmtInt } from '../../dom.js';
+import { IdeasChart } from '../chart.js';
+import { SWEEP_MODELS, SWEEP_FRACTIONS, SWEEP_PRESETS, SAMPLE_NAMES, toCsv, modelName } from '../scaling.js';
+import { fmtSci } from '../estimate.js';
+
+const pct = (f) => `${Math.round(f * 100)} %`;
+
+export class ScalingView {
+  constructor(ctx) {
+    const { t, id, hub } = ctx;
+    this.t = t;
+    this.hub = hub;
+    this.title = t('sScaleTitle');
+    this.visible = false;
+    this.d = hub.data('scaling', () => ({ preset: 'quick', budget: 'tokens', rows: [], result: null, csvUrl: null }));
+    const d = this.d;
+    this.presetSel = select([['quick', t('scQuick', { steps: SWEEP_PRESETS.quick })], ['longer', t('scLonger', { steps: SWEEP_PRESETS.longer })]], d.preset);
+    this.presetSel.addEventListener('change', () => { d.preset = this.presetSel.value; });
+    this.budgetSel = select([['tokens', t('scSameTokens')], ['flops', t('scSameFlops')]], d.budget);
+    this.budgetSel.addEventListener('change', () => { d.budget = this.budgetSel.value; });
+    this.runBtn = h('button', { type: 'button', class: 'primary', onclick: () => this.run() }, t('scRun'));
+    this.cancelBtn = h('button', { type: 'button', disabled: true, onclick: () => hub.cancel('scaling') }, t('cancel'));
+    this.progress = h('progress', { max: '1', value: '0', 'aria-label': t('scProgressLabel') });
+    this.status = h('p', { class: 'job-status', role: 'status' }, t('scIdle'));
+    this.csv = h('a', { class: 'button csv', download: 'scaling-sweep.csv', hidden: true }, t('scCsv'));
+    const dataLabels = SWEEP_FRACTIONS.map((f) => t('scDataSeries', { pct: pct(f) }));
+    const modelLabels = SWEEP_MODELS.map((m) => modelName(m));
+    this.byParams = new IdeasChart({ xLabel: t('scParamsAxis'), yLabel: t('scLossAxis'), logX: true, xTicksAtData: true, points: true, series: dataLabels.map((label) => ({ label })) });
+    this.byData = new IdeasChart({ xLabel: t('scTokensAxis'), yLabel: t('scLossAxis'), logX: true, xTicksAtData: true, points: true, series: modelLabels.map((label) => ({ label })) });
+    this.paramsAlt = h('figcaption', {});
+    this.dataAlt = h('figcaption', {});
+    this.summary = h('p', { class: 'sc-summary' });
+    this.table = h('div', { class: 'scroll' });
+    this.el = h('div', { class: 'ideas ideas-scaling' },
+      h('p', { class: 'intro' }, t('sScaleIntro', { samples: SAMPLE_NAMES.join(', ') })),
+      h('div', { class: 'row' }, field(id('sc-preset'), t('scPreset'), this.presetSel).wrap, field(id('sc-budget'), t('scBudget'), this.budgetSel).wrap),
+      h('div', { class: 'buttons' }, this.runBtn, this.cancelBtn, this.csv),
+      h('p', { class: 'hint' }, t('pausesLab')),
+      this.progress, this.status,
+      h('div', { class: 'chart-grid' },
+        h('figure', { class: 'figure' }, h('h4', {}, t('scByParams')), this.byParams.el, this.paramsAlt),
+        h('figure', { class: 'figure' }, h('h4', {}, t('scByData')), this.byData.el, this.dataAlt)),
+      this.summary,
+      h('p', { class: 'hint' }, t('scEarlyStop')),
+      this.table);
+    this.setRunning(hub.running('scaling'));
+    if (d.rows.length) this.redraw();
+    if (d.csvUrl) { this.csv.href = d.csvUrl; this.csv.hidden = false; }
+    if (d.result) this.renderDone(d.result);
+  }
+
+  setRunning(running) {
+    this.runBtn.disabled = running;
+    this.cancelBtn.disabled = !running;
+    this.presetSel.disabled = running;
+    this.budgetSel.disabled = running;
+  }
+
+  viewRef() { return this.hub.views.scaling ?? this; }
+
+  async loadSamples() {
+    const base = new URL('../../../samples/', import.meta.url);
+    return Promise.all(SAMPLE_NAMES.map(async (n) => {
+      const res = await fetch(new URL(`${n}.txt`, base));
+      if (!res.ok) throw new Error(this.t('scSampleFailed', { name: n, status: res.status }));
+      return res.text();
+    }));
+  }
+
+  async run() {
+    const d = this.d;
+    d.rows = [];
+    d.result = null;
+    if (d.csvUrl) URL.revokeObjectURL(d.csvUrl);
+    d.csvUrl = null;
+    this.csv.hidden = true;
+    clear(this.table);
+    clear(this.summary);
+    this.progress.value = 0;
+    this.setRunning(true);
+    clear(this.status, this.t('scStarting'));
+    try {
+      const texts = await this.loadSamples();
+      const r = await this.hub.run('scaling', 'sweep', { texts, steps: SWEEP_PRESETS[d.preset], budget: d.budget });
+      if (!r) return;
+      d.result = { cancelled: r.cancelled, seconds: r.seconds, validationChars: r.validationChars };
+      const v = this.viewRef();
+      v.updateCsv();
+      v.redraw();
+      v.renderDone(d.result);
+    } catch (e) {
+      clear(this.viewRef().status, e.message);
+    } finally {
+      this.viewRef().setRunning(false);
+    }
+  }
+
+  onProgress(m) {
+    const d = this.d;
+    this.progress.value = m.frac;
+    if (m.row) {
+      d.rows.push(m.row);
+      this.updateCsv();
+      this.redraw();
+      return;
+    }
+    const eta = m.frac > 0.02 ? Math.max(0, Math.round(m.elapsed / m.frac - m.elapsed)) : null;
+    clear(this.status, this.t('scProgress', {
+      run: m.run + 1, runs: m.runs, model: m.model, params: fmtInt(m.params), pct: pct(m.fraction), step: m.step, steps: m.steps,
+      eta: eta === null ? '…' : `${eta} s`,
+    }));
+  }
+
+  updateCsv() {
+    const d = this.d;
+    if (!d.rows.length) return;
+    if (d.csvUrl) URL.revokeObjectURL(d.csvUrl);
+    d.csvUrl = URL.createObjectURL(new Blob([toCsv(d.rows)], { type: 'text/csv' }));
+    this.csv.href = d.csvUrl;
+    this.csv.hidden = false;
+  }
+
+  redraw() {
+    const rows = this.d.rows;
+    if (!rows.length) return;
+    const params = [...new Set(SWEEP_MODELS.map((m) => modelName(m)))];
+    const paramOf = new Map(rows.map((r) => [r.model, r.params]));
+    const find = (model, fraction) => rows.find((r) => r.model === model && r.fraction === fraction);
+    // Loss vs parameters: one line per data share (x = the models measured so far).
+    const models = params.filter((m) => paramOf.has(m));
+    this.byParams.setData([models.map((m) => paramOf.get(m)), ...SWEEP_FRACTIONS.map((f) => models.map((m) => find(m, f)?.bestVal ?? null))]);
+    // Loss vs data: one line per model (x = training tokens of each share).
+    const tokensOf = new Map(rows.map((r) => [r.fraction, r.trainTokens]));
+    const fr = SWEEP_FRACTIONS.filter((f) => tokensOf.has(f));
+    this.byData.setData([fr.map((f) => tokensOf.get(f)), ...params.map((m) => fr.map((f) => find(m, f)?.bestVal ?? null))]);
+    clear(this.paramsAlt, this.t('scParamsAlt', {
+      list: SWEEP_FRACTIONS.map((f) => `${pct(f)}: ${models.map((m) => `${fmtInt(paramOf.get(m))} → ${fmtLoss(find(m, f)?.bestVal)}`).join(', ')}`).join('; '),
+    }));
+    clear(this.dataAlt, this.t('scDataAlt', {
+      list: params.filter((m) => paramOf.has(m)).map((m) => `${m}: ${fr.map((f) => `${fmtInt(tokensOf.get(f))} → ${fmtLoss(find(m, f)?.bestVal)}`).join(', ')}`).join('; '),
+    }));
+    this.renderTable();
+  }
+
+  renderTable() {
+    const t = this.t;
+    clear(this.table, h('table', { class: 'sc-table' },
+      h('thead', {}, h('tr', {}, [t('scModel'), t('scParams'), t('scData'), t('scSteps'), t('scFlops'), t('scBest'), t('scFinal'), t('scSeconds')]
+        .map((x, i) => h('th', { class: i ? 'num' : null }, x)))),
+      h('tbody', {}, this.d.rows.map((r) => h('tr', {},
+        h('td', {}, h('code', {}, r.model)), h('td', { class: 'num' }, fmtInt(r.params)),
+        h('td', { class: 'num' }, `${fmtInt(r.trainTokens)} (${pct(r.fraction)})`), h('td', { class: 'num' }, fmtInt(r.steps)),
+        h('td', { class: 'num' }, fmtSci(r.flops)), h('td', { class: 'num' }, `${fmtLoss(r.bestVal)} @${r.bestStep}`),
+        h('td', { class: 'num' }, fmtLoss(r.finalVal)), h('td', { class: 'num' }, r.seconds.toFixed(1)))))));
+  }
+
+  renderDone(res) {
+    const rows = this.d.rows;
+    this.progress.value = res.cancelled ? this.progress.value : 1;
+    clear(this.status, this.t(res.cancelled ? 'scCancelled' : 'scDone', { runs: rows.length, seconds: Math.round(res.seconds ?? 0) }));
+    if (res.cancelled || rows.length < SWEEP_MODELS.length * SWEEP_FRACTIONS.length) return;
+    const full = rows.filter((r) => r.fraction === 1).sort((a, b) => a.params - b.params);
+    const big = rows.filter((r) => r.model === full.at(-1).model).sort((a, b) => a.fraction - b.fraction);
+    clear(this.summary, this.t('scSummary', {
+      p0: fmtInt(full[0].params), p1: fmtInt(full.at(-1).params), l0: fmtLoss(full[0].bestVal), l1: fmtLoss(full.at(-1).bestVal),
+      d0: fmtInt(big[0].trainTokens), d1: fmtInt(big.at(-1).trainTokens), m0: fmtLoss(big[0].bestVal), m1: fmtLoss(big.at(-1).bestVal),
+    }));
+  }
+
+  destroy() { this.byParams.destroy(); this.byData.destroy(); }
+}
