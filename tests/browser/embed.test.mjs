@@ -1,9 +1,12 @@
 // Embedding for course authors, in headless Chromium under the strict CSP header: the example host
 // pages in web/examples/ (two elements on one page; the iframe form), events with real numbers,
 // independence of two labs, and clear messages for malformed attributes and URL values.
-import { test, before, after } from 'node:test';
+import { test as nodeTest, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { assertEngineBuilt, serve, launch, newPage, shot, labReady } from './helpers.mjs';
+
+// Every test ends within 2 minutes, whatever hangs.
+const test = (name, fn) => nodeTest(name, { timeout: 120_000 }, fn);
 
 let server, browser;
 

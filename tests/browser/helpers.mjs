@@ -83,11 +83,18 @@ export const SMALL = { 'n-layer': '1', 'n-head': '2', 'n-embd': '32', 'block-siz
 export const smallQuery = (extra = {}) => new URLSearchParams({ ...SMALL, ...extra }).toString();
 
 /** Wait until the lab(s) matching `selector` have loaded the engine and built a model (lab-ready). */
-export function labReady(pageOrFrame, selector = '#lab') {
-  return pageOrFrame.evaluate(async (sel) => {
-    await customElements.whenDefined('training-loop-lab');
-    await Promise.all([...document.querySelectorAll(sel)].map((el) => el.ready));
-  }, selector);
+export function labReady(pageOrFrame, selector = '#lab', timeoutMs = 60_000) {
+  return pageOrFrame.evaluate(async ([sel, ms]) => {
+    const ready = (async () => {
+      await customElements.whenDefined('training-loop-lab');
+      await Promise.all([...document.querySelectorAll(sel)].map((el) => el.ready));
+    })();
+    const late = new Promise((_, reject) => setTimeout(() => {
+      const notes = [...document.querySelectorAll(sel)].flatMap((el) => [...(el.shadowRoot?.querySelectorAll('.notice') ?? [])].map((n) => n.textContent));
+      reject(new Error(`lab not ready after ${ms} ms; messages: ${notes.join(' | ') || 'none'}`));
+    }, ms));
+    await Promise.race([ready, late]);
+  }, [selector, timeoutMs]);
 }
 
 /**

@@ -223,7 +223,9 @@ TEST(KernelVectorOps, GeluBackwardMatchesFiniteDifferences) {
     f32_gelu_backward__xsimd(grad.data(), x.data(), ones.data(), n);
     for (std::size_t i = 0; i < n; ++i) {
         const double h = 1e-3, xi = x[i], k = 0.7978845608028654;
-        auto gelu = [&](double z) { return 0.5 * z * (1.0 + std::tanh(k * (z + 0.044715 * z * z * z))); };
+        auto gelu = [&](double z) {
+            return 0.5 * z * (1.0 + std::tanh(k * (z + 0.044715 * z * z * z)));
+        };
         const double fd = (gelu(xi + h) - gelu(xi - h)) / (2 * h);
         EXPECT_NEAR(grad[i], fd, 1e-4) << "x=" << xi;
     }

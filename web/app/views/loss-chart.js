@@ -50,9 +50,10 @@ export class LossChart {
   /** Draw [x, train, val] with the ln(V) line. */
   setData([xs, tr, va], randomLoss) {
     this.randomLoss = randomLoss;
-    const x = xs.length ? xs : [0, 1];
-    const rnd = x.map(() => randomLoss ?? null);
-    this.data = [x, xs.length ? tr : [null, null], xs.length ? va : [null, null], rnd];
+    // At least two x values, so the ln(V) line shows before the first step.
+    const x = [...xs], a = [...tr], b = [...va];
+    while (x.length < 2) { x.push((x.at(-1) ?? -1) + 1); a.push(null); b.push(null); }
+    this.data = [x, a, b, x.map(() => randomLoss ?? null)];
     if (!this.plot) this.create();
     else this.plot.setData(this.data);
   }
