@@ -14,12 +14,16 @@ export class TrainingLoopLab extends HTMLElement {
   constructor() {
     super();
     const root = this.attachShadow({ mode: 'open' });
-    for (const href of STYLESHEETS) {
+    // Styles come from files (strict CSP: no inline styles). The lab draws once they are in, so
+    // the chart picks up the theme's colours; a missing sheet delays it by at most a second.
+    this.styled = Promise.all(STYLESHEETS.map((href) => new Promise((resolve) => {
       const link = document.createElement('link');
       link.rel = 'stylesheet';
       link.href = href;
+      link.onload = link.onerror = resolve;
+      setTimeout(resolve, 1000);
       root.append(link);
-    }
+    })));
     this.controller = null;
     this.ready = new Promise((resolve) => { this.resolveReady = resolve; });
   }

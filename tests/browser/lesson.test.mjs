@@ -232,11 +232,59 @@ test('a worker crash is reported and the lab restarts with the same text and set
   page.problems = page.problems.filter((p) => !/simulated worker crash/.test(p));
 });
 
+test('keyboard: Enter on Start trains, focus moves to Pause, Enter pauses', async () => {
+  await button('Start').focus();
+  await page.keyboard.press('Enter');
+  await page.waitForFunction(() => document.getElementById('lab').shadowRoot.activeElement?.textContent === 'Pause');
+  await page.waitForFunction(() => document.getElementById('lab').stats.step >= 5);
+  await page.keyboard.press('Enter');
+  await page.waitForFunction(() => document.getElementById('lab').shadowRoot.activeElement?.textContent === 'Start');
+  const s = (await stats()).step;
+  await page.waitForTimeout(300);
+  assert.equal((await stats()).step, s, 'paused');
+  // Every control has a label (its own text, aria-label or a <label for>).
+  const unlabelled = await page.evaluate(() => {
+    const root = document.getElementById('lab').shadowRoot;
+    return [...root.querySelectorAll('button, input:not([type=file]), select, textarea')].filter((el) => {
+      if (el.getAttribute('aria-label') || (el.tagName === 'BUTTON' && el.textContent.trim())) return false;
+      return !(el.id && root.querySelector(`label[for="${el.id}"]`));
+    }).map((el) => el.outerHTML.slice(0, 80));
+  });
+  assert.deepEqual(unlabelled, []);
+});
+
+test('an engine error is a clear message and the model keeps its state', async () => {
+  page.problems.length = 0;
+  await page.evaluate(() => { window.__events = []; });
+  await page.evaluate(() => document.getElementById('lab').setAttribute('tokenizer', 'bpe'));
+  await page.waitForFunction(() => /tokenizer=bpe/.test(location.search) && document.getElementById('lab').stats.step === 0 && document.getElementById('lab').stats.params > 0);
+  await page.waitForFunction(() => /vocabulary of/.test(document.getElementById('lab').shadowRoot.querySelector('.summary').textContent));
+  await shot(page, 'lesson-1b-bpe-tokens', inLab('.sec-text'));
+  await button('Step').click();
+  await page.waitForFunction(() => document.getElementById('lab').stats.step === 1);
+  const fp = await inLab('.fingerprint').textContent();
+  // The sample has 46 different characters: a BPE vocabulary of 40 is impossible.
+  await page.evaluate(() => document.getElementById('lab').setAttribute('vocab-size', '40'));
+  await page.waitForFunction(() => window.__events.some((e) => e.type === 'lab-error'));
+  const msg = await page.evaluate(() => window.__events.find((e) => e.type === 'lab-error').message);
+  assert.match(msg, /vocab_size 40 .*46/);
+  assert.match(await inLab('.notices').textContent(), /vocab_size 40/);
+  assert.equal((await stats()).step, 1, 'the model keeps its training state');
+  assert.equal(await inLab('.fingerprint').textContent(), fp);
+  await button('Step').click();
+  await page.waitForFunction(() => document.getElementById('lab').stats.step === 2);
+  page.problems.length = 0;
+});
+
 test('narrow (360 px) and dark theme render; no console errors on the page', async () => {
   await page.setViewportSize({ width: 360, height: 800 });
   await page.waitForTimeout(300);
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth);
   assert.ok(overflow <= 362, `page is ${overflow}px wide at 360`);
+  // Nothing is cut off inside the sections either (tables scroll in their own boxes).
+  const clipped = await page.evaluate(() => [...document.getElementById('lab').shadowRoot.querySelectorAll('.sec')]
+    .filter((s) => s.scrollWidth > s.clientWidth + 1).map((s) => `${s.dataset.section}: ${s.scrollWidth} > ${s.clientWidth}`));
+  assert.deepEqual(clipped, []);
   await shot(page, 'lesson-8-narrow-360');
   await page.emulateMedia({ colorScheme: 'dark' });
   await page.setViewportSize({ width: 1100, height: 900 });

@@ -50,23 +50,24 @@ export class LabController {
   // ---------------------------------------------------------------- start-up sequence
   async connect() {
     this.readAttributes();                       // 1. state from attributes (validated, clamped)
+    this.client = this.makeClient();             //    the worker starts loading the wasm now
+    const engine = this.client.load();
+    engine.catch(() => {});
+    await this.host.styled;
     this.render();                               // 2. every section on screen at once
     this.reportProblems(this.startProblems);     //    …with any invalid attribute reported
     if (this.startProblems.length) this.emit('lab-change', { query: this.query() });
-    this.client = this.makeClient();             // 3. the worker starts loading the wasm now
-    const engine = this.client.load();
-    engine.catch(() => {});
-    const textOk = await this.loadText();        // 4. the text is shown before the engine is ready
+    const textOk = await this.loadText();        // 3. the text is shown before the engine is ready
     try {
-      await engine;                              // 5. engine loaded
+      await engine;                              // 4. engine loaded
     } catch (e) {
       this.fail(this.t('engineFailed', { message: e.message }));
       return;
     }
-    if (textOk) await this.buildModel();         // 6. tokens, model, pairs, predictions
+    if (textOk) await this.buildModel();         // 5. tokens, model, pairs, predictions
     this.ready = true;
     this.say(this.t('engineReady'));
-    this.emit('lab-ready', this.snapshot());     // 7. tell the host page
+    this.emit('lab-ready', this.snapshot());     // 6. tell the host page
     if (this.state.autoplay && this.info) this.start();
   }
 
@@ -437,7 +438,7 @@ export class LabController {
   setRunning(running) {
     this.running = running;
     const budgetLeft = !(this.state.steps > 0 && this.step >= this.state.steps);
-    this.views?.train.setRunning(running, Boolean(this.info) && budgetLeft);
+    this.views?.train.setRunning(running, Boolean(this.info), Boolean(this.info) && budgetLeft);
     if (this.views) {
       for (const b of [this.views.step.runBtn, this.views.infer.stepBtn, this.views.infer.genBtn, this.views.keep.downloadBtn]) b.disabled = running || !this.info;
     }

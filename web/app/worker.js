@@ -39,6 +39,8 @@ async function trainLoop(budget) {
   running = true;
   let n = 1;
   let lastEvalAt = 0;
+  const recent = []; // [tokens, seconds] of the last chunks, for a steady tokens/s
+  const tokensPerStep = trainer.info().tokensPerStep;
   while (running) {
     const step = trainer.info().step;
     if (budget > 0 && step >= budget) {
@@ -56,6 +58,9 @@ async function trainLoop(budget) {
       return;
     }
     const secs = Math.max(r.seconds, 1e-4);
+    recent.push([r.losses.length * tokensPerStep, secs]);
+    if (recent.length > 12) recent.shift();
+    const tps = recent.reduce((a, x) => a + x[0], 0) / recent.reduce((a, x) => a + x[1], 0);
     n = Math.max(1, Math.min(512, Math.round(k * (CHUNK_SECONDS / secs) * 0.7 + n * 0.3)));
     const now = performance.now();
     // Validation: often enough for a live curve, rarely enough to cost < ~10 % of the time.
@@ -67,7 +72,7 @@ async function trainLoop(budget) {
     }
     post({
       type: 'progress', step: r.step, loss: r.loss, losses: Float32Array.from(r.losses), lr: r.lr,
-      gradNorm: r.gradNorm, tokensPerSecond: r.tokensPerSecond, val: lastVal, diverged: r.diverged ?? null,
+      gradNorm: r.gradNorm, tokensPerSecond: tps, val: lastVal, diverged: r.diverged ?? null,
     });
     if (r.diverged) {
       running = false;

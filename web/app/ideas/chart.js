@@ -27,7 +27,8 @@ export class IdeasChart {
     this.el = this.box;
     this.plot = null;
     this.data = null;
-    this.ro = new ResizeObserver(() => this.resize());
+    this.ink = null;
+    this.ro = new ResizeObserver(() => (this.plot ? this.resize() : this.data && this.box.isConnected && this.create()));
     this.ro.observe(this.box);
   }
 
@@ -38,11 +39,15 @@ export class IdeasChart {
     const o = this.opts;
     const css = getComputedStyle(this.box);
     const ink = css.color || '#333';
+    this.ink = css.color;
     const grid = css.getPropertyValue('--grid').trim() || 'rgba(128,128,128,0.25)';
     const axis = { stroke: ink, grid: { stroke: grid, width: 1 }, ticks: { stroke: grid, width: 1 }, font: FONT, labelFont: FONT };
     const xAxis = { ...axis, label: o.xLabel };
     if (o.logX) xAxis.values = (u, vals) => vals.map((v) => (v === null ? '' : shortNum(v)));
-    if (o.xTicksAtData) xAxis.splits = () => this.data[0];
+    if (o.xTicksAtData) {
+      xAxis.splits = () => this.data[0];
+      xAxis.filter = (u, splits) => splits; // a log axis would hide labels that are not 1, 2, 5 × 10ⁿ
+    }
     const pad = (min, max) => {
       const span = Math.max(max - min, 0.05);
       return [min - span * 0.1, max + span * 0.1];
@@ -76,11 +81,15 @@ export class IdeasChart {
   /** data: [xs, ys1, ys2, …] (uPlot's column layout; null = no value). */
   setData(data) {
     this.data = data;
-    if (!this.plot) this.create();
+    if (!this.box.isConnected) return; // drawn when it is on the page (the theme's colours are known then)
+    if (!this.plot || this.themeChanged()) this.create();
     else this.plot.setData(data);
   }
 
-  restyle() { if (this.plot) this.create(); }
+  themeChanged() { return getComputedStyle(this.box).color !== this.ink; }
+
+  /** Rebuild if the theme changed since the chart was drawn (axis colours follow). */
+  checkStyle() { if (this.plot && this.themeChanged()) this.create(); }
 
   destroy() { this.ro.disconnect(); this.plot?.destroy(); this.plot = null; }
 }

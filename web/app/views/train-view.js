@@ -54,11 +54,12 @@ export class TrainView {
     }
   }
 
-  setRunning(running, canTrain = true) {
+  /** hasModel: a model exists; canTrain: it may take more steps (step budget). */
+  setRunning(running, hasModel, canTrain) {
     this.startBtn.disabled = running || !canTrain;
     this.pauseBtn.disabled = !running;
     this.stepBtn.disabled = running || !canTrain;
-    this.resetBtn.disabled = !canTrain && !running;
+    this.resetBtn.disabled = !hasModel;
     // Keep keyboard focus on a useful button when the one focused gets disabled.
     const root = this.el.getRootNode();
     if (running && root.activeElement === this.startBtn) this.pauseBtn.focus();

@@ -64,6 +64,7 @@ export class AttentionView {
   }
 
   tick() {
+    if (this.result && getComputedStyle(this.el).getPropertyValue('--bg') !== this.drawnBg) this.draw(); // theme changed
     if (this.promptInput.value === '' && this.data.prompt === null && this.hub.ready()) this.promptInput.value = this.prompt();
     if (this.hub.labKey() && this.hub.labKey() !== this.shownKey) this.refresh();
   }
@@ -136,7 +137,8 @@ export class AttentionView {
     const c = cv.getContext('2d');
     c.setTransform(dpr, 0, 0, dpr, 0, 0);
     const css = getComputedStyle(this.el);
-    const bg = parseColor(css.getPropertyValue('--bg'), [255, 255, 255]);
+    this.drawnBg = css.getPropertyValue('--bg');
+    const bg = parseColor(this.drawnBg, [255, 255, 255]);
     const accent = parseColor(css.getPropertyValue('--accent'), [31, 102, 193]);
     const fg = css.getPropertyValue('--fg').trim() || '#1d2430';
     const masked = css.getPropertyValue('--grid').trim() || 'rgba(128,128,128,0.2)';

@@ -80,6 +80,8 @@ export class OptimizerView {
   }
 
   tick() {
+    this.lossChart.checkStyle();
+    this.weightChart.checkStyle();
     if (!this.tensors && this.hub.ready() && !this.loadingTensors) this.loadTensors();
   }
 

@@ -52,6 +52,11 @@ export class ScalingView {
     if (d.result) this.renderDone(d.result);
   }
 
+  tick() {
+    this.byParams.checkStyle();
+    this.byData.checkStyle();
+  }
+
   setRunning(running) {
     this.runBtn.disabled = running;
     this.cancelBtn.disabled = !running;
