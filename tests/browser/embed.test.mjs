@@ -91,6 +91,29 @@ test('a malformed attribute gets a clear message and a clamped value; the lab st
   await page.context().close();
 });
 
+test('text from a same-origin .txt URL, and a pasted text in the `custom` attribute', async () => {
+  const page = await newPage(browser);
+  await page.goto(`${server.url}examples/two-labs.html`);
+  const texts = await page.evaluate(async () => {
+    const make = (attrs) => {
+      const el = document.createElement('training-loop-lab');
+      for (const [k, v] of Object.entries({ 'n-layer': '1', 'n-embd': '16', 'n-head': '2', 'block-size': '16', 'batch-size': '4', sections: 'text', ...attrs })) el.setAttribute(k, v);
+      document.querySelector('main').append(el);
+      return el;
+    };
+    const a = make({ text: '../samples/story.txt' });
+    const b = make({ text: 'custom', custom: 'A small robot reads a book every night.' });
+    await Promise.all([a.ready, b.ready]);
+    return [a, b].map((el) => [el.shadowRoot.querySelector('textarea').value, el.stats.vocabSize, el.query]);
+  });
+  assert.match(texts[0][0], /^Once upon a time a small robot/);
+  assert.ok(texts[0][1] > 20);
+  assert.equal(texts[1][0], 'A small robot reads a book every night.');
+  assert.match(texts[1][2], /text=custom&custom=A\+small\+robot/);
+  assert.deepEqual(page.problems, []);
+  await page.context().close();
+});
+
 test('the iframe form: options from the URL, events to the parent with postMessage', async () => {
   const page = await newPage(browser);
   await page.goto(`${server.url}examples/iframe.html`);

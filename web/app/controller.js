@@ -266,6 +266,7 @@ export class LabController {
     this.reportProblems(rel);
     if (name === 'text' && value !== 'custom') this.state.custom = '';
     const changed = Object.keys(this.state).filter((k) => String(this.state[k]) !== String(before[k]));
+    this.syncControls();
     this.reflectAll();
     this.updateLink();
     this.emit('lab-change', { query: toParams(this.state).toString() });
@@ -299,6 +300,14 @@ export class LabController {
   }
 
   reflectAll() { for (const f of FIELD_BY_NAME.values()) this.reflect(f.name); }
+
+  /** Make every control show the state (after a change from an attribute or a clamp). */
+  syncControls() {
+    if (!this.views) return;
+    this.views.text.setState(this.state);
+    this.views.train.setState(this.state);
+    this.views.predict.setState(this.state);
+  }
 
   applyUiChange(changed) {
     if (changed.includes('lang')) { this.render(); this.refreshAll(); return; }
@@ -359,7 +368,10 @@ export class LabController {
     const before = { text: s.text, tokenizer: s.tokenizer, vocabSize: s.vocabSize };
     if (source && source !== 'custom') s.text = source;
     s.tokenizer = tokenizer;
-    s.vocabSize = parseField(FIELD_BY_NAME.get('vocab-size'), vocabSize).value;
+    const v = parseField(FIELD_BY_NAME.get('vocab-size'), vocabSize);
+    if (v.problem) this.reportProblems([v.problem]);
+    s.vocabSize = v.value;
+    this.syncControls();
     this.reflectAll();
     this.updateLink();
     this.emit('lab-change', { query: toParams(this.state).toString() });

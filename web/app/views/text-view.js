@@ -47,6 +47,13 @@ export class TextView {
       this.summary, this.legend, this.tokens);
   }
 
+  /** Show the (validated) tokenizer settings. */
+  setState(state) {
+    this.tokenizer.input.value = state.tokenizer;
+    this.vocab.input.value = String(state.vocabSize);
+    this.vocab.wrap.hidden = state.tokenizer !== 'bpe';
+  }
+
   setText(text, source) {
     this.textarea.value = text;
     this.source = source;
