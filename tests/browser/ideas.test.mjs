@@ -99,7 +99,11 @@ test('optimizers side by side: same start, same batches, three curves and one we
   await page.waitForFunction(() => document.getElementById('lab').shadowRoot.querySelector('.sec-optimizers select').options.length > 5);
   await inLab('.sec-optimizers input[id$="opt-steps"]').fill('80');
   await inLab('.sec-optimizers input[id$="opt-steps"]').press('Tab');
+  // The race pauses the lab's own training (the page says so) so the two don't share the cores.
+  await page.evaluate(() => document.getElementById('lab').start());
+  await page.waitForFunction(() => document.getElementById('lab').controller.running);
   await button('Race the optimizers').click();
+  await page.waitForFunction(() => !document.getElementById('lab').controller.running, null, { timeout: 5000 });
   await waitText('.sec-optimizers .job-status', /80 steps done\. All three started from the same weights \(fingerprint [0-9a-f]{16}\)/, 60_000);
   const rows = inLab('.sec-optimizers .opt-table tbody tr');
   assert.equal(await rows.count(), 3);
@@ -117,6 +121,14 @@ test('optimizers side by side: same start, same batches, three curves and one we
   assert.ok(px.length >= 2 && px.every((x) => x > 500), `both charts drawn: ${px}`);
   assert.match(await text('.sec-optimizers figcaption >> nth=0'), /After 80 steps, smoothed training loss: SGD [\d.]+/);
   await shot(page, 'ideas-3-optimizers', inLab('.sec-optimizers'));
+  // A long race can be cancelled at once.
+  await inLab('.sec-optimizers input[id$="opt-steps"]').fill('2000');
+  await inLab('.sec-optimizers input[id$="opt-steps"]').press('Tab');
+  await button('Race the optimizers').click();
+  await waitText('.sec-optimizers .job-status', /^Step \d+ of 2000/);
+  await inLab('.sec-optimizers').getByRole('button', { name: 'Cancel' }).click();
+  await waitText('.sec-optimizers .job-status', /^Cancelled after \d+ steps/, 5000);
+  assert.equal(await button('Race the optimizers').isEnabled(), true);
 });
 
 test('scaling: 3 sizes × 3 data amounts, loss vs parameters and vs data, CSV export', async () => {

@@ -184,7 +184,7 @@ test('keep and share: download a .safetensors, load it back; a bad file gets a c
   await inLab('.sec-keep input[type=file]').setInputFiles({ name: 'notes.safetensors', mimeType: 'application/octet-stream', buffer: Buffer.from('this is not a checkpoint at all') });
   await inLab('.sec-keep .message.error').waitFor();
   const msg = await inLab('.sec-keep .message.error').textContent();
-  assert.match(msg, /Could not load notes\.safetensors: \S.{5,}/);
+  assert.match(msg, /Could not load notes\.safetensors \(not a checkpoint this lab can read\): \S.{5,}/);
   assert.match(await inLab('.notices .notice').last().textContent(), /notes\.safetensors/);
   await shot(page, 'lesson-7-keep', inLab('.sec-keep'));
   // The model is still usable after the bad file.

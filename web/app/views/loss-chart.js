@@ -2,6 +2,8 @@
 import uPlot from '../../vendor/uplot/uPlot.esm.js';
 import { h } from '../dom.js';
 
+// Whole steps only on the x axis.
+const STEP_INCRS = [1, 2, 5, 10, 20, 25, 50, 100, 200, 250, 500, 1000, 2000, 2500, 5000, 10000, 20000, 25000, 50000, 100000];
 const COLORS = { train: '#2f7fd8', val: '#e0702a', random: '#8a8f98' };
 
 export class LossChart {
@@ -31,7 +33,7 @@ export class LossChart {
       cursor: { drag: { x: false, y: false }, points: { size: 6 } },
       legend: { show: true, live: false },
       scales: { x: { time: false }, y: { range: (u, min, max) => [0, Math.max(max ?? 1, this.randomLoss ?? 1) * 1.05] } },
-      axes: [{ ...axis, label: t('statStep'), labelFont: '12px system-ui, sans-serif' }, { ...axis, size: 44 }],
+      axes: [{ ...axis, label: t('statStep'), labelFont: '12px system-ui, sans-serif', incrs: STEP_INCRS }, { ...axis, size: 44 }],
       series: [
         { label: t('statStep') },
         { label: t('chartTrain'), stroke: COLORS.train, width: 1.5, spanGaps: true, points: { show: false } },
