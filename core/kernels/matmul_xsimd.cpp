@@ -4,13 +4,14 @@
 //   dweight   dweight[OC,C] += dout[BT,OC]ᵀ · inp[BT,C]               M=OC  N=C  K=BT
 // GotoBLAS scheme, single thread: K is cut into blocks of KC; per block, B (K×N) is packed into
 // panels of NR columns ([k][NR], zero-padded), and per block of MC rows A is packed into
-// micro-panels of MR rows ([k][MR], zero-padded). The micro-kernel keeps an MR×NR tile of C in
-// MR·NV vector registers and per k does NV vector loads of B, MR broadcasts of A, MR·NV mul+add
-// (no FMA: none without -mfma natively, none in wasm SIMD128). 4×2 vectors = 8 accumulators +
-// 2 B + 1 A register: fits the 15 allocatable registers V8 gives wasm SIMD on x64.
-// Packing costs O(K·(M+N)) against O(M·N·K) compute; the packed buffers are grow-only scratch
-// (no allocation per step after warm-up). Per C element, the K products are summed in order
-// within a KC block, as in the scalar twin.
+// micro-panels of MR rows ([k][MR], zero-padded; natively each value pre-broadcast, see AW).
+// The micro-kernel keeps an MR×NR tile of C in MR·NV vector registers and per k does NV vector
+// loads of B, MR broadcasts of A, MR·NV mul+add (no FMA: none without -mfma natively, none in
+// wasm SIMD128). 4×2 vectors = 8 accumulators + 2 B + 1 A register: fits the 15 allocatable
+// registers V8 gives wasm SIMD on x64. Packing costs O(K·(M+N)) against O(M·N·K) compute; the
+// packed buffers are grow-only scratch (no allocation per step after warm-up). Per C element,
+// the K products are summed in order within a KC block (scalar twin: in order over all K), so
+// results differ from the twin only by rounding.
 #include <algorithm>
 #include <vector>
 
@@ -89,26 +90,56 @@ void pack_b(float* dst, View b, std::size_t k0, std::size_t kc, std::size_t N) {
     }
 }
 
+// Stores x at dst, repeated AW times (dst is aligned to AW floats).
+inline void put_a(float* dst, float x) {
+    if constexpr (AW == 1) {
+        *dst = x;
+    } else {
+        vf(x).store_aligned(dst);
+    }
+}
+
 // A rows m0..m0+mc, columns k0..k0+kc → micro-panels of MR rows, [group][k][MR][AW] (each value
-// repeated AW times), zero-padded.
+// repeated AW times), zero-padded. Packing is O(M·K) against O(M·N·K) compute but with N = C = 64
+// it was ~15 % of the backward, hence the vector paths for the two layouts the products use.
 void pack_a(float* dst, View a, std::size_t m0, std::size_t mc, std::size_t k0, std::size_t kc) {
-    constexpr std::size_t step = MR * AW;
-    for (std::size_t g = 0; g < mc; g += MR) {
+    constexpr std::size_t step = MR * AW;  // floats per k in a micro-panel
+    for (std::size_t g = 0; g < mc; g += MR, dst += kc * step) {
         const std::size_t mr = std::min(MR, mc - g);
-        for (std::size_t i = 0; i < MR; ++i) {
-            float* d = dst + i * AW;
-            if (i < mr) {
-                const float* src = a.p + (m0 + g + i) * a.rs + k0 * a.cs;
-                for (std::size_t k = 0; k < kc; ++k) {
-                    const float x = src[k * a.cs];
-                    for (std::size_t l = 0; l < AW; ++l) d[k * step + l] = x;
+        const float* src = a.p + (m0 + g) * a.rs + k0 * a.cs;  // A(m0+g, k0)
+        if (mr == MR && a.cs == 1) {  // row-major A (forward, dinp): MR rows, contiguous in k
+            std::size_t k = 0;
+            if constexpr (AW == 1 && MR == W) {  // 4×4 transposes: rows in, k-columns out
+                for (; k + W <= kc; k += W) {
+                    const vf r0 = vf::load_unaligned(src + k);
+                    const vf r1 = vf::load_unaligned(src + a.rs + k);
+                    const vf r2 = vf::load_unaligned(src + 2 * a.rs + k);
+                    const vf r3 = vf::load_unaligned(src + 3 * a.rs + k);
+                    const vf t0 = xsimd::zip_lo(r0, r2), t1 = xsimd::zip_hi(r0, r2);
+                    const vf t2 = xsimd::zip_lo(r1, r3), t3 = xsimd::zip_hi(r1, r3);
+                    xsimd::zip_lo(t0, t2).store_aligned(dst + k * step);
+                    xsimd::zip_hi(t0, t2).store_aligned(dst + (k + 1) * step);
+                    xsimd::zip_lo(t1, t3).store_aligned(dst + (k + 2) * step);
+                    xsimd::zip_hi(t1, t3).store_aligned(dst + (k + 3) * step);
                 }
-            } else {
-                for (std::size_t k = 0; k < kc; ++k)
-                    for (std::size_t l = 0; l < AW; ++l) d[k * step + l] = 0.0f;
             }
+            for (; k < kc; ++k)
+                for (std::size_t i = 0; i < MR; ++i)
+                    put_a(dst + k * step + i * AW, src[i * a.rs + k]);
+        } else if (mr == MR && a.rs == 1) {  // column-major A (dweight: doutᵀ): MR values per k
+            for (std::size_t k = 0; k < kc; ++k) {
+                const float* s = src + k * a.cs;
+                if constexpr (AW == 1 && MR == W) {
+                    vf::load_unaligned(s).store_aligned(dst + k * step);
+                } else {
+                    for (std::size_t i = 0; i < MR; ++i) put_a(dst + k * step + i * AW, s[i]);
+                }
+            }
+        } else {  // last, partial group of rows: zero-pad
+            for (std::size_t k = 0; k < kc; ++k)
+                for (std::size_t i = 0; i < MR; ++i)
+                    put_a(dst + k * step + i * AW, i < mr ? src[i * a.rs + k * a.cs] : 0.0f);
         }
-        dst += kc * step;
     }
 }
 

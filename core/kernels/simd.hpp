@@ -5,6 +5,7 @@
 // these macros map them to single wasm instructions (TOOLCHAIN.md: exp 3.7x, tanh 2.2x faster,
 // same accuracy; out-of-range lanes saturate instead of giving INT_MIN).
 #pragma once
+#include <cstddef>
 
 #ifdef __EMSCRIPTEN__
 #include <emmintrin.h>
