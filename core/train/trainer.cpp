@@ -193,17 +193,15 @@ StepStats Trainer::train_step() {
     return st;
 }
 
-float Trainer::step_on_windows(const std::vector<std::int32_t>& tokens) {
+template <typename F>
+std::size_t Trainer::for_each_window_batch(const std::vector<std::int32_t>& tokens, F&& run) {
     const std::vector<Window> windows = text_windows(tokens.size(), config().block_size);
     if (windows.empty()) fail("the text is too short: it has ", tokens.size(), " token; at least 2 are needed");
     std::size_t total = 0;
     for (const Window& w : windows) total += w.length - 1;
-    const float dloss = 1.0f / static_cast<float>(total);
-    model_->zero_grad();
-    double loss_sum = 0.0;
     const std::size_t maxB = model_->max_batch();
     for (std::size_t i = 0; i < windows.size();) {
-        // group windows of equal length (all full ones, then the short last one)
+        // Windows of equal length go in one batch: all full ones, then the short last one.
         const std::size_t T = windows[i].length - 1;
         std::size_t B = 0;
         while (i + B < windows.size() && B < maxB && windows[i + B].length - 1 == T) ++B;
@@ -212,10 +210,19 @@ float Trainer::step_on_windows(const std::vector<std::int32_t>& tokens) {
                 batch_in_[b * T + t] = tokens[windows[i + b].begin + t];
                 batch_tg_[b * T + t] = tokens[windows[i + b].begin + t + 1];
             }
-        loss_sum += static_cast<double>(model_->forward(batch_in_.data(), batch_tg_.data(), B, T)) * static_cast<double>(B * T);
-        model_->backward(dloss);
+        run(B, T, total);
         i += B;
     }
+    return total;
+}
+
+float Trainer::step_on_windows(const std::vector<std::int32_t>& tokens) {
+    model_->zero_grad();
+    double loss_sum = 0.0;
+    const std::size_t total = for_each_window_batch(tokens, [&](std::size_t B, std::size_t T, std::size_t all) {
+        loss_sum += static_cast<double>(model_->forward(batch_in_.data(), batch_tg_.data(), B, T)) * static_cast<double>(B * T);
+        model_->backward(1.0f / static_cast<float>(all));  // gradient of the mean over every window
+    });
     StepStats st;
     st.loss = static_cast<float>(loss_sum / static_cast<double>(total));
     st.lr = learning_rate_at(settings_.optim, step_);
@@ -224,26 +231,12 @@ float Trainer::step_on_windows(const std::vector<std::int32_t>& tokens) {
 }
 
 float Trainer::evaluate_tokens(const std::vector<std::int32_t>& tokens) {
-    const std::vector<Window> windows = text_windows(tokens.size(), config().block_size);
-    if (windows.empty()) fail("the text is too short to evaluate: it has ", tokens.size(), " token; at least 2 are needed");
     double loss_sum = 0.0;
-    std::size_t total = 0;
-    const std::size_t maxB = model_->max_batch();
-    for (std::size_t i = 0; i < windows.size();) {
-        const std::size_t T = windows[i].length - 1;
-        std::size_t B = 0;
-        while (i + B < windows.size() && B < maxB && windows[i + B].length - 1 == T) ++B;
-        for (std::size_t b = 0; b < B; ++b)
-            for (std::size_t t = 0; t < T; ++t) {
-                batch_in_[b * T + t] = tokens[windows[i + b].begin + t];
-                batch_tg_[b * T + t] = tokens[windows[i + b].begin + t + 1];
-            }
+    const std::size_t total = for_each_window_batch(tokens, [&](std::size_t B, std::size_t T, std::size_t) {
         model_->forward(batch_in_.data(), batch_tg_.data(), B, T);
         const float* losses = model_->losses();
         for (std::size_t k = 0; k < B * T; ++k) loss_sum += losses[k];
-        total += B * T;
-        i += B;
-    }
+    });
     return static_cast<float>(loss_sum / static_cast<double>(total));
 }
 
