@@ -87,7 +87,7 @@ export const strings = {
     progressDone: 'Step budget reached: step {step}, loss {loss}.',
     progressReset: 'Model reset to its starting weights (seed {seed}).',
     budgetReached: 'The step budget of {steps} steps is reached. Reset to train again.',
-    diverged: 'Training diverged at step {step} ({message}). The weights were rolled back; try a smaller learning rate.',
+    diverged: 'Training stopped: {message}',
     rebuildNote: 'Changing the model size, tokenizer or text starts a new model.',
 
     // 4 predict
@@ -236,7 +236,7 @@ export const strings = {
     progressDone: 'Schrittbudget erreicht: Schritt {step}, Verlust {loss}.',
     progressReset: 'Modell auf die Startgewichte zurückgesetzt (Seed {seed}).',
     budgetReached: 'Das Budget von {steps} Schritten ist erreicht. Zum erneuten Trainieren zurücksetzen.',
-    diverged: 'Das Training ist bei Schritt {step} divergiert ({message}). Die Gewichte wurden zurückgesetzt; versuche eine kleinere Lernrate.',
+    diverged: 'Training angehalten (die Gewichte des letzten guten Schritts bleiben; kleinere Lernrate versuchen): {message}',
     rebuildNote: 'Eine Änderung von Modellgröße, Tokenizer oder Text startet ein neues Modell.',
 
     sPredictTitle: '4. Vorhersagen',

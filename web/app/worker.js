@@ -70,8 +70,10 @@ async function trainLoop(budget) {
       evaluateNow();
       lastEvalAt = performance.now();
     }
+    // The losses of the steps that count (a diverged step was rolled back).
+    const losses = Float32Array.from(r.losses).slice(0, Math.max(0, r.step - step));
     post({
-      type: 'progress', step: r.step, loss: r.loss, losses: Float32Array.from(r.losses), lr: r.lr,
+      type: 'progress', step: r.step, loss: losses.at(-1) ?? r.loss, losses, lr: r.lr,
       gradNorm: r.gradNorm, tokensPerSecond: tps, val: lastVal, diverged: r.diverged ?? null,
     });
     if (r.diverged) {
@@ -113,9 +115,10 @@ const commands = {
   },
   pause() { running = false; return { step: trainer?.info().step ?? 0 }; },
   train({ n = 1 } = {}) {
-    const r = needTrainer().train(n);
+    const before = needTrainer().info().step;
+    const r = trainer.train(n);
     evaluateNow();
-    return { ...r, losses: Float32Array.from(r.losses), val: lastVal };
+    return { ...r, losses: Float32Array.from(r.losses).slice(0, Math.max(0, r.step - before)), val: lastVal };
   },
   evaluate() { needTrainer(); return evaluateNow(); },
   info() { return needTrainer().info(); },
