@@ -135,12 +135,17 @@ export class LabController {
     this.status = h('p', { class: 'status', role: 'status', 'aria-live': 'polite' }, this.ready ? '' : this.t('loadingEngine'));
     this.sections = {};
     const titles = { text: 'sTextTitle', pairs: 'sPairsTitle', train: 'sTrainTitle', predict: 'sPredictTitle', step: 'sStepTitle', infer: 'sInferTitle', keep: 'sKeepTitle' };
+    this.navButtons = {};
     for (const name of SECTIONS) {
       const hid = `${this.prefix}-h-${name}`;
-      this.sections[name] = h('section', { class: `sec sec-${name}`, 'aria-labelledby': hid, 'data-section': name },
-        h('h2', { id: hid }, v[name].title ?? this.t(titles[name])), v[name].el);
+      const title = v[name].title ?? this.t(titles[name]);
+      const heading = h('h2', { id: hid, tabindex: '-1' }, title);
+      this.sections[name] = h('section', { class: `sec sec-${name}`, 'aria-labelledby': hid, 'data-section': name }, heading, v[name].el);
+      this.navButtons[name] = h('li', {}, h('button', { type: 'button', class: 'link-button', onclick: () => this.goTo(name) }, title));
     }
-    this.wrap = h('div', { class: 'lab', lang: s.lang }, this.notices, this.status, SECTIONS.map((n) => this.sections[n]));
+    // A table of contents: buttons (fragment links cannot reach into a shadow root).
+    this.nav = h('nav', { class: 'toc', 'aria-label': this.t('contents') }, h('ol', {}, SECTIONS.map((n) => this.navButtons[n])));
+    this.wrap = h('div', { class: 'lab', lang: s.lang }, this.notices, this.status, this.nav, SECTIONS.map((n) => this.sections[n]));
     this.root.querySelector('.lab')?.remove();
     this.root.append(this.wrap);
     this.applyUi();
@@ -158,12 +163,24 @@ export class LabController {
     const s = this.state;
     this.wrap.className = `lab theme-${s.theme}${s.compact ? ' compact' : ''}`;
     this.wrap.lang = s.lang;
-    for (const name of SECTIONS) this.sections[name].hidden = !s.sections.includes(name);
+    for (const name of SECTIONS) {
+      this.sections[name].hidden = !s.sections.includes(name);
+      this.navButtons[name].hidden = !s.sections.includes(name);
+    }
+    this.nav.hidden = s.compact || s.sections.length < 4;
     if (!this.mq) {
       this.mq = matchMedia('(prefers-color-scheme: dark)');
       this.onScheme = () => this.views.train.chart.restyle();
       this.mq.addEventListener('change', this.onScheme);
     }
+  }
+
+  /** Scroll a section into view and move the keyboard focus to its heading. */
+  goTo(name) {
+    const smooth = !matchMedia('(prefers-reduced-motion: reduce)').matches;
+    const heading = this.sections[name].querySelector('h2');
+    heading.scrollIntoView({ behavior: smooth ? 'smooth' : 'auto', block: 'start' });
+    heading.focus({ preventScroll: true });
   }
 
   prompt() {

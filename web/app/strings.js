@@ -18,6 +18,7 @@ export const strings = {
     reasonNotSample: 'a sample name ({choices}) or a same-origin .txt URL',
     reasonMultiple: 'must be a multiple of n-head ({nHead})',
     dismiss: 'Dismiss',
+    contents: 'Sections of the lab',
 
     // 1 text and tokens
     sTextTitle: '1. Text and tokens',
@@ -170,6 +171,7 @@ export const strings = {
     reasonNotSample: 'ein Beispielname ({choices}) oder eine .txt-URL derselben Herkunft',
     reasonMultiple: 'muss ein Vielfaches von n-head ({nHead}) sein',
     dismiss: 'Schließen',
+    contents: 'Abschnitte des Labors',
 
     sTextTitle: '1. Text und Tokens',
     sTextIntro: 'Ein Sprachmodell lernt nur aus Text. Wähle ein Beispiel, füge eigenen Text ein oder öffne eine .txt-Datei. Der Tokenizer zerlegt den Text in Tokens — jedes bekommt eine Nummer (seine Id).',
