@@ -3,7 +3,12 @@
 // independence of two labs, and clear messages for malformed attributes and URL values.
 import { test as nodeTest, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { assertEngineBuilt, serve, launch, newPage, shot, labReady } from './helpers.mjs';
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { assertEngineBuilt, serve, launch, newPage, shot, labReady, CSP } from './helpers.mjs';
+import { startServer } from '../../wasm/server.mjs';
+import { buildSite } from '../../wasm/build-site.mjs';
 
 // Every test ends within 2 minutes, whatever hangs.
 const test = (name, fn) => nodeTest(name, { timeout: 120_000 }, fn);
@@ -134,6 +139,24 @@ test('the iframe form: options from the URL, events to the parent with postMessa
   await shot(page, 'embed-iframe');
   assert.deepEqual(page.problems, []);
   await page.context().close();
+});
+
+test('the copied static site works under any sub-path (relative URLs only), with the CSP', async () => {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'lab-site-'));
+  await buildSite(dir);
+  const sub = await startServer({ port: 0, headers: { 'Content-Security-Policy': CSP }, extraMounts: [['/course/week-3/lab/', [dir]]] });
+  try {
+    const page = await newPage(browser);
+    await page.goto(`${sub.url}course/week-3/lab/examples/two-labs.html`);
+    await labReady(page, 'training-loop-lab');
+    await page.evaluate(() => document.getElementById('slow').step());
+    assert.equal(await page.evaluate(() => document.getElementById('slow').stats.step), 1);
+    assert.deepEqual(page.problems, []);
+    await page.context().close();
+  } finally {
+    await sub.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
 
 test('embed.html reports invalid URL values; a new lang and theme apply', async () => {
