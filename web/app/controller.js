@@ -8,7 +8,7 @@ import {
 import { LabClient } from './client.js';
 import { LossHistory } from './history.js';
 import { TextView } from './views/text-view.js';
-import { PairsView } from './views/pairs-view.js';
+import { PairsView, pickPairs } from './views/pairs-view.js';
 import { TrainView } from './views/train-view.js';
 import { PredictView } from './views/predict-view.js';
 import { StepView } from './views/step-view.js';
@@ -23,6 +23,7 @@ const PREDICT_MS = 600;         // live prediction bars while training
 const PAIRS_MS = 2500;
 const ANNOUNCE_MS = 4000;       // aria-live progress while training (not chattier than this)
 const N_PAIRS = 12;
+const PAIRS_SCANNED = 300;      // pairs asked for, to pick word starts from
 
 export class LabController {
   /** host: the <training-loop-lab>; root: its shadow root; baseUrl: folder of training-loop-lab.js */
@@ -455,7 +456,7 @@ export class LabController {
     this.pairsBusy = true;
     this.lastPairs = performance.now();
     try {
-      this.views.pairs.setPairs(await this.client.call('pairs', { n: N_PAIRS }));
+      this.views.pairs.setPairs(pickPairs(await this.client.call('pairs', { n: PAIRS_SCANNED }), N_PAIRS));
     } catch (e) { this.fail(e.message); } finally { this.pairsBusy = false; }
   }
 

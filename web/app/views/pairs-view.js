@@ -1,6 +1,20 @@
 // Section 2: input → target pairs from the learner's own text, with p(target) and −ln p.
 import { h, clear, fmtProb, fmtLoss, showToken } from '../dom.js';
 
+const CONTEXT_CHARS = 36;
+
+/**
+ * Pick n pairs to show from the first pairs of the text: those that start a new word (the context
+ * ends in a space or a new line) read best — "The capital of France is␣" → "P" — spread over the
+ * text; the first pairs fill up if there are too few.
+ */
+export function pickPairs(all, n) {
+  const starts = all.filter((p) => /\s$/.test(p.context) && p.context.trim().length > 0);
+  const pool = starts.length >= n ? starts : all;
+  if (pool.length <= n) return pool;
+  return Array.from({ length: n }, (_, i) => pool[Math.floor((i * pool.length) / n)]);
+}
+
 export class PairsView {
   constructor(ctx, on) {
     const { t } = ctx;
@@ -25,10 +39,10 @@ export class PairsView {
       const bar = h('span', { class: 'sbar' });
       bar.style.transform = `scaleX(${Math.min(1, p.surprise / maxS).toFixed(4)})`;
       return h('tr', {},
-        h('td', { class: 'ctx' }, h('code', {}, showToken(p.context))),
+        h('td', { class: 'ctx' }, h('code', {}, showToken(p.context.length > CONTEXT_CHARS ? `…${p.context.slice(-CONTEXT_CHARS)}` : p.context))),
         h('td', {}, h('code', { class: 'target' }, showToken(p.target))),
         h('td', { class: 'num' }, fmtProb(p.prob)),
-        h('td', { class: 'num surprise' }, h('span', { class: 'sval' }, fmtLoss(p.surprise)), h('span', { class: 'strack', 'aria-hidden': 'true' }, bar)));
+        h('td', { class: 'num' }, h('span', { class: 'surprise' }, h('span', { class: 'sval' }, fmtLoss(p.surprise)), h('span', { class: 'strack', 'aria-hidden': 'true' }, bar))));
     }));
   }
 }
