@@ -96,7 +96,7 @@ test('a malformed attribute gets a clear message and a clamped value; the lab st
   await page.context().close();
 });
 
-test('text from a same-origin .txt URL, and a pasted text in the `custom` attribute', async () => {
+test('text from a same-origin .txt URL, a pasted text in `custom`, autoplay up to a step budget', async () => {
   const page = await newPage(browser);
   await page.goto(`${server.url}examples/two-labs.html`);
   const texts = await page.evaluate(async () => {
@@ -106,15 +106,19 @@ test('text from a same-origin .txt URL, and a pasted text in the `custom` attrib
       document.querySelector('main').append(el);
       return el;
     };
-    const a = make({ text: '../samples/story.txt' });
+    const a = make({ text: '../samples/story.txt', autoplay: '', steps: '12' });
+    const done = new Promise((resolve) => a.addEventListener('lab-done', (e) => resolve(e.detail), { once: true }));
     const b = make({ text: 'custom', custom: 'A small robot reads a book every night.' });
     await Promise.all([a.ready, b.ready]);
-    return [a, b].map((el) => [el.shadowRoot.querySelector('textarea').value, el.stats.vocabSize, el.query]);
+    const d = await done;
+    return [a, b].map((el) => [el.shadowRoot.querySelector('textarea').value, el.stats.vocabSize, el.query, d]);
   });
   assert.match(texts[0][0], /^Once upon a time a small robot/);
   assert.ok(texts[0][1] > 20);
   assert.equal(texts[1][0], 'A small robot reads a book every night.');
   assert.match(texts[1][2], /text=custom&custom=A\+small\+robot/);
+  assert.equal(texts[0][3].step, 12, 'autoplay trained up to the step budget');
+  assert.ok(Number.isFinite(texts[0][3].loss));
   assert.deepEqual(page.problems, []);
   await page.context().close();
 });
