@@ -1,7 +1,11 @@
-// Attention with xsimd. Per (b, h) the keys and values are packed transposed, kᵀ[hs, T] and
-// vᵀ[hs, T], so that the scores of one query against 4 keys are one vector: scores[t2..t2+3] =
-// Σ_i q[i]·kᵀ[i, t2..t2+3] — no horizontal sums. The weighted sums over values are axpys over hs.
-// Same math and order of softmax as the scalar twin (attention.cpp); sums are reassociated.
+// Attention with xsimd. Per (b, h):
+//  - keys (forward) / values (backward) are packed transposed, kᵀ[hs, T], so the scores of one
+//    query against 4 keys are one vector: s[t2..t2+3] = Σ_i q[i]·kᵀ[i, t2..t2+3] (no horizontal sums);
+//  - the softmax exponentials are vectorised (xsimd::exp);
+//  - every weighted sum of rows (out = Σ att·v, dq = Σ dpre·k, dk = Σ dpre·q, dv = Σ att·d) keeps
+//    its hs-long result in registers while it walks the rows, instead of read-modify-writing
+//    memory once per pair of positions.
+// Same math as the scalar twin (attention.cpp); sums are reassociated.
 #include <cmath>
 
 #include "kernels/simd.hpp"
@@ -13,7 +17,7 @@ namespace {
 using simd::vf;
 using simd::W;
 
-// Packs rows src[t, off .. off+hs) of a [T, 3C] buffer into dst[hs, Tp] (Tp = T rounded up to W, zero padded).
+// Packs src[t, off .. off+hs) of a [T, 3C] buffer into dst[hs, Tp] (Tp = T rounded up to W, zero padded).
 void pack_transposed(float* dst, const float* qkv, std::size_t T, std::size_t Tp, std::size_t C3, std::size_t off,
                      std::size_t hs) {
     for (std::size_t t = 0; t < T; ++t) {
@@ -24,15 +28,7 @@ void pack_transposed(float* dst, const float* qkv, std::size_t T, std::size_t Tp
         for (std::size_t i = 0; i < hs; ++i) dst[i * Tp + t] = 0.0f;
 }
 
-// y[0..n) += a·x[0..n)
-inline void axpy(float* y, float a, const float* x, std::size_t n) {
-    const vf av(a);
-    std::size_t i = 0;
-    for (; i + W <= n; i += W) (vf::load_unaligned(y + i) + av * vf::load_unaligned(x + i)).store_unaligned(y + i);
-    for (; i < n; ++i) y[i] += a * x[i];
-}
-
-// out[0..nt) (nt rounded up to W) = Σ_i q[i]·mt[i, 0..nt)   (mt row stride Tp)
+// out[0..nt) (nt a multiple of W) = Σ_i q[i]·mt[i, 0..nt)   (mt row stride Tp)
 inline void scores(float* out, const float* q, const float* mt, std::size_t hs, std::size_t Tp, std::size_t nt) {
     for (std::size_t t2 = 0; t2 < nt; t2 += W) {
         vf acc(0.0f);
@@ -40,12 +36,66 @@ inline void scores(float* out, const float* q, const float* mt, std::size_t hs, 
         acc.store_unaligned(out + t2);
     }
 }
+
+// y[0..hs) += Σ_{j in [begin,end)} coef[j·cs] · rows[j·rs .. j·rs+hs), accumulated in NV registers.
+template <std::size_t NV>
+void weighted_rows(float* y, const float* coef, std::size_t cs, const float* rows, std::size_t rs,
+                   std::size_t begin, std::size_t end) {
+    vf acc[NV];
+    for (std::size_t v = 0; v < NV; ++v) acc[v] = vf(0.0f);
+    for (std::size_t j = begin; j < end; ++j) {
+        const vf c(coef[j * cs]);
+        const float* r = rows + j * rs;
+        for (std::size_t v = 0; v < NV; ++v) acc[v] = acc[v] + c * vf::load_unaligned(r + v * W);
+    }
+    for (std::size_t v = 0; v < NV; ++v) (vf::load_unaligned(y + v * W) + acc[v]).store_unaligned(y + v * W);
+}
+
+void weighted_rows_any(float* y, const float* coef, std::size_t cs, const float* rows, std::size_t rs,
+                       std::size_t begin, std::size_t end, std::size_t hs) {
+    switch (hs % W == 0 ? hs / W : 0) {
+        case 1: return weighted_rows<1>(y, coef, cs, rows, rs, begin, end);
+        case 2: return weighted_rows<2>(y, coef, cs, rows, rs, begin, end);
+        case 4: return weighted_rows<4>(y, coef, cs, rows, rs, begin, end);
+        case 8: return weighted_rows<8>(y, coef, cs, rows, rs, begin, end);
+        case 16: return weighted_rows<16>(y, coef, cs, rows, rs, begin, end);
+        default:
+            for (std::size_t j = begin; j < end; ++j) {
+                const float c = coef[j * cs];
+                const float* r = rows + j * rs;
+                for (std::size_t i = 0; i < hs; ++i) y[i] += c * r[i];
+            }
+    }
+}
+
+// row[0..n) = exp(row − max) / Σ, stable; row[n..T) = 0.
+void softmax_row(float* arow, float* row, std::size_t n, std::size_t T) {
+    float maxv = -3.0e38f;
+    for (std::size_t t2 = 0; t2 < n; ++t2) maxv = row[t2] > maxv ? row[t2] : maxv;
+    const vf vmax(maxv);
+    vf vsum(0.0f);
+    std::size_t t2 = 0;
+    for (; t2 + W <= n; t2 += W) {
+        const vf e = xsimd::exp(vf::load_unaligned(row + t2) - vmax);
+        e.store_unaligned(arow + t2);
+        vsum = vsum + e;
+    }
+    float sum = xsimd::hadd(vsum);
+    for (; t2 < n; ++t2) {
+        arow[t2] = std::exp(row[t2] - maxv);
+        sum += arow[t2];
+    }
+    const float inv = 1.0f / sum;
+    for (t2 = 0; t2 < n; ++t2) arow[t2] *= inv;
+    for (t2 = n; t2 < T; ++t2) arow[t2] = 0.0f;
+}
 }  // namespace
 
 void attention_forward__xsimd(float* out, float* att, float* scratch, const float* qkv,
                               std::size_t B, std::size_t T, std::size_t C, std::size_t NH) {
     const std::size_t C3 = 3 * C, hs = C / NH, Tp = (T + W - 1) / W * W;
     const float scale = 1.0f / std::sqrt(static_cast<float>(hs));
+    const vf vscale(scale);
     float* kt = scratch;             // [hs, Tp]
     float* row = scratch + hs * Tp;  // [Tp] scores of one query
     for (std::size_t b = 0; b < B; ++b) {
@@ -57,23 +107,11 @@ void attention_forward__xsimd(float* out, float* att, float* scratch, const floa
                 float* arow = att + ((b * NH + h) * T + t) * T;
                 const std::size_t n = t + 1, nt = (n + W - 1) / W * W;
                 scores(row, q, kt, hs, Tp, nt);
-                float maxv = -3.0e38f;
-                for (std::size_t t2 = 0; t2 < n; ++t2) {
-                    row[t2] *= scale;
-                    if (row[t2] > maxv) maxv = row[t2];
-                }
-                float sum = 0.0f;
-                for (std::size_t t2 = 0; t2 < n; ++t2) {
-                    const float e = std::exp(row[t2] - maxv);
-                    arow[t2] = e;
-                    sum += e;
-                }
-                const float inv = 1.0f / sum;
-                for (std::size_t t2 = 0; t2 < n; ++t2) arow[t2] *= inv;
-                for (std::size_t t2 = n; t2 < T; ++t2) arow[t2] = 0.0f;
+                for (std::size_t t2 = 0; t2 < nt; t2 += W) (vf::load_unaligned(row + t2) * vscale).store_unaligned(row + t2);
+                softmax_row(arow, row, n, T);
                 float* o = out + (b * T + t) * C + h * hs;
                 for (std::size_t i = 0; i < hs; ++i) o[i] = 0.0f;
-                for (std::size_t t2 = 0; t2 < n; ++t2) axpy(o, arow[t2], base + t2 * C3 + 2 * C + h * hs, hs);
+                weighted_rows_any(o, arow, 1, base + 2 * C + h * hs, C3, 0, n, hs);  // out = Σ att·v
             }
         }
     }
@@ -83,32 +121,32 @@ void attention_backward__xsimd(float* dqkv, float* scratch, const float* dout, c
                                const float* att, std::size_t B, std::size_t T, std::size_t C, std::size_t NH) {
     const std::size_t C3 = 3 * C, hs = C / NH, Tp = (T + W - 1) / W * W;
     const float scale = 1.0f / std::sqrt(static_cast<float>(hs));
-    float* vt = scratch;             // [hs, Tp]
-    float* datt = scratch + hs * Tp; // [Tp]
+    float* vt = scratch;                    // [hs, Tp]
+    float* datt = scratch + hs * Tp;        // [Tp]
+    float* dpre = datt + Tp;                // [T, T] d(loss)/d(scaled score), row = query
     for (std::size_t b = 0; b < B; ++b) {
         const float* base = qkv + b * T * C3;
         float* dbase = dqkv + b * T * C3;
+        const float* dob = dout + b * T * C;
         for (std::size_t h = 0; h < NH; ++h) {
+            const float* A = att + (b * NH + h) * T * T;
             pack_transposed(vt, base, T, Tp, C3, 2 * C + h * hs, hs);
+            // datt[t, t2] = d[t]·v[t2];  att = softmax(pre) → dpre = att·(datt − Σ att·datt)·scale
             for (std::size_t t = 0; t < T; ++t) {
-                const float* arow = att + ((b * NH + h) * T + t) * T;
-                const float* d = dout + (b * T + t) * C + h * hs;
+                const float* arow = A + t * T;
                 const std::size_t n = t + 1, nt = (n + W - 1) / W * W;
-                // out = Σ att·v  →  datt[t2] = d·v[t2],  dv[t2] += att[t2]·d
-                scores(datt, d, vt, hs, Tp, nt);
-                float dot_att_datt = 0.0f;
-                for (std::size_t t2 = 0; t2 < n; ++t2) {
-                    dot_att_datt += arow[t2] * datt[t2];
-                    axpy(dbase + t2 * C3 + 2 * C + h * hs, arow[t2], d, hs);
-                }
-                // att = softmax(pre), pre = q·k·scale → dq += dpre·k, dk[t2] += dpre·q
-                const float* q = base + t * C3 + h * hs;
-                float* dq = dbase + t * C3 + h * hs;
-                for (std::size_t t2 = 0; t2 < n; ++t2) {
-                    const float dpre = arow[t2] * (datt[t2] - dot_att_datt) * scale;
-                    axpy(dq, dpre, base + t2 * C3 + C + h * hs, hs);
-                    axpy(dbase + t2 * C3 + C + h * hs, dpre, q, hs);
-                }
+                scores(datt, dob + t * C + h * hs, vt, hs, Tp, nt);
+                float dot = 0.0f;
+                for (std::size_t t2 = 0; t2 < n; ++t2) dot += arow[t2] * datt[t2];
+                float* drow = dpre + t * T;
+                for (std::size_t t2 = 0; t2 < n; ++t2) drow[t2] = arow[t2] * (datt[t2] - dot) * scale;
+            }
+            for (std::size_t t = 0; t < T; ++t) {
+                // dq[t] += Σ_{t2 ≤ t} dpre[t,t2]·k[t2]
+                weighted_rows_any(dbase + t * C3 + h * hs, dpre + t * T, 1, base + C + h * hs, C3, 0, t + 1, hs);
+                // dk[t] += Σ_{t' ≥ t} dpre[t',t]·q[t'];  dv[t] += Σ_{t' ≥ t} att[t',t]·d[t']
+                weighted_rows_any(dbase + t * C3 + C + h * hs, dpre + t, T, base + h * hs, C3, t, T, hs);
+                weighted_rows_any(dbase + t * C3 + 2 * C + h * hs, A + t, T, dob + h * hs, C, t, T, hs);
             }
         }
     }
