@@ -178,7 +178,8 @@ test('training time: calibrated on this browser, GPT-3 takes weeks on a thousand
   assert.match(await text('.sec-time .worked'), /= 3\.2 × 10²³ FLOP ÷ 128 PFLOP\/s/);
   const compare = await inLab('.sec-time .tm-compare tbody tr').allTextContents();
   assert.match(compare.find((r) => /^64 ×.*A100/.test(r)), /\d+ days/, 'hundreds of days on 64 GPUs');
-  assert.match(compare.find((r) => /browser/.test(r)), /(million|billion) years/);
+  // How long depends on this machine's speed: it is years at the least (GPT-3 is 3 × 10²³ FLOP).
+  assert.match(compare.find((r) => /browser/.test(r)), /[\d.,]+ (thousand |million |billion )?years/);
   // A bad number gets a clear message naming the value and the range; the last good value stays.
   await inLab('.sec-time input[id$="tm-params"]').fill('lots');
   await inLab('.sec-time input[id$="tm-params"]').press('Tab');
