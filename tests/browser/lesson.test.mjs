@@ -276,6 +276,32 @@ test('an engine error is a clear message and the model keeps its state', async (
   page.problems.length = 0;
 });
 
+test('divergence: training stops at that step, keeps the last good weights and offers a smaller rate', async () => {
+  page.problems.length = 0;
+  await page.evaluate(() => { window.__events = []; });
+  const set = (name, value) => page.evaluate(([n, v]) => document.getElementById('lab').setAttribute(n, v), [name, value]);
+  await set('grad-clip', '0');
+  await set('optimizer', 'sgd');
+  await set('lr', '10');
+  await page.waitForFunction(() => /lr=10/.test(location.search) && /optimizer=sgd/.test(location.search));
+  await button('Start').click();
+  await page.waitForFunction(() => window.__events.some((e) => e.type === 'lab-error' && /diverged/.test(e.message)), null, { timeout: 60_000 });
+  const msg = await page.evaluate(() => window.__events.find((e) => e.type === 'lab-error').message);
+  assert.match(msg, /smaller learning rate/);
+  const offer = inLab('.notice .notice-action');
+  assert.match(await offer.textContent(), /Continue with learning rate 1\b/);
+  const stepAtStop = (await stats()).step;
+  assert.ok(Number.isFinite((await stats()).loss), 'the loss shown is of the last good weights');
+  await offer.click();
+  await page.waitForFunction(() => /lr=1(&|$)/.test(location.search));
+  await page.waitForFunction((s) => document.getElementById('lab').stats.step > s, stepAtStop, { timeout: 30_000 });
+  await page.evaluate(() => document.getElementById('lab').pause());  // (it may have diverged again at lr 1)
+  await set('optimizer', 'adamw');
+  await set('lr', '0.003');
+  await set('grad-clip', '1');
+  page.problems.length = 0;
+});
+
 test('narrow (360 px) and dark theme render; no console errors on the page', async () => {
   await page.setViewportSize({ width: 360, height: 800 });
   await page.waitForTimeout(300);

@@ -218,10 +218,16 @@ export class LabController {
   say(text) { clear(this.status, text); }
 
   /** A clear message on screen; errors also go out as lab-error. */
-  fail(message, emit = true) {
+  fail(message, emit = true, action = null) {
     const close = h('button', { type: 'button', class: 'close', 'aria-label': this.t('dismiss') }, '×');
     const note = h('div', { class: 'notice', role: 'alert' }, h('span', {}, message), close);
     close.addEventListener('click', () => note.remove());
+    if (action) {
+      // e.g. "Continue with learning rate 0.001" after training diverged
+      const b = h('button', { type: 'button', class: 'notice-action' }, action.label);
+      b.addEventListener('click', () => { note.remove(); action.run(); });
+      note.insertBefore(b, close);
+    }
     this.notices.append(note);
     while (this.notices.children.length > 8) this.notices.firstElementChild.remove();
     if (emit) this.emit('lab-error', { message });
@@ -523,13 +529,25 @@ export class LabController {
       const s = this.snapshot();
       this.emit('lab-done', { step: s.step, loss: s.loss, valLoss: s.valLoss, tokensPerSecond: s.tokensPerSecond });
     } else if (m.reason === 'diverged') {
-      this.fail(this.t('diverged', { step: m.divergedAt ?? m.step, message: m.message }));
+      this.fail(this.t('diverged', { step: m.divergedAt ?? m.step, message: m.message }), true, this.smallerRateAction(true));
     } else if (m.reason === 'error') {
       this.fail(m.message);
     } else {
       this.say(this.t('progressPaused', { step: m.step, loss }));
     }
     this.refreshAll();
+  }
+
+  /** After divergence: offer to carry on from the last good weights with a 10× smaller rate. */
+  smallerRateAction(restart) {
+    const lr = Number((this.state.lr / 10).toPrecision(3));
+    return {
+      label: this.t('continueSmallerLr', { lr }),
+      run: async () => {
+        await this.change('lr', String(lr));
+        if (restart && this.state.lr === lr) this.start();
+      },
+    };
   }
 
   /** One training step (the Step button). */
@@ -548,7 +566,7 @@ export class LabController {
       this.history.addVal(r.val);
       this.draw();
       this.emitStep(true);
-      if (r.diverged) this.fail(this.t('diverged', { step: r.diverged.step, message: r.diverged.message }));
+      if (r.diverged) this.fail(this.t('diverged', { step: r.diverged.step, message: r.diverged.message }), true, this.smallerRateAction(false));
       if (this.state.steps > 0 && this.step >= this.state.steps) {
         this.setRunning(false);
         const s = this.snapshot();

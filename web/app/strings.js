@@ -89,6 +89,7 @@ export const strings = {
     progressReset: 'Model reset to its starting weights (seed {seed}).',
     budgetReached: 'The step budget of {steps} steps is reached. Reset to train again.',
     diverged: 'Training stopped: {message}',
+    continueSmallerLr: 'Continue with learning rate {lr}',
     rebuildNote: 'Changing the model size, tokenizer or text starts a new model.',
 
     // 4 predict
@@ -239,6 +240,7 @@ export const strings = {
     progressReset: 'Modell auf die Startgewichte zurückgesetzt (Seed {seed}).',
     budgetReached: 'Das Budget von {steps} Schritten ist erreicht. Zum erneuten Trainieren zurücksetzen.',
     diverged: 'Training angehalten (die Gewichte des letzten guten Schritts bleiben; kleinere Lernrate versuchen): {message}',
+    continueSmallerLr: 'Mit Lernrate {lr} weitermachen',
     rebuildNote: 'Eine Änderung von Modellgröße, Tokenizer oder Text startet ein neues Modell.',
 
     sPredictTitle: '4. Vorhersagen',
