@@ -5,48 +5,25 @@
 // Events (EventTarget): 'progress', 'stopped' (detail = worker message), 'crash' ({message}),
 // 'restarted' ({info}).
 
-const WORKER_URL = new URL('./worker.js', import.meta.url);
+import { WorkerRpc } from './worker-rpc.js';
 
-export class LabClient extends EventTarget {
+export class LabClient extends WorkerRpc {
   constructor() {
-    super();
-    this.nextId = 1;
-    this.pending = new Map();
+    super(new URL('./worker.js', import.meta.url), 'training-loop-lab');
     this.lastInit = null; // {text, settings}
     this.training = false;
-    this.closed = false;
     this.spawn();
   }
 
-  spawn() {
-    this.worker = new Worker(WORKER_URL, { type: 'module', name: 'training-loop-lab' });
-    this.worker.onmessage = (ev) => this.onMessage(ev.data);
-    this.worker.onerror = (ev) => {
-      ev.preventDefault?.();
-      this.onCrash(ev.message || 'worker error');
-    };
-    this.worker.onmessageerror = () => this.onCrash('a message could not be read');
-  }
-
   onMessage(msg) {
-    if (msg.id !== undefined) {
-      const p = this.pending.get(msg.id);
-      if (!p) return;
-      this.pending.delete(msg.id);
-      if (msg.ok) p.resolve(msg.result);
-      else p.reject(new Error(msg.error));
-      return;
-    }
-    if (msg.type === 'stopped') this.training = false;
-    this.dispatchEvent(new CustomEvent(msg.type, { detail: msg }));
+    if (msg.id === undefined && msg.type === 'stopped') this.training = false;
+    super.onMessage(msg);
   }
 
   async onCrash(message) {
     if (this.closed) return;
-    this.worker.terminate();
     this.training = false;
-    for (const p of this.pending.values()) p.reject(new Error(`worker stopped: ${message}`));
-    this.pending.clear();
+    this.stopWorker(`worker stopped: ${message}`);
     this.dispatchEvent(new CustomEvent('crash', { detail: { message } }));
     this.spawn();
     if (!this.lastInit) return;
@@ -56,15 +33,6 @@ export class LabClient extends EventTarget {
     } catch (e) {
       this.dispatchEvent(new CustomEvent('crash', { detail: { message: e.message } }));
     }
-  }
-
-  call(cmd, args, transfer = []) {
-    if (this.closed) return Promise.reject(new Error('lab closed'));
-    const id = this.nextId++;
-    return new Promise((resolve, reject) => {
-      this.pending.set(id, { resolve, reject });
-      this.worker.postMessage({ id, cmd, args }, transfer);
-    });
   }
 
   load() { return this.call('load'); }
@@ -92,11 +60,4 @@ export class LabClient extends EventTarget {
   }
 
   pause() { return this.call('pause'); }
-
-  close() {
-    this.closed = true;
-    this.worker.terminate();
-    for (const p of this.pending.values()) p.reject(new Error('lab closed'));
-    this.pending.clear();
-  }
 }

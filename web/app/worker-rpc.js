@@ -1,0 +1,61 @@
+// Request/reply over a module Web Worker (no DOM): call(cmd, args) posts {id, cmd, args} and
+// resolves with the worker's {id, ok, result | error}; messages without an id are re-dispatched
+// as events named by their `type`. Subclasses decide what a crash means (onCrash).
+
+export class WorkerRpc extends EventTarget {
+  /** @param {URL} url the worker module  @param {string} name the worker's name (devtools) */
+  constructor(url, name) {
+    super();
+    this.url = url;
+    this.name = name;
+    this.nextId = 1;
+    this.pending = new Map();
+    this.worker = null;
+    this.closed = false;
+  }
+
+  spawn() {
+    const w = new Worker(this.url, { type: 'module', name: this.name });
+    w.onmessage = (ev) => this.onMessage(ev.data);
+    w.onerror = (ev) => { ev.preventDefault?.(); this.onCrash(ev.message || 'worker error'); };
+    w.onmessageerror = () => this.onCrash('a message could not be read');
+    this.worker = w;
+  }
+
+  onMessage(msg) {
+    if (msg.id !== undefined) {
+      const p = this.pending.get(msg.id);
+      if (!p) return;
+      this.pending.delete(msg.id);
+      if (msg.ok) p.resolve(msg.result);
+      else p.reject(new Error(msg.error));
+      return;
+    }
+    this.dispatchEvent(new CustomEvent(msg.type, { detail: msg }));
+  }
+
+  /** Ends the worker and fails every pending request with `reason`. */
+  stopWorker(reason) {
+    this.worker?.terminate();
+    this.worker = null;
+    for (const p of this.pending.values()) p.reject(new Error(reason));
+    this.pending.clear();
+  }
+
+  onCrash(message) { this.stopWorker(`worker stopped: ${message}`); }
+
+  call(cmd, args = {}, transfer = []) {
+    if (this.closed) return Promise.reject(new Error('lab closed'));
+    if (!this.worker) this.spawn();
+    const id = this.nextId++;
+    return new Promise((resolve, reject) => {
+      this.pending.set(id, { resolve, reject });
+      this.worker.postMessage({ id, cmd, args }, transfer);
+    });
+  }
+
+  close() {
+    this.closed = true;
+    this.stopWorker('lab closed');
+  }
+}
