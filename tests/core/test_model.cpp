@@ -62,7 +62,7 @@ TEST(Model, MemorisesTheCapitalOfFrance) {
     std::string text;
     for (int i = 0; i < 8; ++i) text += "The capital of France is Paris.\n";
     Trainer tr(text, s);
-    for (int i = 0; i < 300; ++i) tr.train_step();
+    for (int i = 0; i < 600; ++i) tr.train_step();
     EXPECT_LT(tr.train_loss(), 0.05f);
     SamplingSettings greedy;
     greedy.greedy = true;
