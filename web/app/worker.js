@@ -95,17 +95,21 @@ function tokenSummary(text, tokenizer, vocabSize) {
   };
 }
 
+/** Swaps in a new model (made first, so a bad request keeps the old one) and measures it. */
+function adopt(next) {
+  running = false;
+  trainer?.dispose();
+  trainer = next;
+  lastVal = null;
+  evaluateNow();
+  return { info: trainer.info(), val: lastVal };
+}
+
 const commands = {
   async load() { await loadEngine(); return true; },
   async init({ text, settings }) {
     await loadEngine();
-    const next = engine.createTrainer(text, settings); // throws on bad settings: old model kept
-    running = false;
-    trainer?.dispose();
-    trainer = next;
-    lastVal = null;
-    evaluateNow();
-    return { info: trainer.info(), val: lastVal };
+    return adopt(engine.createTrainer(text, settings)); // throws on bad settings: old model kept
   },
   async tokenize({ text, tokenizer, vocabSize }) { await loadEngine(); return tokenSummary(text, tokenizer, vocabSize); },
   start({ budget = 0 } = {}) {
@@ -137,13 +141,7 @@ const commands = {
   exportCheckpoint() { return needTrainer().exportCheckpoint(); },
   async loadCheckpoint({ bytes, settings }) {
     await loadEngine();
-    const next = engine.loadCheckpoint(new Uint8Array(bytes), settings);
-    running = false;
-    trainer?.dispose();
-    trainer = next;
-    lastVal = null;
-    evaluateNow();
-    return { info: trainer.info(), val: lastVal };
+    return adopt(engine.loadCheckpoint(new Uint8Array(bytes), settings));
   },
   setSettings({ settings }) { needTrainer().setSettings(settings); return trainer.info(); },
   reset({ seed }) {
