@@ -453,7 +453,7 @@ private:
 val tokenize(const std::string& txt, const val& opts) {
     return guarded([&] {
         const TrainerSettings s = apply_settings(TrainerSettings{}, opts);
-        const Tokenizer tok = s.tokenizer == "bpe" ? Tokenizer::train_bpe(txt, s.vocab_size) : Tokenizer::train_char(txt);
+        const Tokenizer tok = make_tokenizer(txt, s);
         val o = val::object();
         o.set("vocabSize", tok.vocab_size());
         o.set("tokens", tokens_of(tok, tok.encode(txt)));

@@ -55,7 +55,7 @@ std::string Trainer::generate(const std::string& prompt, std::size_t n_tokens, c
     if (n_tokens > 10000) fail("number of tokens to generate must be at most 10000, got ", n_tokens);
     if (!s.greedy) validate(s);
     std::vector<std::int32_t> ids = encode_prompt(prompt, true);
-    const std::size_t prompt_len = prompt.empty() ? ids.size() : ids.size();
+    const std::size_t prompt_len = ids.size();  // the continuation starts after these
     Rng rng(seed);
     const std::size_t V = config().vocab_size;
     for (std::size_t i = 0; i < n_tokens; ++i) {
@@ -70,7 +70,7 @@ std::vector<TokenLoss> Trainer::surprise(const std::string& text) {
     if (ids.empty()) fail("the text is empty: type at least two characters");
     std::vector<TokenLoss> out;
     out.push_back({tokenizer_.token_text(ids[0]), ids[0], 0.0f, false});
-    const std::size_t T = config().block_size, V = config().vocab_size;
+    const std::size_t T = config().block_size;
     // Windows of DESIGN.md: every token after the first is predicted exactly once.
     for (std::size_t begin = 0; begin + 1 < ids.size(); begin += T) {
         const std::size_t n = std::min(T, ids.size() - 1 - begin);
@@ -80,7 +80,6 @@ std::vector<TokenLoss> Trainer::surprise(const std::string& text) {
             out.push_back({tokenizer_.token_text(id), id, model_->losses()[t], true});
         }
     }
-    (void)V;
     return out;
 }
 

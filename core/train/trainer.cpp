@@ -37,6 +37,10 @@ void check_memory(const GPTConfig& c, std::size_t batch) {
 }
 }  // namespace
 
+Tokenizer make_tokenizer(const std::string& text, const TrainerSettings& s) {
+    return s.tokenizer == "bpe" ? Tokenizer::train_bpe(text, s.vocab_size) : Tokenizer::train_char(text);
+}
+
 void validate(const TrainerSettings& s) {
     if (s.tokenizer != "char" && s.tokenizer != "bpe")
         fail("tokenizer must be char or bpe; got \"", s.tokenizer, "\"");
@@ -51,8 +55,7 @@ void validate(const TrainerSettings& s) {
 
 Trainer::Trainer(const std::string& text, const TrainerSettings& settings) : settings_(settings) {
     validate(settings_);
-    tokenizer_ = settings_.tokenizer == "bpe" ? Tokenizer::train_bpe(text, settings_.vocab_size)
-                                               : Tokenizer::train_char(text);
+    tokenizer_ = make_tokenizer(text, settings_);
     if (tokenizer_.vocab_size() < 2)
         fail("the text has only ", tokenizer_.vocab_size(), " distinct character; a language model needs at least 2");
     const GPTConfig c = config_of(settings_, tokenizer_.vocab_size());

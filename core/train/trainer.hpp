@@ -141,4 +141,7 @@ private:
 // optimizer, tokenizer, memory estimate).
 void validate(const TrainerSettings& s);
 
+// The tokenizer the settings ask for ("char" or "bpe" with vocab_size), trained on text.
+Tokenizer make_tokenizer(const std::string& text, const TrainerSettings& s);
+
 }  // namespace lab
