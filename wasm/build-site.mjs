@@ -2,6 +2,7 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { siteMounts } from './site.mjs';
+import { createBundler } from './bundle.mjs';
 
 const ENGINE_FILES = ['lab.mjs', 'lab-core.mjs', 'lab-core.wasm'];
 
@@ -36,5 +37,15 @@ export async function buildSite(dir) {
       for (const d of dirs) n += await copyTree(d, target);
     }
   }
+  // The bundles replace their entry files (same URLs, see bundle.mjs).
+  const bundler = createBundler();
+  try {
+    for (const [urlPath, body] of await bundler.files()) {
+      const file = path.join(dir, urlPath);
+      await fs.mkdir(path.dirname(file), { recursive: true });
+      await fs.writeFile(file, body);
+      n += 1;
+    }
+  } finally { await bundler.dispose(); }
   return n;
 }

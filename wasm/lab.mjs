@@ -13,7 +13,7 @@ const isNode = typeof process !== 'undefined' && !!process.versions?.node && typ
 
 let enginePromise = null;
 
-async function loadCoreModule() {
+async function loadCoreModule({ wasmModule, wasmMemory, beforeInstantiate } = {}) {
   if (isNode) {
     const { readFileSync, existsSync } = await import('node:fs');
     const { fileURLToPath, pathToFileURL } = await import('node:url');
@@ -30,8 +30,27 @@ async function loadCoreModule() {
     return factory({ wasmBinary: readFileSync(path.join(dir, 'lab-core.wasm')) });
   }
   const { default: factory } = await import(new URL('./lab-core.mjs', import.meta.url).href);
-  return factory({ locateFile: (file) => new URL(`./${file}`, import.meta.url).href });
+  if (!wasmModule) return factory({ locateFile: (file) => new URL(`./${file}`, import.meta.url).href });
+  // A module the caller compiled while this file was still downloading (WebAssembly.compileStreaming). If
+  // that failed (a static host that sends the wrong MIME type), compile from the bytes instead.
+  let failLoad;
+  const failed = new Promise((resolve, reject) => { failLoad = reject; });
+  const ready = factory({
+    ...(wasmMemory ? { wasmMemory } : {}),
+    instantiateWasm(imports, receiveInstance) {
+      beforeInstantiate?.();
+      wasmModule
+        .catch(async () => WebAssembly.compile(await (await fetch(wasmUrl())).arrayBuffer()))
+        .then(async (mod) => receiveInstance(await WebAssembly.instantiate(mod, imports), mod))
+        .catch((e) => failLoad(new Error(`the engine could not be loaded: ${e?.message ?? e}`)));
+      return {};
+    },
+  });
+  return Promise.race([ready, failed]);
 }
+
+const wasmUrl = () => new URL('./lab-core.wasm', import.meta.url).href;
+
 
 /** Converts the errors Embind lets through (numbers for aborts, wrong argument types) to Error. */
 function call(fn) {
@@ -196,7 +215,10 @@ export class Engine {
   }
 
   /** Tokenizes `text` with a tokenizer trained on it: {vocabSize, tokens:[{id,text}], vocab:[string]}. */
-  tokenize(text, opts = {}) { return call(() => this._m.tokenize(requireString(text, 'text'), opts ?? {})); }
+  tokenize(text, opts = {}) {
+    const r = call(() => this._m.tokenize(requireString(text, 'text'), opts ?? {}));
+    return { vocabSize: r.vocabSize, tokens: Array.from(r.ids, (id) => ({ id, text: r.vocab[id] })), vocab: r.vocab };
+  }
 
   /** The default settings. */
   defaults() { return call(() => this._m.defaults()); }
@@ -205,8 +227,14 @@ export class Engine {
   maxModelBytes() { return this._m.maxModelBytes(); }
 }
 
-/** Loads the wasm engine once (node: from disk; browser/worker: next to this module). */
-export function loadEngine() {
-  enginePromise ??= loadCoreModule().then((m) => new Engine(m));
+/**
+ * Loads the wasm engine once (node: from disk; browser/worker: next to this module).
+ * @param {{wasmModule?: Promise<WebAssembly.Module>, wasmMemory?: WebAssembly.Memory, beforeInstantiate?: () => void}} [opts]
+ *   browser only: a compile already started with WebAssembly.compileStreaming(fetch(lab-core.wasm))
+ *   (saves a round trip on page load); the memory to use (sizes as in CMakeLists.txt), and a
+ *   callback run just before the engine starts using that memory
+ */
+export function loadEngine(opts = {}) {
+  enginePromise ??= loadCoreModule(isNode ? {} : opts).then((m) => new Engine(m));
   return enginePromise;
 }

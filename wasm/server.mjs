@@ -1,10 +1,12 @@
 // A small static server for the lab (Chromium can't load workers or wasm from file://).
-// Serves the mounts of site.mjs with correct content types; optional extra response headers
-// (tests use them to send a strict Content-Security-Policy).
+// Serves the page's bundles (bundle.mjs) and the mounts of site.mjs with correct content types;
+// optional extra response headers (tests use them to send a strict Content-Security-Policy).
 import http from 'node:http';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
+import { createHash } from 'node:crypto';
 import { siteMounts, contentTypes } from './site.mjs';
+import { createBundler } from './bundle.mjs';
 
 async function resolveFile(urlPath, mounts) {
   for (const [prefix, dirs] of mounts) {
@@ -31,6 +33,8 @@ async function resolveFile(urlPath, mounts) {
 export async function startServer(opts = {}) {
   const host = opts.host ?? '127.0.0.1';
   const mounts = [...(opts.extraMounts ?? []), ...siteMounts];
+  const bundler = createBundler();
+  await bundler.files(); // a broken source file stops the server here, with esbuild's message
   const server = http.createServer(async (req, res) => {
     try {
       const url = new URL(req.url, 'http://x');
@@ -41,16 +45,26 @@ export async function startServer(opts = {}) {
         res.end();
         return;
       }
-      const file = await resolveFile(urlPath, mounts);
-      if (!file) {
-        res.writeHead(404, { ...headers, 'Content-Type': 'text/plain; charset=utf-8' });
-        res.end(`not found: ${urlPath}\n`);
+      let found = await bundler.get(urlPath);
+      if (!found) {
+        const file = await resolveFile(urlPath, mounts);
+        if (!file) {
+          res.writeHead(404, { ...headers, 'Content-Type': 'text/plain; charset=utf-8' });
+          res.end(`not found: ${urlPath}\n`);
+          return;
+        }
+        found = { body: await fs.readFile(file), type: contentTypes[path.extname(file).toLowerCase()] ?? 'application/octet-stream' };
+      }
+      // 'no-cache' + ETag: the browser asks every time and gets a 304 while the file is the same,
+      // so it keeps its cache, including the compiled engine (a much faster second visit).
+      const etag = `"${createHash('sha1').update(found.body).digest('base64url')}"`;
+      if (req.headers['if-none-match'] === etag) {
+        res.writeHead(304, { ...headers, ETag: etag });
+        res.end();
         return;
       }
-      const body = await fs.readFile(file);
-      const type = contentTypes[path.extname(file).toLowerCase()] ?? 'application/octet-stream';
-      res.writeHead(200, { ...headers, 'Content-Type': type, 'Content-Length': body.length });
-      res.end(req.method === 'HEAD' ? undefined : body);
+      res.writeHead(200, { ...headers, 'Content-Type': found.type, 'Content-Length': found.body.length, ETag: etag });
+      res.end(req.method === 'HEAD' ? undefined : found.body);
     } catch (e) {
       res.writeHead(400, { 'Content-Type': 'text/plain; charset=utf-8' });
       res.end(`bad request: ${e.message}\n`);
@@ -65,6 +79,6 @@ export async function startServer(opts = {}) {
   return {
     url: `http://${shownHost}:${port}/`,
     port,
-    close: () => new Promise((r) => { server.closeAllConnections?.(); server.close(() => r()); }),
+    close: () => new Promise((r) => { server.closeAllConnections?.(); server.close(() => r()); }).then(() => bundler.dispose()),
   };
 }

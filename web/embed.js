@@ -2,6 +2,9 @@
 // names as the element's attributes). Every lab event is sent to the parent page with postMessage,
 // its detail flattened into the message: {type: 'lab-step', step, loss, valLoss, tokensPerSecond}.
 // The parent may send {type: 'lab-command', command: 'start' | 'pause' | 'step' | 'reset'}.
+import { prestartWorker } from './app/prestart.js';
+
+const workerStarted = prestartWorker(new URL('app/worker.js', import.meta.url)); // first of all
 const EVENTS = ['lab-ready', 'lab-step', 'lab-done', 'lab-error', 'lab-change'];
 const lab = document.getElementById('lab');
 for (const [name, value] of new URLSearchParams(location.search)) lab.setAttribute(name, value);
@@ -19,4 +22,5 @@ window.addEventListener('message', (e) => {
   const fn = { start: 'start', pause: 'pause', step: 'step', reset: 'reset' }[e.data.command];
   if (fn) lab[fn]();
 });
+await workerStarted;
 await import('./training-loop-lab.js');

@@ -1,6 +1,9 @@
 // The standalone lesson page: the lab's state lives in this page's URL. The query is copied onto
 // the element's attributes before the element is defined (so it starts with them, validated), and
 // every change the learner makes is written back with history.replaceState.
+import { prestartWorker } from './app/prestart.js';
+
+const workerStarted = prestartWorker(new URL('app/worker.js', import.meta.url)); // first of all
 const lab = document.getElementById('lab');
 for (const [name, value] of new URLSearchParams(location.search)) lab.setAttribute(name, value);
 lab.addEventListener('lab-change', (e) => {
@@ -8,4 +11,5 @@ lab.addEventListener('lab-change', (e) => {
   const url = `${location.pathname}${q ? `?${q}` : ''}${location.hash}`;
   if (url !== `${location.pathname}${location.search}${location.hash}`) history.replaceState(null, '', url);
 });
+await workerStarted;
 await import('./training-loop-lab.js');

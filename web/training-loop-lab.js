@@ -6,7 +6,7 @@ import { LabController } from './app/controller.js';
 import { ATTRIBUTE_NAMES } from './app/state.js';
 
 const BASE = new URL('./', import.meta.url);
-const STYLESHEETS = [new URL('./styles/lab.css', BASE).href, new URL('./styles/ideas.css', BASE).href, new URL('./vendor/uplot/uPlot.min.css', BASE).href];
+const STYLESHEETS = [new URL('./styles/element.css', BASE).href]; // lab, ideas and uPlot styles
 
 export class TrainingLoopLab extends HTMLElement {
   static get observedAttributes() { return ATTRIBUTE_NAMES; }

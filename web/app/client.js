@@ -8,8 +8,9 @@
 import { WorkerRpc } from './worker-rpc.js';
 
 export class LabClient extends WorkerRpc {
-  constructor() {
-    super(new URL('./worker.js', import.meta.url), 'training-loop-lab');
+  /** @param {string} baseUrl the folder of training-loop-lab.js */
+  constructor(baseUrl) {
+    super(new URL('app/worker.js', baseUrl), 'training-loop-lab');
     this.lastInit = null; // {text, settings}
     this.training = false;
     this.spawn();
@@ -37,9 +38,10 @@ export class LabClient extends WorkerRpc {
 
   load() { return this.call('load'); }
 
-  async init(text, settings) {
-    const r = await this.call('init', { text, settings });
-    this.lastInit = { text, settings };
+  /** A new model from {text} or {textUrl} (fetched by the worker; the reply has the text). */
+  async init({ text, textUrl, settings, firstStep = false }) {
+    const r = await this.call('init', { text, textUrl, settings, firstStep });
+    this.lastInit = { text: r.text ?? text, settings };
     return r;
   }
 

@@ -49,27 +49,40 @@ export class LabController {
   t(key, vars) { return translate(this.state.lang, key, vars); }
 
   // ---------------------------------------------------------------- start-up sequence
+  // The engine, the text and the page's drawing all start at once: the worker loads the wasm,
+  // fetches the text and makes the model (with autoplay it also takes the first training step)
+  // while the sections are built on this thread.
   async connect() {
     this.readAttributes();                       // 1. state from attributes (validated, clamped)
     this.client = this.makeClient();             //    the worker starts loading the wasm now
     const engine = this.client.load();
     engine.catch(() => {});
+    const autoplay = this.state.autoplay;
+    const url = this.textUrl();
+    const early = url ? this.client.init({ textUrl: url.href, settings: trainerSettings(this.state), firstStep: autoplay }) : null;
+    early?.catch(() => {});                      //    (on failure: the usual path below says why)
+    const text = early ? this.textFromWorker(early) : this.fetchText();
+    text.catch(() => {});
     await this.host.styled;
     this.render();                               // 2. every section on screen at once
     this.reportProblems(this.startProblems);     //    …with any invalid attribute reported
     if (this.startProblems.length) this.emit('lab-change', { query: this.query() });
-    const textOk = await this.loadText();        // 3. the text is shown before the engine is ready
+    const textOk = await this.loadText(text.catch(() => this.fetchText())); // 3. the text
     try {
       await engine;                              // 4. engine loaded
     } catch (e) {
       this.fail(this.t('engineFailed', { message: e.message }));
       return;
     }
-    if (textOk) await this.buildModel();         // 5. tokens, model, pairs, predictions
+    if (textOk) {                                // 5. model (+ step 1), tokens, pairs
+      const r = await early?.catch(() => null);
+      if (r && r.text === this.text) await this.showModel(r);
+      else await this.buildModel({ firstStep: autoplay });
+    }
     this.ready = true;
     this.say(this.t('engineReady'));
     this.emit('lab-ready', this.snapshot());     // 6. tell the host page
-    if (this.state.autoplay && this.info) this.start();
+    if (autoplay && this.info) this.start();
   }
 
   disconnect() {
@@ -93,7 +106,7 @@ export class LabController {
   }
 
   makeClient() {
-    const c = new LabClient();
+    const c = new LabClient(this.baseUrl);
     c.addEventListener('progress', (e) => this.onProgress(e.detail));
     c.addEventListener('stopped', (e) => this.onStopped(e.detail));
     c.addEventListener('crash', (e) => {
@@ -355,19 +368,48 @@ export class LabController {
   }
 
   // ---------------------------------------------------------------- text and model
-  async loadText() {
+  /** The URL of the state's text (a sample or a same-origin .txt); null for a pasted text. */
+  textUrl() {
+    const s = this.state;
+    if (s.text === 'custom') return null;
+    const url = SAMPLES.includes(s.text) ? new URL(`./samples/${s.text}.txt`, this.baseUrl) : new URL(s.text, document.baseURI);
+    return url.origin === location.origin ? url : null;
+  }
+
+  /** The text the state names (a sample, a same-origin .txt or the pasted text); throws if unusable. */
+  async fetchText() {
+    const s = this.state;
+    let text;
+    if (s.text === 'custom') text = this.customText || s.custom;
+    else {
+      const url = this.textUrl();
+      if (!url) throw new Error('not the same origin');
+      const res = await fetch(url);
+      if (!res.ok) throw new Error(`HTTP ${res.status}`);
+      text = await res.text();
+    }
+    return this.checkText(text);
+  }
+
+  /** The text the worker fetched for an init with textUrl (it posts it before the model is made). */
+  textFromWorker(init) {
+    return new Promise((resolve, reject) => {
+      this.client.addEventListener('text', (e) => resolve(e.detail.text), { once: true });
+      init.then((r) => resolve(r.text), reject);
+    }).then((t) => this.checkText(t));
+  }
+
+  checkText(text) {
+    if (!text || text.trim().length < 20) throw new Error(this.t('textTooShort', { min: 20 }));
+    return text;
+  }
+
+  /** Shows the text (fetched now, or by a fetchText already under way); false if it is unusable. */
+  async loadText(pending = null) {
     const s = this.state;
     let text;
     try {
-      if (s.text === 'custom') text = this.customText || s.custom;
-      else {
-        const url = SAMPLES.includes(s.text) ? new URL(`./samples/${s.text}.txt`, this.baseUrl) : new URL(s.text, document.baseURI);
-        if (url.origin !== location.origin) throw new Error('not the same origin');
-        const res = await fetch(url);
-        if (!res.ok) throw new Error(`HTTP ${res.status}`);
-        text = await res.text();
-      }
-      if (!text || text.trim().length < 20) throw new Error(this.t('textTooShort', { min: 20 }));
+      text = await (pending ?? this.fetchText());
     } catch (e) {
       this.fail(this.t('textFetchFailed', { name: s.text, message: e.message }));
       if (!this.text) return false;
@@ -405,16 +447,28 @@ export class LabController {
     if (this.ready) await this.buildModel();
   }
 
-  /** Tokenize the text and make a fresh trainer (the old one stays if the engine refuses). */
-  async buildModel() {
+  /**
+   * Make a fresh trainer (the old one stays if the engine refuses), then show the text's tokens.
+   * firstStep: the worker trains one step right away (autoplay: training starts sooner).
+   */
+  async buildModel({ firstStep = false } = {}) {
     if (this.running) await this.pause();
     const s = this.state;
+    try {
+      await this.showModel(await this.client.init({ text: this.text, settings: trainerSettings(s), firstStep }));
+    } catch (e) {
+      this.fail(e.message);
+    }
+  }
+
+  /** A new model is in the worker: show it, then the text's tokens. */
+  async showModel(r) {
+    const s = this.state;
+    this.afterModel(r);
     try {
       const tokens = await this.client.call('tokenize', { text: this.text, tokenizer: s.tokenizer, vocabSize: s.vocabSize });
       this.tokens = tokens;
       this.views.text.setTokens(tokens, [...this.text].length);
-      const r = await this.client.init(this.text, trainerSettings(s));
-      this.afterModel(r);
     } catch (e) {
       this.fail(e.message);
     }
@@ -425,6 +479,7 @@ export class LabController {
     this.step = r.info.step;
     this.history.clear();
     this.history.addVal(r.val);
+    if (r.first) this.history.addLosses(r.first.step, r.first.losses);
     this.tps = null;
     this.views.train.setInfo(r.info);
     this.views.step.setBlockSize(r.info.config.block_size);
@@ -432,6 +487,8 @@ export class LabController {
     this.client.call('tensors').then((list) => this.views.step.setTensors(list), () => {});
     this.setRunning(false);
     this.draw();
+    // Autoplay's first step is on screen now: say so at once (lab-step may come before lab-ready).
+    if (r.first) this.emitStep(true);
     return this.refreshAll();
   }
 

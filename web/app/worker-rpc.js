@@ -2,6 +2,8 @@
 // resolves with the worker's {id, ok, result | error}; messages without an id are re-dispatched
 // as events named by their `type`. Subclasses decide what a crash means (onCrash).
 
+import { takeWorker } from './prestart.js';
+
 export class WorkerRpc extends EventTarget {
   /** @param {URL} url the worker module  @param {string} name the worker's name (devtools) */
   constructor(url, name) {
@@ -15,7 +17,7 @@ export class WorkerRpc extends EventTarget {
   }
 
   spawn() {
-    const w = new Worker(this.url, { type: 'module', name: this.name });
+    const w = takeWorker(this.url) ?? new Worker(this.url, { type: 'module', name: this.name });
     w.onmessage = (ev) => this.onMessage(ev.data);
     w.onerror = (ev) => { ev.preventDefault?.(); this.onCrash(ev.message || 'worker error'); };
     w.onmessageerror = () => this.onCrash('a message could not be read');

@@ -3,21 +3,21 @@
 // training, the loop runs chunks of ~40 ms of real steps and posts {type:'progress'} after each,
 // yielding between chunks so that 'pause' (and any other request) is handled at once.
 
-const ENGINE_URL = new URL('../engine/lab.mjs', import.meta.url);
+import { startEngineLoad } from './engine-load.js';
+
+// The engine starts loading the moment the worker starts, before the page asks for anything.
+const loadEngine = (() => {
+  const load = startEngineLoad(new URL('../engine/', import.meta.url));
+  return () => load().then((e) => (engine = e));
+})();
 const CHUNK_SECONDS = 0.04;
 const TOKEN_LIMIT = 800; // tokens sent to the page for display
 
 let engine = null;
-let enginePromise = null;
 let trainer = null;
 let running = false;
 let lastVal = null; // {step, trainLoss, valLoss}
 let evalSeconds = 0;
-
-function loadEngine() {
-  enginePromise ??= import(ENGINE_URL.href).then((m) => m.loadEngine()).then((e) => (engine = e));
-  return enginePromise;
-}
 
 const post = (msg, transfer) => self.postMessage(msg, transfer ?? []);
 const sleep0 = () => new Promise((r) => setTimeout(r, 0));
@@ -87,6 +87,12 @@ async function trainLoop(budget) {
   post({ type: 'stopped', reason: 'pause', step: trainer.info().step, val: lastVal });
 }
 
+async function fetchText(url) {
+  const res = await fetch(url);
+  if (!res.ok) throw new Error(`HTTP ${res.status}`);
+  return res.text();
+}
+
 function tokenSummary(text, tokenizer, vocabSize) {
   const r = engine.tokenize(text, { tokenizer, vocabSize });
   return {
@@ -96,20 +102,33 @@ function tokenSummary(text, tokenizer, vocabSize) {
 }
 
 /** Swaps in a new model (made first, so a bad request keeps the old one) and measures it. */
-function adopt(next) {
+function adopt(next, { evaluate = true } = {}) {
   running = false;
   trainer?.dispose();
   trainer = next;
   lastVal = null;
-  evaluateNow();
+  if (evaluate) evaluateNow();
   return { info: trainer.info(), val: lastVal };
 }
 
 const commands = {
   async load() { await loadEngine(); return true; },
-  async init({ text, settings }) {
+  // The text comes as a string, or as a same-origin URL that this worker fetches itself (page
+  // start: the page thread is busy drawing then); it is posted as soon as it is in, and the
+  // reply carries it too.
+  async init({ text, textUrl, settings, firstStep = false }) {
+    const fetched = textUrl === undefined ? null : fetchText(textUrl);
+    // The page shows the text at once, before the engine is ready (event {type:'text'}).
+    fetched?.then((t) => post({ type: 'text', textUrl, text: t }), () => {});
     await loadEngine();
-    return adopt(engine.createTrainer(text, settings)); // throws on bad settings: old model kept
+    if (fetched) text = await fetched;
+    const next = engine.createTrainer(text, settings); // throws on bad settings: old model kept
+    if (!firstStep) return { ...adopt(next), ...(fetched ? { text } : {}) };
+    // Autoplay: step 1 comes before the first evaluation, which the training loop then runs at once.
+    adopt(next, { evaluate: false });
+    const r = trainer.train(1);
+    const losses = Float32Array.from(r.losses).slice(0, r.step);
+    return { info: trainer.info(), val: null, first: { ...r, losses }, ...(fetched ? { text } : {}) };
   },
   async tokenize({ text, tokenizer, vocabSize }) { await loadEngine(); return tokenSummary(text, tokenizer, vocabSize); },
   start({ budget = 0 } = {}) {
@@ -154,6 +173,8 @@ const commands = {
   // Test hook: make the worker die the way a real crash would (an uncaught error).
   crash() { setTimeout(() => { throw new Error('simulated worker crash'); }); return true; },
 };
+
+post({ type: 'started' }); // the page waits for this before its own heavy start-up (prestart.js)
 
 self.onmessage = async (ev) => {
   const { id, cmd, args } = ev.data ?? {};

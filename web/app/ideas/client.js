@@ -6,7 +6,8 @@ import { WorkerRpc } from '../worker-rpc.js';
 
 /** Starts its worker on the first request; a crash fails what is pending, the next request restarts it. */
 export class IdeasClient extends WorkerRpc {
-  constructor() { super(new URL('./ideas-worker.js', import.meta.url), 'training-loop-lab-ideas'); }
+  /** @param {string} baseUrl the folder of training-loop-lab.js */
+  constructor(baseUrl) { super(new URL('app/ideas/ideas-worker.js', baseUrl), 'training-loop-lab-ideas'); }
 
   onCrash(message) { this.stopWorker(`the experiments worker stopped: ${message}`); }
 }

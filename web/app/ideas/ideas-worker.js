@@ -4,20 +4,21 @@
 // Requests {id, cmd, args} get one reply {id, ok, result | error}. Long jobs run in chunks of
 // ~50 ms, post {type:'progress', job, …} after each and yield, so 'cancel' is handled at once.
 import { SWEEP_MODELS, SWEEP_FRACTIONS, SWEEP_SETTINGS, EVALS_PER_RUN, splitCorpus, subsetText, stepsFor, modelName } from './scaling.js';
+import { startEngineLoad } from '../engine-load.js';
 
-const ENGINE_URL = new URL('../../engine/lab.mjs', import.meta.url);
 const CHUNK_MS = 50;
 const OPTIMIZERS = ['sgd', 'momentum', 'adamw'];
 
 let engine = null;
-let enginePromise = null;
+let engineLoad = null;
 let live = null;        // the lab's model as of the last snapshot
 let liveText = '';
 const cancelled = new Set();
 
+// Loaded on the first request (this worker starts with the page, but must not slow its first step).
 function loadEngine() {
-  enginePromise ??= import(ENGINE_URL.href).then((m) => m.loadEngine()).then((e) => (engine = e));
-  return enginePromise;
+  engineLoad ??= startEngineLoad(new URL('../../engine/', import.meta.url));
+  return engineLoad().then((e) => (engine = e));
 }
 
 const post = (msg) => self.postMessage(msg);

@@ -31,7 +31,7 @@ const idOf = (o) => {
 export class IdeasHub {
   constructor(lab) {
     this.lab = lab;
-    this.client = new IdeasClient();
+    this.client = new IdeasClient(lab.baseUrl);
     this.views = {};
     this.store = {};          // per-view data that survives a re-render (results, settings)
     this.jobs = {};           // kind → {id, promise}

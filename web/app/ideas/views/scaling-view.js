@@ -67,7 +67,7 @@ export class ScalingView {
   viewRef() { return this.hub.views.scaling ?? this; }
 
   async loadSamples() {
-    const base = new URL('../../../samples/', import.meta.url);
+    const base = new URL('samples/', this.hub.lab.baseUrl);
     return Promise.all(SAMPLE_NAMES.map(async (n) => {
       const res = await fetch(new URL(`${n}.txt`, base));
       if (!res.ok) throw new Error(this.t('scSampleFailed', { name: n, status: res.status }));

@@ -1,0 +1,45 @@
+// Loads the engine in a worker with its three downloads in parallel instead of one after another:
+// the JS API (lab.mjs), its Emscripten glue (lab-core.mjs) and the wasm, which the browser
+// compiles while it streams in (and keeps, compiled, in its cache for the next visit).
+//
+// Meanwhile the worker has nothing to do, so it makes the engine's memory itself and writes to
+// its pages: the first touch of a page costs the OS a fault (about 4 ms per MB on our test
+// machine), and a first model needs ~20 MB. Paid here, during the download, the first model is
+// made and trained that much sooner. Writing zeros keeps the memory exactly as a new one is.
+
+const PAGE = 65536;
+// Must match -sINITIAL_MEMORY and -sMAXIMUM_MEMORY in CMakeLists.txt (else instantiation fails).
+const INITIAL_BYTES = 32 * 1024 * 1024;
+const MAXIMUM_BYTES = 1024 * 1024 * 1024;
+const CHUNK_BYTES = 1024 * 1024; // ~4 ms of faults: the worker still answers messages in between
+
+/**
+ * @param {URL} engineDir the folder with lab.mjs, lab-core.mjs and lab-core.wasm
+ * @returns {() => Promise<object>} resolves with the engine (lab.mjs loadEngine), loaded once
+ */
+export function startEngineLoad(engineDir) {
+  const wasmMemory = new WebAssembly.Memory({ initial: INITIAL_BYTES / PAGE, maximum: MAXIMUM_BYTES / PAGE });
+  let touching = true;
+  touchPages(wasmMemory, () => touching);
+  const wasmModule = WebAssembly.compileStreaming(fetch(new URL('lab-core.wasm', engineDir)));
+  wasmModule.catch(() => {}); // lab.mjs falls back to compiling the bytes, or reports the error
+  import(new URL('lab-core.mjs', engineDir).href).catch(() => {}); // lab.mjs imports it again
+  const api = import(new URL('lab.mjs', engineDir).href);
+  api.catch(() => {});
+  let engine = null;
+  // The engine writes into its memory from the moment it is instantiated: stop before that.
+  const beforeInstantiate = () => { touching = false; };
+  return () => (engine ??= api.then((m) => m.loadEngine({ wasmModule, wasmMemory, beforeInstantiate })));
+}
+
+async function touchPages(memory, going) {
+  const bytes = new Uint8Array(memory.buffer);
+  // A message to itself yields to the event loop without the 4 ms clamp of nested timers.
+  const channel = new MessageChannel();
+  const yieldNow = () => new Promise((r) => { channel.port1.onmessage = r; channel.port2.postMessage(0); });
+  for (let at = 0; at < bytes.length; at += CHUNK_BYTES) {
+    await yieldNow();
+    if (!going()) return;
+    bytes.fill(0, at, Math.min(bytes.length, at + CHUNK_BYTES));
+  }
+}
