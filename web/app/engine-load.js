@@ -18,9 +18,12 @@ const CHUNK_BYTES = 1024 * 1024; // ~4 ms of faults: the worker still answers me
  * @returns {() => Promise<object>} resolves with the engine (lab.mjs loadEngine), loaded once
  */
 export function startEngineLoad(engineDir) {
-  const wasmMemory = new WebAssembly.Memory({ initial: INITIAL_BYTES / PAGE, maximum: MAXIMUM_BYTES / PAGE });
-  let touching = true;
-  touchPages(wasmMemory, () => touching);
+  let wasmMemory;
+  try {
+    wasmMemory = new WebAssembly.Memory({ initial: INITIAL_BYTES / PAGE, maximum: MAXIMUM_BYTES / PAGE });
+  } catch { /* the engine makes its own (and reports it if it cannot) */ }
+  let touching = !!wasmMemory;
+  if (wasmMemory) touchPages(wasmMemory, () => touching);
   const wasmModule = WebAssembly.compileStreaming(fetch(new URL('lab-core.wasm', engineDir)));
   wasmModule.catch(() => {}); // lab.mjs falls back to compiling the bytes, or reports the error
   import(new URL('lab-core.mjs', engineDir).href).catch(() => {}); // lab.mjs imports it again

@@ -22,7 +22,14 @@ export function prestartWorker(url) {
   started.set(url.href, w);
   return new Promise((resolve) => {
     w.addEventListener('message', resolve, { once: true });
-    w.addEventListener('error', resolve, { once: true });
+    w.addEventListener('error', () => {
+      // Not yet handed over: drop it; the lab starts its own, and reports why if that fails too.
+      if (started.get(url.href) === w) {
+        started.delete(url.href);
+        w.terminate();
+      }
+      resolve();
+    }, { once: true });
     setTimeout(resolve, MAX_WAIT_MS);
   });
 }
