@@ -3,27 +3,32 @@
 // at the first `lab-step` event with step ≥ 1 (navigation start = 0). Five fresh browser profiles:
 // the first visit (nothing cached), then, after 4 s of training, the same page loaded again
 // (a repeat visit: files revalidated with 304s, the engine's compiled code from the browser's
-// cache).
+// cache). For comparison, the same on a page that only starts the lab's worker and asks it for
+// the model and step 1 (tests/bench/floor/): the part of the time the lesson page itself adds.
 //   node tests/bench/first-step.mjs     (QUERY='&n-layer=1' adds settings; FIRST_ONLY=1 skips the
 //   repeat visit; RUNS=9 for more runs)
 import { chromium } from 'playwright-core';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { startServer } from '../../wasm/server.mjs';
 
-const server = await startServer({ port: 0 });
+const floorDir = path.join(path.dirname(fileURLToPath(import.meta.url)), 'floor');
+const server = await startServer({ port: 0, extraMounts: [['/bench-floor/', [floorDir]]] });
 const browser = await chromium.launch({
   executablePath: '/usr/bin/chromium',
   args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
     '--disable-component-update', '--no-first-run', '--disable-sync', '--disable-quic'],
 });
 
-async function firstStep(page) {
-  await page.goto(`${server.url}index.html?autoplay=1${process.env.QUERY ?? ''}`);
+async function firstStep(page, url = `index.html?autoplay=1${process.env.QUERY ?? ''}`) {
+  await page.goto(`${server.url}${url}`);
   return page.evaluate(() => window.__firstStep);
 }
 
 const RUNS = Number(process.env.RUNS ?? 5);
 const first = [];
 const repeat = [];
+const floor = [];
 try {
   for (let i = 0; i < RUNS; i++) {
     const context = await browser.newContext();
@@ -33,6 +38,17 @@ try {
         document.addEventListener('lab-step', (e) => { if (e.detail?.step >= 1) resolve(performance.now()); });
       });
     });
+    if (!process.env.FIRST_ONLY) {
+      const bare = await browser.newContext();
+      const bp = await bare.newPage();
+      await bp.addInitScript(() => {
+        window.__firstStep = new Promise((resolve) => {
+          document.addEventListener('lab-step', (e) => { if (e.detail?.step >= 1) resolve(performance.now()); });
+        });
+      });
+      floor.push(await firstStep(bp, 'bench-floor/index.html'));
+      await bare.close();
+    }
     first.push(await firstStep(page));
     if (process.env.FIRST_ONLY) { await context.close(); continue; }
     await page.waitForTimeout(4000); // training; the browser caches the engine's optimised code
@@ -50,3 +66,4 @@ const report = (name, times) => {
 console.log('page load → first finished training step');
 report('  first visit ', first);
 if (repeat.length) report('  repeat visit', repeat);
+if (floor.length) report('  first visit, engine only (no lesson page)', floor);
