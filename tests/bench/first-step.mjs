@@ -20,6 +20,18 @@ const browser = await chromium.launch({
     '--disable-component-update', '--no-first-run', '--disable-sync', '--disable-quic'],
 });
 
+/** A fresh browser profile whose pages note when the first lab-step with step ≥ 1 arrives. */
+async function freshPage() {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await page.addInitScript(() => {
+    window.__firstStep = new Promise((resolve) => {
+      document.addEventListener('lab-step', (e) => { if (e.detail?.step >= 1) resolve(performance.now()); });
+    });
+  });
+  return page;
+}
+
 async function firstStep(page, url = `index.html?autoplay=1${process.env.QUERY ?? ''}`) {
   await page.goto(`${server.url}${url}`);
   return page.evaluate(() => window.__firstStep);
@@ -31,29 +43,18 @@ const repeat = [];
 const floor = [];
 try {
   for (let i = 0; i < RUNS; i++) {
-    const context = await browser.newContext();
-    const page = await context.newPage();
-    await page.addInitScript(() => {
-      window.__firstStep = new Promise((resolve) => {
-        document.addEventListener('lab-step', (e) => { if (e.detail?.step >= 1) resolve(performance.now()); });
-      });
-    });
     if (!process.env.FIRST_ONLY) {
-      const bare = await browser.newContext();
-      const bp = await bare.newPage();
-      await bp.addInitScript(() => {
-        window.__firstStep = new Promise((resolve) => {
-          document.addEventListener('lab-step', (e) => { if (e.detail?.step >= 1) resolve(performance.now()); });
-        });
-      });
-      floor.push(await firstStep(bp, 'bench-floor/index.html'));
-      await bare.close();
+      const bare = await freshPage();
+      floor.push(await firstStep(bare, 'bench-floor/index.html'));
+      await bare.context().close();
     }
+    const page = await freshPage();
     first.push(await firstStep(page));
-    if (process.env.FIRST_ONLY) { await context.close(); continue; }
-    await page.waitForTimeout(4000); // training; the browser caches the engine's optimised code
-    repeat.push(await firstStep(page));
-    await context.close();
+    if (!process.env.FIRST_ONLY) {
+      await page.waitForTimeout(4000); // training; the browser caches the engine's optimised code
+      repeat.push(await firstStep(page));
+    }
+    await page.context().close();
   }
 } finally {
   await browser.close();
