@@ -1,36 +1,25 @@
 // Embedding for course authors, in headless Chromium under the strict CSP header: the example host
 // pages in web/examples/ (two elements on one page; the iframe form), events with real numbers,
 // independence of two labs, and clear messages for malformed attributes and URL values.
-import { test as nodeTest, before, after } from 'node:test';
+import { test as nodeTest } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { assertEngineBuilt, serve, launch, newPage, shot, labReady, CSP } from './helpers.mjs';
+import { useLab, newPage, shot, labReady, CSP } from './helpers.mjs';
 import { startServer } from '../../wasm/server.mjs';
 import { buildSite } from '../../wasm/build-site.mjs';
 
 // Every test ends within 2 minutes, whatever hangs.
 const test = (name, fn) => nodeTest(name, { timeout: 120_000 }, fn);
 
-let server, browser;
-
-before(async () => {
-  assertEngineBuilt();
-  server = await serve();
-  browser = await launch();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const lab = useLab();
 
 const finite = (x) => typeof x === 'number' && Number.isFinite(x);
 
 test('two labs on one page: own workers, own state, events with real numbers, lab-done', async () => {
-  const page = await newPage(browser);
-  await page.goto(`${server.url}examples/two-labs.html`);
+  const page = await newPage(lab.browser);
+  await page.goto(`${lab.server.url}examples/two-labs.html`);
   await labReady(page, 'training-loop-lab');
   // Ids inside the two shadow roots never clash.
   const ids = await page.evaluate(() => [...document.querySelectorAll('training-loop-lab')].flatMap((l) => [...l.shadowRoot.querySelectorAll('[id]')].map((e) => e.id)));
@@ -62,8 +51,8 @@ test('two labs on one page: own workers, own state, events with real numbers, la
 });
 
 test('a malformed attribute gets a clear message and a clamped value; the lab still works', async () => {
-  const page = await newPage(browser);
-  await page.goto(`${server.url}examples/two-labs.html`);
+  const page = await newPage(lab.browser);
+  await page.goto(`${lab.server.url}examples/two-labs.html`);
   const errors = await page.evaluate(async () => {
     const el = document.createElement('training-loop-lab');
     el.id = 'bad';
@@ -97,8 +86,8 @@ test('a malformed attribute gets a clear message and a clamped value; the lab st
 });
 
 test('text from a same-origin .txt URL, a pasted text in `custom`, autoplay up to a step budget', async () => {
-  const page = await newPage(browser);
-  await page.goto(`${server.url}examples/two-labs.html`);
+  const page = await newPage(lab.browser);
+  await page.goto(`${lab.server.url}examples/two-labs.html`);
   const texts = await page.evaluate(async () => {
     const make = (attrs) => {
       const el = document.createElement('training-loop-lab');
@@ -124,8 +113,8 @@ test('text from a same-origin .txt URL, a pasted text in `custom`, autoplay up t
 });
 
 test('the iframe form: options from the URL, events to the parent with postMessage', async () => {
-  const page = await newPage(browser);
-  await page.goto(`${server.url}examples/iframe.html`);
+  const page = await newPage(lab.browser);
+  await page.goto(`${lab.server.url}examples/iframe.html`);
   await page.waitForFunction(() => window.labMessages.some((m) => m.type === 'lab-ready'), null, { timeout: 30_000 });
   await page.getByRole('button', { name: 'Start training from this page' }).click();
   await page.waitForFunction(() => window.labMessages.some((m) => m.type === 'lab-done'), null, { timeout: 60_000 });
@@ -150,7 +139,7 @@ test('the copied static site works under any sub-path (relative URLs only), with
   await buildSite(dir);
   const sub = await startServer({ port: 0, headers: { 'Content-Security-Policy': CSP }, extraMounts: [['/course/week-3/lab/', [dir]]] });
   try {
-    const page = await newPage(browser);
+    const page = await newPage(lab.browser);
     await page.goto(`${sub.url}course/week-3/lab/examples/two-labs.html`);
     await labReady(page, 'training-loop-lab');
     await page.evaluate(() => document.getElementById('slow').step());
@@ -164,8 +153,8 @@ test('the copied static site works under any sub-path (relative URLs only), with
 });
 
 test('embed.html reports invalid URL values; a new lang and theme apply', async () => {
-  const page = await newPage(browser, { viewport: { width: 360, height: 800 } });
-  await page.goto(`${server.url}embed.html?n-layer=1&n-embd=32&n-head=2&block-size=99999&lang=de&theme=dark&sections=text,train`);
+  const page = await newPage(lab.browser, { viewport: { width: 360, height: 800 } });
+  await page.goto(`${lab.server.url}embed.html?n-layer=1&n-embd=32&n-head=2&block-size=99999&lang=de&theme=dark&sections=text,train`);
   await labReady(page);
   assert.match(await page.locator('#lab .notice').first().textContent(), /block-size="99999" ist ungültig \(erlaubt 8 bis 256\); verwendet wird 256/);
   assert.match(await page.locator('#lab h2').first().textContent(), /Text und Tokens/);

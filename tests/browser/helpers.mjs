@@ -5,6 +5,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { before, after } from 'node:test';
 import { chromium } from 'playwright-core';
 import { startServer } from '../../wasm/server.mjs';
 
@@ -107,4 +108,22 @@ export function mainThreadTasks(traceJson) {
   return events
     .filter((e) => e.ph === 'X' && e.name === 'ThreadControllerImpl::RunTask' && mains.has(`${e.pid}:${e.tid}`))
     .map((e) => ({ wall: e.dur / 1000, cpu: (e.tdur ?? e.dur) / 1000 }));
+}
+
+/**
+ * One server (with the CSP) and one Chromium for a whole test file: registers before/after and
+ * returns {server, browser}, filled in once `before` has run.
+ */
+export function useLab({ engineDelayMs = 0 } = {}) {
+  const lab = { server: null, browser: null };
+  before(async () => {
+    assertEngineBuilt();
+    lab.server = await serve({ engineDelayMs });
+    lab.browser = await launch();
+  });
+  after(async () => {
+    await lab.browser?.close();
+    await lab.server?.close();
+  });
+  return lab;
 }

@@ -3,27 +3,16 @@
 // autoplay the worker fetches the text, makes the model and takes step 1 at once (the first
 // lab-step reports it, with the loss of an untrained model); a text that cannot be fetched is a
 // clear message. (How fast: `npm run bench:page`, not a test.)
-import { test as nodeTest, before, after } from 'node:test';
+import { test as nodeTest } from 'node:test';
 import assert from 'node:assert/strict';
-import { assertEngineBuilt, serve, launch, newPage } from './helpers.mjs';
+import { useLab, newPage } from './helpers.mjs';
 
 const test = (name, fn) => nodeTest(name, { timeout: 120_000 }, fn);
 
-let server, browser;
-
-before(async () => {
-  assertEngineBuilt();
-  server = await serve();
-  browser = await launch();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const lab = useLab();
 
 test('autoplay: bundles, one pre-started worker, step 1 straight after the model', async () => {
-  const page = await newPage(browser);
+  const page = await newPage(lab.browser);
   const requests = [];
   page.on('request', (r) => requests.push(new URL(r.url()).pathname));
   const workers = [];
@@ -34,7 +23,7 @@ test('autoplay: bundles, one pre-started worker, step 1 straight after the model
       document.addEventListener(type, (e) => window.__events.push({ type, ...e.detail }));
     }
   });
-  await page.goto(`${server.url}index.html?autoplay=1`);
+  await page.goto(`${lab.server.url}index.html?autoplay=1`);
   await page.waitForFunction(() => window.__events.filter((e) => e.type === 'lab-step').length >= 2, null, { timeout: 60_000 });
   const events = await page.evaluate(() => window.__events);
   const first = events.find((e) => e.type === 'lab-step');
@@ -55,8 +44,8 @@ test('autoplay: bundles, one pre-started worker, step 1 straight after the model
 });
 
 test('a text that cannot be fetched is a clear message', async () => {
-  const page = await newPage(browser);
-  await page.goto(`${server.url}index.html?autoplay=1&text=missing.txt`);
+  const page = await newPage(lab.browser);
+  await page.goto(`${lab.server.url}index.html?autoplay=1&text=missing.txt`);
   const note = page.locator('#lab .notice').first();
   await note.waitFor({ timeout: 30_000 });
   assert.match(await note.textContent(), /Could not load the text "missing\.txt": HTTP 404/);
