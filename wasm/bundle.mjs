@@ -6,7 +6,7 @@
 import * as esbuild from 'esbuild';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { repoRoot } from './site.mjs';
+import { repoRoot, contentTypes } from './site.mjs';
 
 const WEB = path.join(repoRoot, 'web');
 const UPLOT = path.join(repoRoot, 'node_modules/uplot/dist');
@@ -50,6 +50,8 @@ async function mtimes(files) {
 /**
  * A bundler that rebuilds only when an input changed.
  * @returns {{get: (urlPath: string) => Promise<{body: Buffer, type: string}|null>, files: () => Promise<Map<string, Buffer>>, dispose: () => Promise<void>}}
+ *   get: the bundle served at urlPath, or null for any other URL (answered without looking at
+ *   the sources: the set of bundle URLs is fixed by BUNDLE_ENTRIES)
  */
 export function createBundler() {
   let ctx = null;
@@ -77,12 +79,9 @@ export function createBundler() {
 
   return {
     async get(urlPath) {
-      const { outputs } = await current();
-      const body = outputs.get(urlPath);
-      if (!body) return null;
-      const type = urlPath.endsWith('.css') ? 'text/css; charset=utf-8'
-        : urlPath.endsWith('.map') ? 'application/json; charset=utf-8' : 'text/javascript; charset=utf-8';
-      return { body, type };
+      if (built && !built.outputs.has(urlPath)) return null;
+      const body = (await current()).outputs.get(urlPath);
+      return body ? { body, type: contentTypes[path.extname(urlPath)] } : null;
     },
     async files() { return (await current()).outputs; },
     async dispose() { await ctx?.dispose(); ctx = null; },

@@ -31,8 +31,8 @@ async function loadCoreModule({ wasmModule, wasmMemory, beforeInstantiate } = {}
   }
   const { default: factory } = await import(new URL('./lab-core.mjs', import.meta.url).href);
   if (!wasmModule) return factory({ locateFile: (file) => new URL(`./${file}`, import.meta.url).href });
-  // A module the caller compiled while this file was still downloading (WebAssembly.compileStreaming). If
-  // that failed (a static host that sends the wrong MIME type), compile from the bytes instead.
+  // A module the caller compiled while this file was still downloading (compileStreaming). If that
+  // failed (a static host that sends the wrong MIME type), compile from the bytes instead.
   let failLoad;
   const failed = new Promise((resolve, reject) => { failLoad = reject; });
   const ready = factory({
@@ -50,7 +50,6 @@ async function loadCoreModule({ wasmModule, wasmMemory, beforeInstantiate } = {}
 }
 
 const wasmUrl = () => new URL('./lab-core.wasm', import.meta.url).href;
-
 
 /** Converts the errors Embind lets through (numbers for aborts, wrong argument types) to Error. */
 function call(fn) {

@@ -27,7 +27,7 @@ async function resolveFile(urlPath, mounts) {
 
 /**
  * Start serving the lab.
- * @param {{port?: number, host?: string, headers?: Record<string,string>, extraMounts?: Array<[string,string[]]>, quiet?: boolean}} [opts]
+ * @param {{port?: number, host?: string, headers?: Record<string,string>, extraMounts?: Array<[string,string[]]>}} [opts]
  * @returns {Promise<{url: string, port: number, close: () => Promise<void>}>}
  */
 export async function startServer(opts = {}) {

@@ -20,25 +20,9 @@ using Shape = std::vector<std::size_t>;
 
 const char* kTokenizer = R"({"type":"char","vocab":["a","b","\n"]})";
 
-lab::GPTConfig tiny() {  // V=3, T=2, L=1, NH=1, C=2
-    lab::GPTConfig c;
-    c.vocab_size = 3;
-    c.block_size = 2;
-    c.n_layer = 1;
-    c.n_head = 1;
-    c.n_embd = 2;
-    return c;
-}
-
-lab::GPTConfig two_layers() {
-    lab::GPTConfig c;
-    c.vocab_size = 5;
-    c.block_size = 4;
-    c.n_layer = 2;
-    c.n_head = 2;
-    c.n_embd = 4;
-    return c;
-}
+// {vocab_size, block_size, n_layer, n_head, n_embd}
+lab::GPTConfig tiny() { return {3, 2, 1, 1, 2}; }
+lab::GPTConfig two_layers() { return {5, 4, 2, 2, 4}; }
 
 std::vector<float> pattern(std::size_t n, float scale) {
     std::vector<float> v(n);

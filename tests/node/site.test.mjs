@@ -11,7 +11,7 @@ import { buildSite } from '../../wasm/build-site.mjs';
 import { BUNDLE_ENTRIES } from '../../wasm/bundle.mjs';
 
 test('each page loads its code as one bundle, the element its styles as one file', async () => {
-  const server = await startServer({ port: 0, quiet: true });
+  const server = await startServer({ port: 0 });
   try {
     for (const entry of BUNDLE_ENTRIES) {
       const res = await fetch(new URL(entry, server.url));
@@ -35,7 +35,7 @@ test('each page loads its code as one bundle, the element its styles as one file
 });
 
 test('an unchanged file is answered 304 to If-None-Match, a changed tag gets the file', async () => {
-  const server = await startServer({ port: 0, quiet: true });
+  const server = await startServer({ port: 0 });
   try {
     for (const file of ['index.html', 'index.js', 'engine/lab-core.wasm']) {
       const first = await fetch(new URL(file, server.url));
@@ -59,7 +59,7 @@ test('the static export holds the bundles in place of their entry files', async 
   const dir = mkdtempSync(path.join(os.tmpdir(), 'lab-site-'));
   try {
     await buildSite(dir);
-    const server = await startServer({ port: 0, quiet: true });
+    const server = await startServer({ port: 0 });
     try {
       for (const entry of BUNDLE_ENTRIES) {
         const served = Buffer.from(await (await fetch(new URL(entry, server.url))).arrayBuffer());
