@@ -24,7 +24,7 @@ window.addEventListener('message', (e) => {
   const command = e.data.command;
   if (typeof command === 'string' && Object.hasOwn(COMMANDS, command)) lab[COMMANDS[command]]();
   else {
-    const shown = JSON.stringify(String(command)).slice(0, 60);
+    const shown = typeof command === 'string' ? JSON.stringify(command).slice(0, 60) : `(${typeof command})`;
     toParent({ type: 'lab-error', message: `unknown lab-command ${shown}; allowed: ${Object.keys(COMMANDS).join(', ')}`, source: 'training-loop-lab' });
   }
 });
