@@ -173,11 +173,8 @@ const commands = {
   // The text comes as a string, or as a same-origin URL that this worker fetches itself (page
   // start: the page thread is busy drawing then); it is posted as soon as it is in, and the
   // reply carries it too.
-  async init({ text: given, textUrl, settings, firstStep = false }) {
+  async init({ text: given, textUrl, fetched, settings, firstStep = false }) {
     let text = given;
-    const fetched = textUrl === undefined ? null : fetchText(textUrl);
-    // The page shows the text at once, before the engine is ready (event {type:'text'}).
-    fetched?.then((t) => post({ type: 'text', textUrl, text: t }), () => {});
     await loadEngine();
     if (fetched) text = await fetched;
     await stopLoop();
@@ -265,5 +262,21 @@ async function handle({ id, cmd, args } = {}) {
   }
 }
 
-let queue = Promise.resolve(); // one request at a time, in order (see the top of this file)
-self.onmessage = (ev) => { queue = queue.then(() => handle(ev.data ?? {})); };
+// Requests that change no model state wait for nothing (the page asks for the engine while it
+// still builds its sections). The rest go one at a time, in order (see the top of this file).
+const UNORDERED = new Set(['load', 'tokenize']);
+let queue = Promise.resolve();
+self.onmessage = (ev) => {
+  const msg = ev.data ?? {};
+  if (UNORDERED.has(msg.cmd)) { handle(msg); return; }
+  if (msg.cmd === 'init' && typeof msg.args?.textUrl === 'string') {
+    // The text is fetched at once, not when the request's turn comes, and shown before the engine
+    // is ready (event {type:'text'}).
+    const { textUrl } = msg.args;
+    const fetched = fetchText(textUrl);
+    fetched.then((t) => post({ type: 'text', textUrl, text: t }), () => {});
+    fetched.catch(() => {});
+    msg.args = { ...msg.args, fetched };
+  }
+  queue = queue.then(() => handle(msg));
+};
