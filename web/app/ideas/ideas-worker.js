@@ -13,6 +13,8 @@ let engine = null;
 let engineLoad = null;
 let live = null;        // the lab's model as of the last snapshot
 let liveText = '';
+let liveTokenizer = ''; // its tokenizer (JSON)
+let liveParts = null;   // {text, key, train, val}: the surprise map's tokens, cut out of liveText once
 const cancelled = new Set();
 
 // Loaded on the first request (this worker starts with the page, but must not slow its first step).
@@ -178,6 +180,27 @@ async function measure({ text, settings, seconds = 1.5 }) {
   }
 }
 
+/** The tokenizer JSON of a .safetensors file (its header's metadata), to tell tokenizers apart. */
+function tokenizerJson(bytes) {
+  const n = Number(new DataView(bytes.buffer, bytes.byteOffset).getBigUint64(0, true));
+  return JSON.parse(new TextDecoder().decode(bytes.subarray(8, 8 + n))).__metadata__?.tokenizer ?? '';
+}
+
+/**
+ * The first `max` tokens of the live model's training and validation splits, as {train, val} token
+ * lists. Splitting a big text into tokens takes a while (~1 s for 400 kB) and a snapshot comes every
+ * few seconds, so the lists are kept while the text, the tokenizer and the split stay the same.
+ */
+function splitParts(m, max) {
+  const i = m.info();
+  const key = JSON.stringify([liveTokenizer, i.trainTokens, i.valTokens, max]);
+  if (liveParts?.text !== liveText || liveParts.key !== key) {
+    const toks = liveText ? m.tokens(liveText) : [];
+    liveParts = { text: liveText, key, train: toks.slice(0, Math.min(i.trainTokens, max)), val: toks.slice(toks.length - i.valTokens).slice(0, max) };
+  }
+  return liveParts;
+}
+
 function needLive() {
   if (!live) throw new Error('no model yet: the lab has not built its model');
   return live;
@@ -191,10 +214,12 @@ const commands = {
   cancel({ job }) { cancelled.add(job); return true; },
   async snapshot({ bytes, text }) {
     await loadEngine();
-    const next = engine.loadCheckpoint(new Uint8Array(bytes), { text: text ?? '' });
+    const u8 = new Uint8Array(bytes);
+    const next = engine.loadCheckpoint(u8, { text: text ?? '' });
     live?.dispose();
     live = next;
     liveText = text ?? '';
+    liveTokenizer = tokenizerJson(u8);
     const i = live.info();
     return { step: i.step, config: i.config, params: i.params };
   },
@@ -202,9 +227,8 @@ const commands = {
   surprise({ part, max = 800 }) {
     const m = needLive();
     const i = m.info();
-    const toks = liveText ? m.tokens(liveText) : [];
     const total = part === 'train' ? i.trainTokens : i.valTokens;
-    const slice = part === 'train' ? toks.slice(0, Math.min(i.trainTokens, max)) : toks.slice(toks.length - i.valTokens).slice(0, max);
+    const slice = splitParts(m, max)[part === 'train' ? 'train' : 'val'];
     if (slice.length < 2) return { part, tokens: [], mean: null, total, step: i.step };
     const s = m.surprise(slice.map((x) => x.text).join(''));
     const ls = s.map((x) => x.loss).filter((x) => x !== null && Number.isFinite(x));

@@ -4,6 +4,14 @@ import { SAMPLES } from '../state.js';
 
 export const MAX_FILE_BYTES = 200_000;
 export const MIN_TEXT_CHARS = 20;
+// What each sample is and what there is to learn in it (strings.js), shown under the picker.
+const ABOUT = { facts: 'aboutFacts', story: 'aboutStory', rhymes: 'aboutRhymes', fables: 'aboutFables' };
+
+/** The text's size in UTF-8 bytes, as "0.7 kB" or "400 kB". */
+function fmtSize(text) {
+  const kb = new TextEncoder().encode(text).length / 1000;
+  return `${kb < 10 ? kb.toFixed(1) : Math.round(kb)} kB`;
+}
 
 export class TextView {
   /** on: {apply({text, source, tokenizer, vocabSize}), error(message)} */
@@ -11,7 +19,7 @@ export class TextView {
     const { t, id } = ctx;
     this.t = t;
     this.on = on;
-    const sampleNames = { facts: t('sampleFacts'), story: t('sampleStory'), rhymes: t('sampleRhymes') };
+    const sampleNames = { facts: t('sampleFacts'), story: t('sampleStory'), rhymes: t('sampleRhymes'), fables: t('sampleFables') };
     const opts = SAMPLES.map((s) => [s, sampleNames[s]]);
     const current = SAMPLES.includes(state.text) ? state.text : 'custom';
     opts.push(['custom', t('sampleCustom')]);
@@ -23,6 +31,7 @@ export class TextView {
     fileButton.tabIndex = 0;
     fileButton.setAttribute('role', 'button');
     fileButton.addEventListener('keydown', (e) => { if (e.key === 'Enter' || e.key === ' ') { e.preventDefault(); this.file.click(); } });
+    this.about = h('p', { class: 'hint sample-about' });
     this.textarea = h('textarea', { rows: 6, spellcheck: 'false' });
     this.textField = field(id('text'), t('yourText'), this.textarea, 'wide');
     this.textarea.addEventListener('input', () => { this.dirty = true; this.applyBtn.disabled = false; });
@@ -42,7 +51,7 @@ export class TextView {
     this.el = h('div', {},
       h('p', { class: 'intro' }, t('sTextIntro')),
       h('div', { class: 'row' }, this.sample.wrap, h('div', { class: 'field' }, h('span', { class: 'label-spacer' }, '\u00a0'), fileButton), this.file),
-      this.textField.wrap,
+      this.about, this.textField.wrap,
       h('div', { class: 'row' }, this.tokenizer.wrap, this.vocab.wrap, h('div', { class: 'field' }, h('span', { class: 'label-spacer' }, '\u00a0'), this.applyBtn)),
       this.summary, this.legend, this.tokens);
   }
@@ -58,6 +67,7 @@ export class TextView {
     this.textarea.value = text;
     this.source = source;
     this.sample.input.value = SAMPLES.includes(source) ? source : 'custom';
+    clear(this.about, this.t(SAMPLES.includes(source) ? ABOUT[source] : 'aboutCustom', { size: fmtSize(text) }));
     this.dirty = false;
     this.applyBtn.disabled = true;
   }
