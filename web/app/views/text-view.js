@@ -4,8 +4,11 @@ import { SAMPLES } from '../state.js';
 
 export const MAX_FILE_BYTES = 200_000;
 export const MIN_TEXT_CHARS = 20;
-// What each sample is and what there is to learn in it (strings.js), shown under the picker.
-const ABOUT = { facts: 'aboutFacts', story: 'aboutStory', rhymes: 'aboutRhymes', fables: 'aboutFables' };
+// Each sample's name in the picker and the line under it: its size and what there is to learn (strings.js).
+const SAMPLE_STRINGS = {
+  facts: ['sampleFacts', 'aboutFacts'], story: ['sampleStory', 'aboutStory'], rhymes: ['sampleRhymes', 'aboutRhymes'],
+  fables: ['sampleFables', 'aboutFables'],
+};
 
 /** The text's size in UTF-8 bytes, as "0.7 kB" or "400 kB". */
 function fmtSize(text) {
@@ -19,8 +22,7 @@ export class TextView {
     const { t, id } = ctx;
     this.t = t;
     this.on = on;
-    const sampleNames = { facts: t('sampleFacts'), story: t('sampleStory'), rhymes: t('sampleRhymes'), fables: t('sampleFables') };
-    const opts = SAMPLES.map((s) => [s, sampleNames[s]]);
+    const opts = SAMPLES.map((s) => [s, t(SAMPLE_STRINGS[s][0])]);
     const current = SAMPLES.includes(state.text) ? state.text : 'custom';
     opts.push(['custom', t('sampleCustom')]);
     this.sample = field(id('sample'), t('sample'), select(opts, current));
@@ -31,7 +33,8 @@ export class TextView {
     fileButton.tabIndex = 0;
     fileButton.setAttribute('role', 'button');
     fileButton.addEventListener('keydown', (e) => { if (e.key === 'Enter' || e.key === ' ') { e.preventDefault(); this.file.click(); } });
-    this.about = h('p', { class: 'hint sample-about' });
+    this.about = h('p', { class: 'hint sample-about', id: id('sample-about') });
+    this.sample.input.setAttribute('aria-describedby', this.about.id);
     this.textarea = h('textarea', { rows: 6, spellcheck: 'false' });
     this.textField = field(id('text'), t('yourText'), this.textarea, 'wide');
     this.textarea.addEventListener('input', () => { this.dirty = true; this.applyBtn.disabled = false; });
@@ -67,7 +70,7 @@ export class TextView {
     this.textarea.value = text;
     this.source = source;
     this.sample.input.value = SAMPLES.includes(source) ? source : 'custom';
-    clear(this.about, this.t(SAMPLES.includes(source) ? ABOUT[source] : 'aboutCustom', { size: fmtSize(text) }));
+    clear(this.about, this.t(SAMPLES.includes(source) ? SAMPLE_STRINGS[source][1] : 'aboutCustom', { size: fmtSize(text) }));
     this.dirty = false;
     this.applyBtn.disabled = true;
   }
