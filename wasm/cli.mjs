@@ -27,7 +27,8 @@ Run "node wasm/cli.mjs <command> --help" for a command's options.`,
        [--n-embd C] [--block-size T] [--batch-size B] [--optimizer sgd|momentum|adamw] [--lr X]
        [--tokenizer char|bpe] [--vocab-size V] [--out FILE.safetensors]
 
-Trains on FILE (default: the built-in sample text). Progress goes to stderr; the last stdout line is
+Trains on FILE (default: the built-in sample web/samples/facts.txt; the larger fables.txt
+next to it is big enough to generalize from). Progress goes to stderr; the last stdout line is
 {"steps":N,"loss":x,"val_loss":y,"tokens_per_s":z,"params":p}.`,
   eval: `usage: node wasm/cli.mjs eval --checkpoint FILE --text FILE
 

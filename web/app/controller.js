@@ -17,7 +17,9 @@ import { InferView } from './views/infer-view.js';
 import { KeepView, MAX_CHECKPOINT_BYTES } from './views/keep-view.js';
 import { createIdeas } from './ideas/index.js';
 
-const DEFAULT_PROMPTS = { facts: 'The capital of France is', story: 'Once upon a time', rhymes: 'Rain, rain, on the' };
+const DEFAULT_PROMPTS = {
+  facts: 'The capital of France is', story: 'Once upon a time', rhymes: 'Rain, rain, on the', fables: 'Once, in the dark wood, there lived',
+};
 const DRAW_MS = 250;            // chart and numbers while training
 const STEP_EVENT_MS = 250;      // lab-step at most 4 times a second
 const PREDICT_MS = 600;         // live prediction bars while training

@@ -6,14 +6,19 @@ import { h, clear, field, select, fmtInt, showToken } from '../dom.js';
 import { SAMPLES } from '../state.js';
 import { MAX_TEXT_BYTES, MIN_TEXT_CHARS, PREVIEW_CHARS, formatBytes } from '../text-limits.js';
 
+// Each sample's name in the picker and the line under it: its size and what there is to learn (strings.js).
+const SAMPLE_STRINGS = {
+  facts: ['sampleFacts', 'aboutFacts'], story: ['sampleStory', 'aboutStory'], rhymes: ['sampleRhymes', 'aboutRhymes'],
+  fables: ['sampleFables', 'aboutFables'],
+};
+
 export class TextView {
   /** on: {apply({text | blob + name | source, tokenizer, vocabSize}), error(message), cancel(), window(offset)} */
   constructor(ctx, state, on) {
     const { t, id } = ctx;
     this.t = t;
     this.on = on;
-    const sampleNames = { facts: t('sampleFacts'), story: t('sampleStory'), rhymes: t('sampleRhymes') };
-    const opts = SAMPLES.map((s) => [s, sampleNames[s]]);
+    const opts = SAMPLES.map((s) => [s, t(SAMPLE_STRINGS[s][0])]);
     const current = SAMPLES.includes(state.text) ? state.text : 'custom';
     opts.push(['custom', t('sampleCustom')]);
     this.sample = field(id('sample'), t('sample'), select(opts, current));
@@ -24,6 +29,8 @@ export class TextView {
     fileButton.tabIndex = 0;
     fileButton.setAttribute('role', 'button');
     fileButton.addEventListener('keydown', (e) => { if (e.key === 'Enter' || e.key === ' ') { e.preventDefault(); this.file.click(); } });
+    this.about = h('p', { class: 'hint sample-about', id: id('sample-about') });
+    this.sample.input.setAttribute('aria-describedby', this.about.id);
     this.textarea = h('textarea', { rows: 6, spellcheck: 'false' });
     this.textField = field(id('text'), t('yourText'), this.textarea, 'wide');
     this.textarea.addEventListener('input', () => { this.dirty = true; this.applyBtn.disabled = false; });
@@ -64,7 +71,7 @@ export class TextView {
     this.el = h('div', {},
       h('p', { class: 'intro' }, t('sTextIntro')),
       h('div', { class: 'row' }, this.sample.wrap, h('div', { class: 'field' }, h('span', { class: 'label-spacer' }, '\u00a0'), fileButton), this.file),
-      this.textField.wrap, this.previewRow, this.busy,
+      this.about, this.textField.wrap, this.previewRow, this.busy,
       h('div', { class: 'row' }, this.tokenizer.wrap, this.vocab.wrap, h('div', { class: 'field' }, h('span', { class: 'label-spacer' }, '\u00a0'), this.applyBtn)),
       this.summary, this.whereField.wrap, this.legend, this.tokens);
     this.el.addEventListener('dragover', (e) => { if (e.dataTransfer?.types?.includes('Files')) e.preventDefault(); });
@@ -130,6 +137,7 @@ export class TextView {
     clear(this.previewNote, partial ? this.t('previewNote', { shown: fmtInt(info.preview.length), chars: fmtInt(info.chars), size: formatBytes(info.bytes) }) : '');
     this.source = source;
     this.sample.input.value = SAMPLES.includes(source) ? source : 'custom';
+    clear(this.about, this.t(SAMPLES.includes(source) ? SAMPLE_STRINGS[source][1] : 'aboutCustom', { size: formatBytes(info.bytes) }));
     this.dirty = false;
     this.applyBtn.disabled = true;
   }
