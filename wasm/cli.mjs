@@ -148,13 +148,17 @@ function settingsOf(o, spec) {
   return settings;
 }
 
-/** Refuses options that would be silently ignored, and contradictions between options. */
-function checkTrainOptions(o) {
-  for (const [k, e] of Object.entries(TRAIN)) {
+/** Refuses options that would be silently ignored: shape flags with a checkpoint, Adam's with another optimizer. */
+function refuseIgnored(o, spec) {
+  for (const [k, e] of Object.entries(spec)) {
     if (o[k] === undefined) continue;
     if (e.fixed && o.checkpoint !== undefined) throw new UsageError(`--${k} can't be used with --checkpoint: the checkpoint fixes it`);
     if (e.adamw && (o.optimizer ?? 'adamw') !== 'adamw') throw new UsageError(`--${k} applies to --optimizer adamw only`);
   }
+}
+
+function checkTrainOptions(o) {
+  refuseIgnored(o, TRAIN);
   for (const k of ['min-lr', 'lr-decay-steps']) {
     if (o[k] !== undefined && o.schedule !== 'cosine') throw new UsageError(`--${k} needs --schedule cosine`);
   }
@@ -291,9 +295,7 @@ const commands = {
   },
 
   async step(o) {
-    if ((o.beta1 !== undefined || o.beta2 !== undefined) && o.optimizer !== 'adamw') {
-      throw new UsageError(`--${o.beta1 !== undefined ? 'beta1' : 'beta2'} applies to --optimizer adamw only`);
-    }
+    refuseIgnored(o, COMMANDS.step.spec);
     const text = readText(o.text);
     const trainer = await loadTrainer(o.checkpoint, { gradClip: 0, weightDecay: 0, ...settingsOf(o, COMMANDS.step.spec) });
     const loss = trainer.stepOnText(text);

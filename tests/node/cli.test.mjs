@@ -109,6 +109,8 @@ test('bad training flags: exit 2 and one line before any work', () => {
   refuse(['--eval-windows', '0'], /--eval-windows must be a whole number between 1/);
   refuse(['--checkpoint', path.join(dir, 'missing.safetensors')], /--checkpoint: file ".*missing.safetensors" does not exist/);
   refuse(['--checkpoint', ckpt], /--n-layer can't be used with --checkpoint/);
+  expectError(cli(['step', '--checkpoint', ckpt, '--text', samplePath, '--optimizer', 'sgd', '--lr', '0.1', '--out', path.join(dir, 's'),
+    '--beta1', '0.5']), /--beta1 applies to --optimizer adamw only/);
   refuse(['--workers', '2'], /unknown option --workers; allowed: --text, /);
   expectError(cli(['train', '--checkpoint', ckpt, '--seed', '2']), /--seed can't be used with --checkpoint/);
   expectError(cli(['train', '--checkpoint', ckpt, '--steps', '10', '--batch-size', '8']),
