@@ -216,6 +216,7 @@ public:
             o.set("step", t.step());
             o.set("trainTokens", t.train_token_count());
             o.set("valTokens", t.val_token_count());
+            o.set("tokenizerSampleBytes", t.tokenizer_sample_bytes());
             o.set("hasValidation", t.has_val());
             o.set("settings", settings_to_js(t.settings()));
             return o;

@@ -11,6 +11,7 @@
 #include "data/windows.hpp"
 #include "model/checkpoint.hpp"
 #include "model/tensor_names.hpp"
+#include "tokenizer/bpe_sample.hpp"
 #include "util/error.hpp"
 
 namespace lab {
@@ -37,7 +38,8 @@ void check_memory(const GPTConfig& c, std::size_t batch) {
 }  // namespace
 
 Tokenizer make_tokenizer(const std::string& text, const TrainerSettings& s) {
-    return s.tokenizer == "bpe" ? Tokenizer::train_bpe(text, s.vocab_size) : Tokenizer::train_char(text);
+    if (s.tokenizer != "bpe") return Tokenizer::train_char(text);
+    return bpe_sample_bytes(text.size()) ? Tokenizer::train_bpe(bpe_sample(text), s.vocab_size) : Tokenizer::train_bpe(text, s.vocab_size);
 }
 
 void validate(const TrainerSettings& s) {
@@ -55,6 +57,7 @@ void validate(const TrainerSettings& s) {
 Trainer::Trainer(const std::string& text, const TrainerSettings& settings) : settings_(settings) {
     validate(settings_);
     tokenizer_ = make_tokenizer(text, settings_);
+    tokenizer_sample_bytes_ = settings_.tokenizer == "bpe" ? bpe_sample_bytes(text.size()) : 0;
     if (tokenizer_.vocab_size() < 2)
         fail("the text has only ", tokenizer_.vocab_size(), " distinct character; a language model needs at least 2");
     const GPTConfig c = config_of(settings_, tokenizer_.vocab_size());

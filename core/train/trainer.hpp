@@ -66,6 +66,10 @@ struct InspectResult {
 
 class Trainer {
 public:
+    // Bytes of the sample the BPE tokenizer learned its merges from; 0 when it saw the whole text
+    // (always for char tokenizers and loaded checkpoints).
+    std::size_t tokenizer_sample_bytes() const { return tokenizer_sample_bytes_; }
+
     // Builds the tokenizer from the text, splits it, creates and initialises the model.
     Trainer(const std::string& text, const TrainerSettings& settings);
     // Restores a checkpoint (weights, tokenizer, and optimizer state when present). `text` may be
@@ -139,6 +143,7 @@ private:
     std::vector<float> last_grads_;  // gradient of the last step before clipping, for grad_norms()
     std::size_t step_ = 0;
     float first_loss_ = 0.0f;
+    std::size_t tokenizer_sample_bytes_ = 0;  // BPE learned from a sample of this size (0: the whole text)
 };
 
 // Throws lab::Error naming the first out-of-range value of the settings (model shape, batch,

@@ -188,7 +188,7 @@ export class LabController {
     // Put back what is already known (after a language change the views are new).
     if (this.textInfo) v.text.setText(this.textInfo, s.text);
     v.predict.setPrompt(this.prompt());
-    if (this.tokens) v.text.setTokens(this.tokens, this.textInfo.chars);
+    if (this.tokens) v.text.setTokens(this.tokens, this.textInfo.chars, this.info?.tokenizerSampleBytes ?? 0);
     if (this.info) { v.train.setInfo(this.info); v.step.setBlockSize(this.info.config.block_size); }
     this.setRunning(this.running);
     this.draw();
@@ -526,7 +526,7 @@ export class LabController {
   async showTokens(offset) {
     try {
       this.tokens = await this.client.call('tokenWindow', { offset });
-      this.views.text.setTokens(this.tokens, this.textInfo?.chars ?? 0);
+      this.views.text.setTokens(this.tokens, this.textInfo?.chars ?? 0, this.info?.tokenizerSampleBytes ?? 0);
     } catch (e) {
       this.fail(e.message);
     }

@@ -176,9 +176,10 @@ export class TextView {
   }
 
   /** A window of the text as tokens: summary {vocabSize, total, offset, end, length, tokens}. */
-  setTokens(summary, chars) {
+  setTokens(summary, chars, sampleBytes = 0) {
     const t = this.t;
     const parts = [t('tokensSummary', { chars: fmtInt(chars), tokens: fmtInt(summary.total), vocab: fmtInt(summary.vocabSize) })];
+    if (sampleBytes) parts.push(t('bpeSampled', { sample: formatBytes(sampleBytes) }));
     const whole = summary.offset === 0 && summary.end >= summary.length;
     if (!whole) parts.push(t('tokensWindow', { shown: fmtInt(summary.tokens.length), from: fmtInt(summary.offset), to: fmtInt(summary.end), length: fmtInt(summary.length) }));
     clear(this.summary, parts.join(' '));
