@@ -24,6 +24,8 @@ const DRAW_MS = 250;            // chart and numbers while training
 const STEP_EVENT_MS = 250;      // lab-step at most 4 times a second
 const PREDICT_MS = 600;         // live prediction bars while training
 const PAIRS_MS = 2500;
+const SAMPLE_MS = 6000;         // a sample of the model's writing while it trains (char-rnn style)
+const SAMPLE_TOKENS = 120;
 const ANNOUNCE_MS = 4000;       // aria-live progress while training (not chattier than this)
 const N_PAIRS = 12;
 const PAIRS_SCANNED = 300;      // pairs asked for, to pick word starts from
@@ -630,6 +632,7 @@ export class LabController {
     const now = performance.now();
     if (now - this.lastPredict > PREDICT_MS && this.isShown('predict')) this.refreshPredict();
     if (now - this.lastPairs > PAIRS_MS && this.isShown('pairs')) this.refreshPairs();
+    if (now - (this.lastSample ?? 0) > SAMPLE_MS && this.isShown('predict')) this.liveSample(m.step);
     if (now - this.lastAnnounce > ANNOUNCE_MS) {
       this.lastAnnounce = now;
       this.say(this.t('progressTraining', { step: m.step, loss: this.fmt(m.loss) }));
@@ -718,7 +721,21 @@ export class LabController {
     try {
       const text = await this.client.call('generate', { prompt: this.prompt(), n, opts: { temperature, topK, seed: this.state.seed } });
       this.views.predict.setGenerated(this.prompt(), text);
+      this.views.predict.setCopy(await this.client.call('longestCopy', { sample: text }));
     } catch (e) { this.fail(e.message); }
+  }
+
+  /** While training: what the model writes now, and how much of it is copied from the text. */
+  async liveSample(step) {
+    if (this.sampleBusy) return;
+    this.sampleBusy = true;
+    this.lastSample = performance.now();
+    try {
+      const s = this.state;
+      const text = await this.client.call('generate', { prompt: this.prompt(), n: SAMPLE_TOKENS, opts: { temperature: s.temperature, topK: s.topK, seed: s.seed + step } });
+      const copy = await this.client.call('longestCopy', { sample: text });
+      this.views.predict.addLiveSample(step, this.prompt(), text, copy);
+    } catch { /* a new model or a stopped worker: the next sample will do */ } finally { this.sampleBusy = false; }
   }
 
   inspectStep(opts) { return this.serial(() => this.doInspectStep(opts)); }

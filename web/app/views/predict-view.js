@@ -1,5 +1,7 @@
 // Section 4: predict — live next-token probability bars for a prompt; sampled continuations.
-import { h, clear, field, fmtProb, showToken } from '../dom.js';
+import { h, clear, field, fmtProb, fmtInt, showToken } from '../dom.js';
+
+const LIVE_SAMPLES = 4;
 import { FIELD_BY_NAME } from '../state.js';
 
 /** Probability bars, shared with the one-step view. highlightId marks the correct token. */
@@ -42,7 +44,26 @@ export class PredictView {
       this.prompt.wrap,
       h('h4', {}, t('nextToken')), this.bars, this.barsAlt,
       h('div', { class: 'row' }, this.temperature.wrap, this.topK.wrap, this.len.wrap, h('div', { class: 'field' }, h('span', { class: 'label-spacer' }, '\u00a0'), this.genBtn)),
-      h('h4', {}, t('generated')), this.output);
+      h('h4', {}, t('generated')), this.output, this.copy = h('p', { class: 'hint copy-check' }),
+      h('h4', {}, t('liveSamples')), h('p', { class: 'hint' }, t('liveSamplesIntro')),
+      this.live = h('ol', { class: 'live-samples', 'aria-live': 'off' }));
+  }
+
+  /** The copy check of a sample: {length, stretch, sampleLength, searched, whole} (worker.js longestCopy). */
+  copyLine(c) {
+    const where = c.whole ? this.t('copyWhole') : this.t('copyPart', { chars: fmtInt(c.searched) });
+    return this.t('copyCheck', { length: fmtInt(c.length), of: fmtInt(c.sampleLength), stretch: showToken(c.stretch.slice(0, 60)), where });
+  }
+
+  setCopy(c) { clear(this.copy, this.copyLine(c)); }
+
+  /** A sample taken while training (newest first, the last LIVE_SAMPLES kept). */
+  addLiveSample(step, prompt, text, copy) {
+    this.live.prepend(h('li', {},
+      h('span', { class: 'live-step' }, this.t('liveSampleAt', { step: fmtInt(step) })), ' ',
+      h('span', { class: 'generated' }, h('span', { class: 'gen-prompt' }, prompt), h('span', { class: 'gen-new' }, text)),
+      h('span', { class: 'hint copy-check' }, this.copyLine(copy))));
+    while (this.live.children.length > LIVE_SAMPLES) this.live.lastElementChild.remove();
   }
 
   sampleOptions() {
@@ -65,6 +86,7 @@ export class PredictView {
   }
 
   setGenerated(prompt, text) {
+    clear(this.copy);
     clear(this.output, h('span', { class: 'gen-prompt' }, prompt), h('span', { class: 'gen-new' }, text));
   }
 }
