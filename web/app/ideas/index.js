@@ -19,6 +19,9 @@ import { TimeView } from './views/time-view.js';
 
 export const IDEAS_SECTIONS = ['attention', 'surprise', 'optimizers', 'scaling', 'time'];
 
+/** Do two lab keys (IdeasHub.labKey) name the same model (maybe at other steps)? */
+export const sameModel = (a, b) => Boolean(a && b) && a.split(':')[0] === b.split(':')[0];
+
 const TICK_MS = 2000;
 const hubs = new WeakMap();
 const objectIds = new WeakMap();
