@@ -53,3 +53,39 @@ test('the surprise map of a new model never shows the old model\'s map', async (
   assert.deepEqual(page.problems, []);
   await page.context().close();
 });
+
+test('a checkpoint trained on another text: the reason, and an offer to load it to predict and generate', async () => {
+  const { loadEngine } = await import('../../wasm/lab.mjs');
+  const { mkdtempSync, writeFileSync, rmSync } = await import('node:fs');
+  const os = await import('node:os');
+  const path = await import('node:path');
+  const engine = await loadEngine();
+  const other = engine.createTrainer('abba baab abab baba '.repeat(20), { nLayer: 1, nHead: 1, nEmbd: 8, blockSize: 8, batchSize: 2 });
+  other.train(3);
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'lab-ckpt-'));
+  const file = path.join(dir, 'ab-model.safetensors');
+  writeFileSync(file, other.exportCheckpoint());
+  other.dispose();
+  try {
+    const page = await newPage(lab.browser);
+    await page.goto(`${lab.server.url}index.html?${smallQuery()}&sections=text,train,predict,keep`);
+    await labReady(page);
+    await page.locator('#lab input[type=file][accept^=".safetensors"]').setInputFiles(file);
+    await page.waitForFunction(() => /was trained on another text/.test(document.getElementById('lab').shadowRoot.querySelector('.notices').textContent));
+    const note = await page.evaluate(() => document.getElementById('lab').shadowRoot.querySelector('.notices').textContent);
+    assert.match(note, /"ab-model\.safetensors" was trained on another text: character '.' \(U\+[0-9A-F]{4}\) at position \d+ is not in the tokenizer's vocabulary of 3 characters\. A model knows only the characters of its own vocabulary/);
+    await page.locator('#lab').getByRole('button', { name: 'Load it to predict and generate' }).click();
+    await page.waitForFunction(() => document.getElementById('lab').stats.vocabSize === 3 && document.getElementById('lab').stats.step === 3);
+    assert.match(await page.evaluate(() => document.getElementById('lab').shadowRoot.querySelector('.status').textContent), /Loaded "ab-model\.safetensors" with its own tokenizer \(3 tokens\) at step 3/);
+    const disabled = await page.evaluate(() => Object.fromEntries([...document.getElementById('lab').shadowRoot.querySelectorAll('.sec-train .buttons button')].map((b) => [b.textContent, b.disabled])));
+    assert.equal(disabled.Start, true, 'no training on a text it cannot read');
+    assert.equal(disabled.Step, true);
+    // It predicts and generates from a prompt of its characters.
+    await page.evaluate(() => document.getElementById('lab').setAttribute('prompt', 'abba b'));
+    await page.waitForFunction(() => document.getElementById('lab').shadowRoot.querySelectorAll('.sec-predict .bar').length === 3);
+    await page.locator('#lab').getByRole('button', { name: 'Generate', exact: true }).click();
+    await page.waitForFunction(() => /^[ab ]+$/.test(document.getElementById('lab').shadowRoot.querySelector('.sec-predict .gen-new')?.textContent ?? ''));
+    assert.deepEqual(page.problems, []);
+    await page.context().close();
+  } finally { rmSync(dir, { recursive: true, force: true }); }
+});

@@ -526,6 +526,7 @@ export class LabController {
 
   /** The token view: the text from character `offset` on, as this model's tokens. */
   async showTokens(offset) {
+    if (this.info && !this.canTrain()) { this.views.text.setTokensNote(this.t('tokensNoText')); return; }
     try {
       this.tokens = await this.client.call('tokenWindow', { offset });
       this.views.text.setTokens(this.tokens, this.textInfo?.chars ?? 0, this.info?.tokenizerSampleBytes ?? 0);
@@ -575,7 +576,7 @@ export class LabController {
   }
 
   async refreshPairs() {
-    if (!this.info || this.pairsBusy) return;
+    if (!this.canTrain() || this.pairsBusy) return;
     this.pairsBusy = true;
     this.lastPairs = performance.now();
     try {
@@ -591,11 +592,16 @@ export class LabController {
   setRunning(running) {
     this.running = running;
     const budgetLeft = !(this.state.steps > 0 && this.step >= this.state.steps);
-    this.views?.train.setRunning(running, Boolean(this.info), Boolean(this.info) && budgetLeft);
+    const canTrain = this.canTrain();
+    this.views?.train.setRunning(running, Boolean(this.info), canTrain && budgetLeft);
     if (this.views) {
-      for (const b of [this.views.step.runBtn, this.views.infer.stepBtn, this.views.infer.genBtn, this.views.keep.downloadBtn]) b.disabled = running || !this.info;
+      for (const b of [this.views.infer.genBtn, this.views.keep.downloadBtn]) b.disabled = running || !this.info;
+      for (const b of [this.views.step.runBtn, this.views.infer.stepBtn]) b.disabled = running || !canTrain;
     }
   }
+
+  /** A model that has a text to train on (a file loaded for predicting only has none). */
+  canTrain() { return Boolean(this.info) && this.info.trainTokens > 0; }
 
   start() { return this.serial(() => this.doStart()); }
   pause() { return this.serial(() => this.doPause()); }
@@ -603,7 +609,7 @@ export class LabController {
   reset() { return this.serial(() => this.doReset()); }
 
   async doStart() {
-    if (!this.info || this.running) return;
+    if (!this.canTrain() || this.running) return;
     if (this.state.steps > 0 && this.step >= this.state.steps) {
       this.say(this.t('budgetReached', { steps: this.state.steps }));
       return;
@@ -676,7 +682,7 @@ export class LabController {
 
   /** One training step (the Step button). */
   async doStep() {
-    if (!this.info || this.running) return;
+    if (!this.canTrain() || this.running) return;
     await this.trainSteps(1);
     this.refreshAll();
   }
@@ -804,18 +810,37 @@ export class LabController {
       this.fail(m);
       return;
     }
+    let bytes;
     try {
-      const bytes = new Uint8Array(await file.arrayBuffer());
-      const s = trainerSettings(this.state);
-      const r = await this.client.loadCheckpoint(bytes, {
-        optimizer: s.optimizer, lr: s.lr, weightDecay: s.weightDecay, gradClip: s.gradClip, batchSize: s.batchSize, seed: s.seed,
-      });
+      bytes = new Uint8Array(await file.arrayBuffer());
+      const r = await this.client.loadCheckpoint(bytes.slice(), this.checkpointSettings());
       await this.afterModel(r);
-      this.views.keep.say(this.t('loaded', { name, params: r.info.params.toLocaleString('en-US'), step: r.info.step }));
+      this.views.keep.say(this.t('loaded', { name, params: fmtInt(r.info.params), step: fmtInt(r.info.step) }));
     } catch (e) {
-      const m = this.t('badFile', { name, message: e.message });
+      // A model made for another text cannot read this one (its vocabulary lacks characters of
+      // it): say exactly that, and offer what it can still do — predict and generate.
+      const otherText = /is not in the tokenizer's vocabulary/.test(e.message);
+      const m = otherText ? this.t('ckptOtherText', { name, message: e.message }) : this.t('badFile', { name, message: e.message });
       this.views.keep.say(m, true);
-      this.fail(m);
+      this.fail(m, true, otherText ? { label: this.t('loadPredictOnly'), run: () => this.serial(() => this.loadPredictOnly(bytes, name)) } : null);
+    }
+  }
+
+  checkpointSettings() {
+    const s = trainerSettings(this.state);
+    return { optimizer: s.optimizer, lr: s.lr, weightDecay: s.weightDecay, gradClip: s.gradClip, batchSize: s.batchSize, seed: s.seed };
+  }
+
+  /** The file's model with its own tokenizer and no text: it predicts and generates, it cannot train here. */
+  async loadPredictOnly(bytes, name) {
+    try {
+      const r = await this.client.loadCheckpoint(bytes.slice(), { ...this.checkpointSettings(), text: '' });
+      await this.afterModel(r);
+      const m = this.t('loadedPredictOnly', { name, vocab: fmtInt(r.info.vocabSize), step: fmtInt(r.info.step) });
+      this.views.keep.say(m);
+      this.say(m);
+    } catch (e) {
+      this.fail(this.t('badFile', { name, message: e.message }));
     }
   }
 

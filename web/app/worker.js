@@ -53,6 +53,7 @@ function needTrainer() {
 }
 
 function evaluateNow() {
+  if (trainer.info().trainTokens === 0) { lastVal = null; return null; } // a model without a text
   const t0 = performance.now();
   const ev = trainer.evaluate();
   evalSeconds = (performance.now() - t0) / 1000;

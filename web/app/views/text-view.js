@@ -175,6 +175,13 @@ export class TextView {
     this.applyBtn.disabled = true;
   }
 
+  /** No tokens to show (the model cannot read this text): say why instead. */
+  setTokensNote(message) {
+    clear(this.summary, message);
+    this.tokens.replaceChildren();
+    this.whereField.wrap.hidden = true;
+  }
+
   /** A window of the text as tokens: summary {vocabSize, total, offset, end, length, tokens}. */
   setTokens(summary, chars, sampleBytes = 0) {
     const t = this.t;
