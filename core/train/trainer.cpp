@@ -116,8 +116,11 @@ void Trainer::set_text(const std::string& text) {
     std::size_t n_val = 0;
     if (ids.size() >= 20 && settings_.val_fraction > 0.0f)
         n_val = std::max<std::size_t>(2, static_cast<std::size_t>(static_cast<double>(ids.size()) * settings_.val_fraction));
-    train_tokens_.assign(ids.begin(), ids.end() - static_cast<std::ptrdiff_t>(n_val));
+    // The ids become the training split in place (no second copy of a book's tokens: wasm memory
+    // never shrinks, so the peak during this is what a 50 MB text costs for good).
     val_tokens_.assign(ids.end() - static_cast<std::ptrdiff_t>(n_val), ids.end());
+    ids.resize(ids.size() - n_val);
+    train_tokens_ = std::move(ids);
 }
 
 std::size_t Trainer::seq_len() const {

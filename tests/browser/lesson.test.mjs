@@ -311,7 +311,7 @@ test('samples: each one says what it is; the large fables train, and only their 
   await page.waitForFunction(() => /text=fables/.test(location.search) && document.getElementById('lab').stats.params > 0);
   await page.waitForFunction(() => /400,\d{3} characters/.test(document.getElementById('lab').shadowRoot.querySelector('.summary').textContent));
   assert.match(await inLab('.sample-about').textContent(), /^Fables, 400 kB, .*"NAME: …".*"Moral: …"/);
-  assert.match(await inLab('.summary').textContent(), /Showing the first 800 of 400,\d{3} tokens\./);
+  assert.match(await inLab('.summary').textContent(), /Showing 800 tokens: characters 0–\d{3} of 400,\d{3}\./);
   assert.equal(await inLab('.tokens .tok').count(), 800);
   assert.match(await inLab('textarea').inputValue(), /^The [A-Z][a-z]+ and the /);
   await button('Step').click();

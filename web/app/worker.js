@@ -11,7 +11,7 @@
 
 import { startEngineLoad } from './engine-load.js';
 import { readText, countChars } from './text-read.js';
-import { PREVIEW_CHARS, head } from './text-limits.js';
+import { PREVIEW_CHARS, head, valStart } from './text-limits.js';
 
 // The engine starts loading the moment the worker starts, before the page asks for anything.
 const loadEngine = (() => {
@@ -181,7 +181,7 @@ const COPY_SEARCH_CHARS = 8_000_000; // how much of the training text a copy che
  */
 function longestCopy(sample) {
   const info = needTrainer().info();
-  const trainEnd = Math.floor(text.length * (1 - info.settings.valFraction));
+  const trainEnd = valStart(text.length, info.settings.valFraction);
   const hay = text.slice(0, Math.min(trainEnd, COPY_SEARCH_CHARS));
   let best = { length: 0, stretch: '', at: -1 };
   for (let i = 0, n = 1; i + n <= sample.length; ) {

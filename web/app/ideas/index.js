@@ -83,7 +83,9 @@ export class IdeasHub {
   /** The lab's text for the ideas worker: the source the first time, then only its key (it keeps the text). */
   textRef() {
     const key = this.lab.textKey;
-    const ref = key === this.sentKey ? { textKey: key } : { textKey: key, source: this.lab.textSource };
+    const valFraction = this.lab.info?.settings?.valFraction ?? 0.1;
+    const tokens = { train: this.lab.info?.trainTokens ?? 0, val: this.lab.info?.valTokens ?? 0 };
+    const ref = key === this.sentKey ? { textKey: key, valFraction, tokens } : { textKey: key, valFraction, tokens, source: this.lab.textSource };
     this.sentKey = key;
     return ref;
   }
@@ -109,7 +111,7 @@ export class IdeasHub {
   /** Text and settings of the lab (for experiments that build their own models). */
   labSetup() {
     if (!this.ready()) return null;
-    return { textRef: { textKey: this.lab.textKey, source: this.lab.textSource }, settings: trainerSettings(this.lab.state), info: this.lab.info };
+    return { textRef: { textKey: this.lab.textKey, source: this.lab.textSource, valFraction: this.lab.info?.settings?.valFraction ?? 0.1 }, settings: trainerSettings(this.lab.state), info: this.lab.info };
   }
 
   // ---------------------------------------------------------------- long jobs
