@@ -25,9 +25,9 @@ commands:
 Run "node wasm/cli.mjs <command> --help" for a command's options.`,
   train: `usage: node wasm/cli.mjs train [--text FILE] [--steps N] [--seed S] [--n-layer L] [--n-head H]
        [--n-embd C] [--block-size T] [--batch-size B] [--optimizer sgd|momentum|adamw] [--lr X]
-       [--tokenizer char|bpe] [--vocab-size V] [--out FILE.safetensors]
+       [--tokenizer char|bpe] [--vocab-size V] [--bias true|false] [--out FILE.safetensors]
 
-Trains on FILE (default: the built-in sample text). Progress goes to stderr; the last stdout line is
+--bias false: no biases in the LayerNorms and Linears (nanoGPT's bias=False). Trains on FILE (default: the built-in sample text). Progress goes to stderr; the last stdout line is
 {"steps":N,"loss":x,"val_loss":y,"tokens_per_s":z,"params":p}.`,
   eval: `usage: node wasm/cli.mjs eval --checkpoint FILE --text FILE
 
@@ -58,7 +58,7 @@ const SPECS = {
     text: 'file', steps: ['int', 0, 1000000], seed: ['int', 0, Number.MAX_SAFE_INTEGER], 'n-layer': ['int', 1, 48],
     'n-head': ['int', 1, 64], 'n-embd': ['int', 1, 4096], 'block-size': ['int', 1, 2048], 'batch-size': ['int', 1, 512],
     optimizer: ['enum', 'sgd', 'momentum', 'adamw'], lr: ['pos'], tokenizer: ['enum', 'char', 'bpe'],
-    'vocab-size': ['int', 2, 65536], out: 'string',
+    'vocab-size': ['int', 2, 65536], bias: ['enum', 'true', 'false'], out: 'string',
   },
   eval: { checkpoint: 'file', text: 'file' },
   step: {
@@ -120,6 +120,7 @@ const commands = {
       'batch-size': 'batchSize', optimizer: 'optimizer', lr: 'lr', tokenizer: 'tokenizer', 'vocab-size': 'vocabSize',
     };
     for (const [k, v] of Object.entries(map)) if (o[k] !== undefined) settings[v] = o[k];
+    if (o.bias !== undefined) settings.bias = o.bias === 'true';
     const e = await engine();
     const trainer = e.createTrainer(text, settings);
     const steps = o.steps ?? 200;
