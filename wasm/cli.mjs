@@ -27,8 +27,9 @@ Run "node wasm/cli.mjs <command> --help" for a command's options.`,
        [--n-embd C] [--block-size T] [--batch-size B] [--optimizer sgd|momentum|adamw] [--lr X]
        [--tokenizer char|bpe] [--vocab-size V] [--bias true|false] [--out FILE.safetensors]
 
---bias false: no biases in the LayerNorms and Linears (nanoGPT's bias=False). Trains on FILE (default: the built-in sample text). Progress goes to stderr; the last stdout line is
-{"steps":N,"loss":x,"val_loss":y,"tokens_per_s":z,"params":p}.`,
+Trains on FILE (default: the built-in sample text). Progress goes to stderr; the last stdout line is
+{"steps":N,"loss":x,"val_loss":y,"tokens_per_s":z,"params":p}. --bias false: no biases in the
+LayerNorms and Linears (nanoGPT's bias=False).`,
   eval: `usage: node wasm/cli.mjs eval --checkpoint FILE --text FILE
 
 Mean cross-entropy over the text's windows (block_size+1 tokens, stride block_size), with the
