@@ -114,7 +114,7 @@ export class Trainer {
   }
 
   /** @returns {{params:number, flopsPerStep:number, tokensPerStep:number, seqLen:number, vocabSize:number,
-   *   config:{vocab_size:number,block_size:number,n_layer:number,n_head:number,n_embd:number},
+   *   config:{vocab_size:number,block_size:number,n_layer:number,n_head:number,n_embd:number,bias:boolean},
    *   tokenizer:'char'|'bpe', step:number, trainTokens:number, valTokens:number, hasValidation:boolean, settings:object}} */
   info() { return call(this._engine, () => this._handle().info()); }
 
@@ -229,7 +229,7 @@ export class Engine {
    * A new model for `text` (the tokenizer is built from the text).
    * @param {string} text
    * @param {{tokenizer?:'char'|'bpe', vocabSize?:number, nLayer?:number, nHead?:number, nEmbd?:number, blockSize?:number,
-   *   batchSize?:number, optimizer?:'sgd'|'momentum'|'adamw', lr?:number, momentum?:number, beta1?:number, beta2?:number,
+   *   bias?:boolean, batchSize?:number, optimizer?:'sgd'|'momentum'|'adamw', lr?:number, momentum?:number, beta1?:number, beta2?:number,
    *   weightDecay?:number, gradClip?:number, schedule?:'constant'|'cosine', warmupSteps?:number, maxSteps?:number,
    *   minLrRatio?:number, seed?:number, valFraction?:number}} [settings]
    */

@@ -26,6 +26,7 @@ GPTConfig config_of(const TrainerSettings& s, std::size_t vocab) {
     c.n_layer = s.n_layer;
     c.n_head = s.n_head;
     c.n_embd = s.n_embd;
+    c.bias = s.bias;
     return c;
 }
 
@@ -79,6 +80,7 @@ Trainer::Trainer(const std::uint8_t* bytes, std::size_t n, const std::string& te
     settings_.n_head = ck.config.n_head;
     settings_.n_embd = ck.config.n_embd;
     settings_.block_size = ck.config.block_size;
+    settings_.bias = ck.config.bias;
     validate(settings_);
     check_memory(ck.config, settings_.batch_size);
     if (!text.empty()) set_text(text);

@@ -20,6 +20,7 @@ struct TrainerSettings {
     std::string tokenizer = "char";  // "char" | "bpe"
     std::size_t vocab_size = 256;    // BPE target vocabulary
     std::size_t n_layer = 2, n_head = 4, n_embd = 64, block_size = 64;
+    bool bias = true;                // false: no biases in LayerNorms and Linears (nanoGPT bias=False)
     std::size_t batch_size = 16;
     OptimizerSettings optim;
     std::uint64_t seed = 1337;

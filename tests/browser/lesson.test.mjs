@@ -4,10 +4,10 @@
 // holds the state, a worker crash is survived. Screenshots go to tests/artifacts/.
 import { test as nodeTest, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { assertEngineBuilt, serve, launch, newPage, shot, labReady, numbers, smallQuery, artifacts, mainThreadTasks } from './helpers.mjs';
+import { assertEngineBuilt, serve, launch, newPage, shot, labReady, numbers, smallQuery, artifacts, mainThreadTasks, repo } from './helpers.mjs';
 
 // Every test ends within 2 minutes, whatever hangs.
 const test = (name, fn) => nodeTest(name, { timeout: 120_000 }, fn);
@@ -191,6 +191,36 @@ test('keep and share: download a .safetensors, load it back; a bad file gets a c
   await button('Step').click();
   await page.waitForFunction((f) => document.getElementById('lab').shadowRoot.querySelector('.fingerprint').textContent !== f, fp);
   page.problems = page.problems.filter((p) => !/notes\.safetensors/.test(p));
+});
+
+test('a bias-free checkpoint (nanoGPT bias=False) loads, shows its tensors and takes a step', async () => {
+  const { loadEngine } = await import('../../wasm/lab.mjs');
+  const trainer = (await loadEngine()).createTrainer(readFileSync(path.join(repo, 'web/samples/facts.txt'), 'utf8'),
+    { nLayer: 1, nHead: 2, nEmbd: 32, blockSize: 32, batchSize: 8, bias: false });
+  trainer.train(3);
+  const file = path.join(artifacts, 'lesson-no-bias.safetensors');
+  writeFileSync(file, trainer.exportCheckpoint());
+  trainer.dispose();
+  const loaded = (name) => page.waitForFunction((n) => document.getElementById('lab').shadowRoot
+    .querySelector('.sec-keep .message').textContent.includes(`Loaded ${n}`), name, { timeout: 10_000 });
+
+  await inLab('.sec-keep input[type=file]').setInputFiles(file);
+  await loaded('lesson-no-bias.safetensors');
+  await page.waitForFunction(() => [...document.getElementById('lab').shadowRoot.querySelectorAll('.sec-step select option')]
+    .some((o) => o.value === 'transformer.ln_f.weight'));
+  const names = await inLab('.sec-step select option').evaluateAll((os) => os.map((o) => o.value).filter(Boolean));
+  assert.equal(names.length, 2 + 6 + 1, names.join(' '));
+  assert.ok(names.every((n) => !n.endsWith('.bias')), names.join(' '));
+  await button('Run one step').click();
+  await page.waitForFunction(() => document.getElementById('lab').stats.step === 4);
+  await inLab('table.update').waitFor();
+  assert.equal(await inLab('.sec-step .norms .bar').count(), 2 + 6 + 1, 'a gradient norm per tensor, no biases');
+  const real = (await inLab('table.update tr.real td').allTextContents()).map(Number);
+  assert.ok(real.every(Number.isFinite), `real row: ${real}`);
+
+  // Back to the lesson's model for the tests that follow.
+  await inLab('.sec-keep input[type=file]').setInputFiles(path.join(artifacts, 'lesson.safetensors'));
+  await loaded('lesson.safetensors');
 });
 
 test('the state round-trips through the URL', async () => {

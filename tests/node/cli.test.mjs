@@ -78,6 +78,7 @@ test('bad input: exit 2 and one clear line', () => {
   expectError(cli(['train', '--optimizer', 'rmsprop']), /sgd, momentum, adamw/);
   expectError(cli(['train', '--n-head', '3', '--n-embd', '32']), /divisible/);
   expectError(cli(['train', '--n-layer', '0']), /--n-layer/);
+  expectError(cli(['train', '--bias', 'no']), /--bias must be true or false, got "no"/);
   expectError(cli(['train', '--text', path.join(dir, 'missing.txt')]), /does not exist/);
   expectError(cli(['train', '--text', notText]), /UTF-8/);
   expectError(cli(['eval', '--checkpoint', corrupt, '--text', samplePath]), /./);
