@@ -117,7 +117,7 @@ private:
     std::vector<std::int32_t> encode_prompt(const std::string& prompt, bool allow_empty) const;
     // Forward of a single sequence (B = 1), cropped to the last block_size tokens.
     std::size_t forward_one(const std::vector<std::int32_t>& ids);
-    // Cuts tokens into DESIGN.md windows, fills batch_in_/batch_tg_ with batches of equal-length
+    // Cuts tokens into text windows (docs/contracts.md); fills batch_in_/batch_tg_ with equal-length
     // windows and calls run(B, T, total predicted tokens) for each; returns that total.
     template <typename F>
     std::size_t for_each_window_batch(const std::vector<std::int32_t>& tokens, F&& run);
