@@ -1,4 +1,4 @@
-// The GPT model (DESIGN.md "Model"): parameters, gradients and activations, forward and backward.
+// The GPT model (docs/contracts.md, Model): parameters, gradients and activations, forward and backward.
 //   x = wte[idx] + wpe[pos]; per block x += attn(ln_1(x)); x += mlp(ln_2(x));
 //   logits = ln_f(x) · wteᵀ (tied); probs = softmax(logits); loss = mean −ln probs[target].
 // Parameters and gradients are one flat buffer each (layout: model/params.hpp). Activations live

@@ -1,4 +1,4 @@
-// The CLI contract (README "CLI"): JSON on the last stdout line, exit 2 + one `error:` line on bad input.
+// The CLI contract (README "Command line"): JSON on the last stdout line, exit 2 + one `error:` line on bad input.
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
