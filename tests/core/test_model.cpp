@@ -157,16 +157,31 @@ TEST(Model, DivergenceKeepsLastGoodWeights) {
     EXPECT_FALSE(tr.train_step().diverged);
 }
 
+// The message a trainer with these settings is refused with ("" when it is accepted).
+static std::string refusal(const TrainerSettings& s) {
+    try {
+        Trainer tr("some text to train on", s);
+    } catch (const lab::Error& e) {
+        return e.what();
+    }
+    return "";
+}
+
 TEST(Model, RefusesConfigsThatDoNotFit) {
     TrainerSettings s;
     s.n_layer = 48; s.n_head = 16; s.n_embd = 2048; s.block_size = 1024; s.batch_size = 64;
-    try {
-        Trainer tr("some text to train on", s);
-        FAIL() << "expected an error";
-    } catch (const lab::Error& e) {
-        EXPECT_NE(std::string(e.what()).find("MB"), std::string::npos) << e.what();
-    }
+    const std::string head = "this model would need about ";
+    std::string msg = refusal(s);
+    EXPECT_EQ(msg.rfind(head, 0), 0u) << msg;
+    EXPECT_NE(msg.find(" MB of memory; the limit is 640 MB"), std::string::npos) << msg;
+    // Attention maps of B·NH·T² = 16·64·2048² = 2^32 floats (16 GiB): 0 in 32-bit arithmetic, so
+    // wasm used to accept it. The message gives the real size.
+    s = TrainerSettings{};
+    s.n_layer = 1; s.n_head = 64; s.n_embd = 64; s.block_size = 2048; s.batch_size = 16;
+    msg = refusal(s);
+    ASSERT_EQ(msg.rfind(head, 0), 0u) << msg;
+    EXPECT_GT(std::stoull(msg.substr(head.size())), 16384u) << msg;
     s = TrainerSettings{};
     s.n_embd = 30; s.n_head = 4;
-    EXPECT_THROW(Trainer("some text", s), lab::Error);
+    EXPECT_EQ(refusal(s), "n_embd (30) must be divisible by n_head (4)");
 }
