@@ -16,60 +16,62 @@
 
 namespace lab {
 
-// Both layouts are computed in checked 64-bit arithmetic (util/checked.hpp): offsets are exact
-// std::size_t values whenever total fits the address space, which the constructor checks
-// (estimate_floats) before it allocates or uses any of them.
+namespace {
+// Hands out consecutive offsets in an arena, in checked 64-bit arithmetic (util/checked.hpp): the
+// offsets are exact std::size_t values whenever total fits the address space, which the
+// constructor checks (estimate_floats) before it allocates or uses any of them.
+struct Offsets {
+    std::uint64_t total = 0;
+    void take(std::size_t& field, std::initializer_list<std::uint64_t> dims) {
+        field = static_cast<std::size_t>(total);
+        total = checked_add(total, checked_product(dims));
+    }
+};
+}  // namespace
+
 GPT::ActLayout GPT::act_layout(const GPTConfig& c, std::size_t B, std::size_t T) {
     const std::uint64_t L = c.n_layer, C = c.n_embd, V = c.vocab_size, NH = c.n_head, BT = checked_mul(B, T);
     ActLayout a{};
-    std::uint64_t off = 0;
-    auto take = [&](std::size_t& field, std::initializer_list<std::uint64_t> dims) {
-        field = static_cast<std::size_t>(off);
-        off = checked_add(off, checked_product(dims));
-    };
-    take(a.encoded, {BT, C});
-    take(a.ln1, {L, BT, C});
-    take(a.ln1_mean, {L, BT});
-    take(a.ln1_rstd, {L, BT});
-    take(a.qkv, {L, BT, 3, C});
-    take(a.atty, {L, BT, C});
-    take(a.att, {L, B, NH, T, T});
-    take(a.attproj, {L, BT, C});
-    take(a.residual2, {L, BT, C});
-    take(a.ln2, {L, BT, C});
-    take(a.ln2_mean, {L, BT});
-    take(a.ln2_rstd, {L, BT});
-    take(a.fch, {L, BT, 4, C});
-    take(a.fch_gelu, {L, BT, 4, C});
-    take(a.fcproj, {L, BT, C});
-    take(a.residual3, {L, BT, C});
-    take(a.lnf, {BT, C});
-    take(a.lnf_mean, {BT});
-    take(a.lnf_rstd, {BT});
-    take(a.logits, {BT, V});
-    take(a.probs, {BT, V});
-    take(a.losses, {BT});
-    a.total = off;
+    Offsets o;
+    o.take(a.encoded, {BT, C});
+    o.take(a.ln1, {L, BT, C});
+    o.take(a.ln1_mean, {L, BT});
+    o.take(a.ln1_rstd, {L, BT});
+    o.take(a.qkv, {L, BT, 3, C});
+    o.take(a.atty, {L, BT, C});
+    o.take(a.att, {L, B, NH, T, T});
+    o.take(a.attproj, {L, BT, C});
+    o.take(a.residual2, {L, BT, C});
+    o.take(a.ln2, {L, BT, C});
+    o.take(a.ln2_mean, {L, BT});
+    o.take(a.ln2_rstd, {L, BT});
+    o.take(a.fch, {L, BT, 4, C});
+    o.take(a.fch_gelu, {L, BT, 4, C});
+    o.take(a.fcproj, {L, BT, C});
+    o.take(a.residual3, {L, BT, C});
+    o.take(a.lnf, {BT, C});
+    o.take(a.lnf_mean, {BT});
+    o.take(a.lnf_rstd, {BT});
+    o.take(a.logits, {BT, V});
+    o.take(a.probs, {BT, V});
+    o.take(a.losses, {BT});
+    a.total = o.total;
     return a;
 }
 
 GPT::GradLayout GPT::grad_layout(const GPTConfig& c, std::size_t B, std::size_t T) {
     const std::uint64_t C = c.n_embd, V = c.vocab_size, BT = checked_mul(B, T);
     GradLayout g{};
-    std::uint64_t off = 0;
-    auto take = [&](std::size_t& field, std::initializer_list<std::uint64_t> dims) {
-        field = static_cast<std::size_t>(off);
-        off = checked_add(off, checked_product(dims));
-    };
-    take(g.dresidual, {BT, C});
-    take(g.dln, {BT, C});
-    take(g.dqkv, {BT, 3, C});
-    take(g.datty, {BT, C});
-    take(g.dfch, {BT, 4, C});
-    take(g.dfch_gelu, {BT, 4, C});
-    take(g.dlogits, {BT, V});
-    take(g.scratch, {attention_scratch_floats(T, c.n_embd, c.n_head)});
-    g.total = off;
+    Offsets o;
+    o.take(g.dresidual, {BT, C});
+    o.take(g.dln, {BT, C});
+    o.take(g.dqkv, {BT, 3, C});
+    o.take(g.datty, {BT, C});
+    o.take(g.dfch, {BT, 4, C});
+    o.take(g.dfch_gelu, {BT, 4, C});
+    o.take(g.dlogits, {BT, V});
+    o.take(g.scratch, {attention_scratch_floats(T, c.n_embd, c.n_head)});
+    g.total = o.total;
     return g;
 }
 
