@@ -128,6 +128,28 @@ TEST(Model, SameSeedSameLossCurveBitForBit) {
     EXPECT_NE(a[0], c[0]);
 }
 
+// Seeds are 64-bit all the way down (the JS API accepts up to 2^53): seeds that agree in their
+// low 32 bits still start from different weights, and the same seed gives the same start.
+TEST(Model, SeedsBeyond32BitsGiveDifferentStarts) {
+    TrainerSettings s;
+    s.n_layer = 1; s.n_head = 2; s.n_embd = 16; s.block_size = 8; s.batch_size = 2;
+    const std::string text = "Twinkle, twinkle, little star, how I wonder what you are.";
+    auto start = [&](std::uint64_t seed) {
+        s.seed = seed;
+        return Trainer(text, s).fingerprint();
+    };
+    const std::string a = start(0), b = start(std::uint64_t{1} << 32), c = start(std::uint64_t{1} << 40),
+                      d = start((std::uint64_t{1} << 53) - 1);
+    EXPECT_NE(a, b);
+    EXPECT_NE(a, c);
+    EXPECT_NE(b, c);
+    EXPECT_NE(c, d);
+    EXPECT_EQ(start(std::uint64_t{1} << 40), c);
+    Trainer tr(text, s);
+    tr.reset(std::uint64_t{1} << 32);
+    EXPECT_EQ(tr.fingerprint(), b);
+}
+
 TEST(Model, DivergenceKeepsLastGoodWeights) {
     TrainerSettings s;
     s.n_layer = 1; s.n_head = 2; s.n_embd = 16; s.block_size = 16; s.batch_size = 4;
