@@ -54,3 +54,26 @@ export class LossHistory {
     return [xs, tr, va];
   }
 }
+
+/** Validation checks needed before the page says what the curves mean. */
+export const VERDICT_POINTS = 3;
+const FLAT = 0.01; // a change of the loss smaller than this (nats) counts as flat
+
+/**
+ * What the last VERDICT_POINTS validation checks of a run say: {key} of a verdict string, with
+ * the steps and losses it was read from. val: [{step, valLoss, trainLoss}] in step order.
+ */
+export function lossVerdict(val) {
+  const pts = val.filter((p) => Number.isFinite(p.valLoss) && Number.isFinite(p.trainLoss));
+  if (pts.length < VERDICT_POINTS) return { key: 'verdictWait', n: pts.length };
+  const a = pts.at(-VERDICT_POINTS), b = pts.at(-1);
+  const dv = b.valLoss - a.valLoss, dt = b.trainLoss - a.trainLoss;
+  const nums = { from: a.step, to: b.step, v0: a.valLoss, v1: b.valLoss, t0: a.trainLoss, t1: b.trainLoss };
+  let key;
+  if (dt < -FLAT && dv > FLAT) key = 'verdictMemorizing';
+  else if (dt < -FLAT && dv < -FLAT) key = 'verdictLearning';
+  else if (Math.abs(dt) <= FLAT && Math.abs(dv) <= FLAT) key = 'verdictFlat';
+  else if (dv > FLAT) key = 'verdictRising';
+  else key = 'verdictMixed';
+  return { key, ...nums };
+}

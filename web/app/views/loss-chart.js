@@ -33,7 +33,8 @@ export class LossChart {
       cursor: { drag: { x: false, y: false }, points: { size: 6 } },
       legend: { show: true, live: false },
       scales: { x: { time: false }, y: { range: (u, min, max) => [0, Math.max(max ?? 1, this.randomLoss ?? 1) * 1.05] } },
-      axes: [{ ...axis, label: t('statStep'), labelFont: '12px system-ui, sans-serif', incrs: STEP_INCRS }, { ...axis, size: 44 }],
+      axes: [{ ...axis, label: t('chartXLabel'), labelFont: '12px system-ui, sans-serif', incrs: STEP_INCRS },
+        { ...axis, size: 44, label: t('chartYLabel'), labelFont: '12px system-ui, sans-serif', labelSize: 20 }],
       series: [
         { label: t('statStep') },
         { label: t('chartTrain'), stroke: COLORS.train, width: 1.5, spanGaps: true, points: { show: false } },

@@ -2,6 +2,7 @@
 import { h, clear, field, select, fmtLoss, fmtInt } from '../dom.js';
 import { FIELD_BY_NAME } from '../state.js';
 import { LossChart } from './loss-chart.js';
+import { lossVerdict, VERDICT_POINTS } from '../history.js';
 
 const MODEL_FIELDS = [['n-layer', 'nLayer'], ['n-head', 'nHead'], ['n-embd', 'nEmbd'], ['block-size', 'blockSize'], ['batch-size', 'batchSize']];
 
@@ -34,11 +35,15 @@ export class TrainView {
     };
     this.chart = new LossChart(ctx);
     this.alt = h('p', { class: 'chart-alt' });
+    // What the two curves mean, and what this run's own curves say (lossVerdict below).
+    this.verdict = h('p', { class: 'verdict-line', 'aria-live': 'polite' });
+    this.explain = h('div', { class: 'loss-explain' },
+      h('p', {}, t('valExplain')), h('p', {}, t('valExplainShapes')), h('p', {}, t('valExplainRandom')), this.verdict);
     this.el = h('div', {},
       h('p', { class: 'intro' }, t('sTrainIntro')),
       h('div', { class: 'buttons', role: 'group', 'aria-label': t('sTrainTitle') }, this.startBtn, this.pauseBtn, this.stepBtn, this.resetBtn),
       h('dl', { class: 'stats' }, stat('step', 'statStep'), stat('loss', 'statLoss'), stat('val', 'statVal'), stat('tps', 'statTps'), stat('params', 'statParams')),
-      h('figure', { class: 'figure' }, this.chart.el, h('figcaption', {}, this.alt)),
+      h('div', { class: 'chart-with-notes' }, h('figure', { class: 'figure' }, this.chart.el, h('figcaption', {}, this.alt)), this.explain),
       h('details', { class: 'settings', open: !ctx.compact },
         h('summary', {}, `${t('modelSize')} · ${t('optimizer')}`),
         h('div', { class: 'row' }, MODEL_FIELDS.map(([name, key]) => num(name, key))),
@@ -77,6 +82,10 @@ export class TrainView {
     clear(this.stats.val, fmtLoss(val));
     if (tps !== undefined) clear(this.stats.tps, tps ? fmtInt(tps) : '–');
     this.chart.setData(history.series(), randomLoss);
+    const v = lossVerdict(history.val);
+    clear(this.verdict, v.key === 'verdictWait' ? this.t(v.key, { n: v.n, need: VERDICT_POINTS })
+      : this.t(v.key, { from: fmtInt(v.from), to: fmtInt(v.to), v0: fmtLoss(v.v0), v1: fmtLoss(v.v1), t0: fmtLoss(v.t0), t1: fmtLoss(v.t1) }));
+    this.verdict.dataset.verdict = v.key;
     if (randomLoss === null) { clear(this.alt, this.t('chartWaiting')); return; }
     const vocab = Math.round(Math.exp(randomLoss));
     clear(this.alt, history.losses.length === 0 && history.val.length <= 1
