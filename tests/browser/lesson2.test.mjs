@@ -45,3 +45,77 @@ test('train: the page says what validation loss is, and reads the learner’s ow
   assert.deepEqual(page.problems, []);
   await page.context().close();
 });
+
+/** The shown numbers of one line of the update's arithmetic: {terms: [..], value}. */
+async function mathLine(inLab, id) {
+  const li = inLab(`.sec-step .update-math li[data-line="${id}"]`);
+  const num = (s) => (s.match(/-?\d+\.?\d*(?:e[-+]?\d+)?/gi) ?? []).map(Number);
+  const terms = (await li.locator('.terms').count()) ? num(await li.locator('.terms').textContent()) : [];
+  return { terms, value: Number(await li.locator('.value').textContent()) };
+}
+const near = (a, b, rel) => Math.abs(a - b) <= rel * Math.max(Math.abs(a), Math.abs(b)) + 1e-12;
+
+test('one step: each optimizer’s update is shown as what it is, and the numbers add up', async () => {
+  const { page, inLab, button } = await openLab({ 'weight-decay': '0.1' });
+  await page.evaluate(async () => { const el = document.getElementById('lab'); for (let i = 0; i < 6; i++) await el.step(); });
+  const tensor = 'transformer.h.0.mlp.c_fc.weight'; // a 2-D weight: it gets weight decay
+  const runStep = async () => {
+    const before = (await page.evaluate(() => document.getElementById('lab').stats.step));
+    await inLab('.sec-step select').selectOption(tensor);
+    await inLab('.sec-step input[id$="-index"]').fill('5');
+    await button('Run one step').click();
+    await page.waitForFunction((s) => document.getElementById('lab').stats.step === s + 1 && document.getElementById('lab').shadowRoot.querySelector('.update-math'), before);
+    const nw = await mathLine(inLab, 'new');
+    const step = await mathLine(inLab, 'step');
+    // new = original − update, to float precision, with the numbers on screen.
+    const [w, u] = nw.terms;
+    assert.ok(near(w - u, nw.value, 2e-6), `new ${nw.value} = ${w} − ${u}`);
+    assert.ok(near(step.value, u, 1e-5), `the update line ends on the update used: ${step.value} vs ${u}`);
+    const real = (await inLab('table.update tr.real td').allTextContents()).map(Number);
+    assert.ok(near(real[0], w, 1e-6) && near(real[4], nw.value, 1e-6), `table ${real} agrees with the lines`);
+    return { w, u, step, text: await inLab('.sec-step .phase').last().textContent() };
+  };
+
+  // AdamW (the default): moments, bias correction, the step, decoupled weight decay.
+  const a = await runStep();
+  assert.match(a.text, /m = β1·m \+ \(1−β1\)·g/);
+  const t = (await page.evaluate(() => document.getElementById('lab').stats.step)); // this update's number
+  const bias1 = await mathLine(inLab, 'bias1');
+  assert.deepEqual(bias1.terms.slice(1), [0.9, t]);
+  assert.ok(near(bias1.value, 1 - 0.9 ** t, 1e-4), `1 − β1^t with t = ${t}: ${bias1.value}`);
+  const m = await mathLine(inLab, 'm'), v = await mathLine(inLab, 'v');
+  const mh = await mathLine(inLab, 'mhat'), vh = await mathLine(inLab, 'vhat');
+  const [b1, m0, omb1, g] = m.terms;
+  assert.ok(near(b1 * m0 + omb1 * g, m.value, 1e-4), `m: ${m.terms} → ${m.value}`);
+  const [b2, v0, omb2, g2] = v.terms;
+  assert.ok(near(b2 * v0 + omb2 * g2 * g2, v.value, 1e-4), `v: ${v.terms} → ${v.value}`);
+  assert.ok(near(mh.terms[0] / mh.terms[1], mh.value, 1e-4) && near(vh.terms[0] / vh.terms[1], vh.value, 1e-4));
+  assert.equal(mh.terms[1], bias1.value);
+  const [lr, mHat, vHat, eps, lr2, wd, w0] = a.step.terms;
+  assert.equal(wd, 0.1);
+  assert.ok(near(lr * mHat / (Math.sqrt(vHat) + eps) + lr2 * wd * w0, a.step.value, 1e-4), `AdamW step: ${a.step.terms} → ${a.step.value}`);
+
+  // SGD: update = lr·(g + wd·w).
+  await inLab('.sec-train select[id$="-optimizer"]').selectOption('sgd');
+  await page.waitForFunction(() => document.getElementById('lab').getAttribute('optimizer') === 'sgd');
+  const s = await runStep();
+  assert.match(s.text, /update = lr·\(g \+ wd·w\)/);
+  const [slr, sg, swd, sw] = s.step.terms;
+  assert.ok(near(slr * (sg + swd * sw), s.step.value, 1e-4), `SGD: ${s.step.terms} → ${s.step.value}`);
+
+  // Momentum: v = μ·v + g + wd·w, update = lr·v.
+  await inLab('.sec-train select[id$="-optimizer"]').selectOption('momentum');
+  await page.waitForFunction(() => document.getElementById('lab').getAttribute('optimizer') === 'momentum');
+  const mo = await runStep();
+  const vel = await mathLine(inLab, 'm');
+  const [mu, vel0, mg, mwd, mw] = vel.terms;
+  assert.ok(near(mu * vel0 + mg + mwd * mw, vel.value, 1e-4), `velocity: ${vel.terms} → ${vel.value}`);
+  assert.ok(near(mo.step.terms[0] * mo.step.terms[1], mo.step.value, 1e-4), `update = lr·v: ${mo.step.terms}`);
+  // The try-it row still does plain SGD arithmetic.
+  await inLab('table.update tr.try input').nth(1).fill('0.5');
+  await inLab('table.update tr.try input').nth(0).fill('2');
+  const tryRow = (await inLab('table.update tr.try td.num:nth-last-child(-n+2)').allTextContents()).map(Number);
+  assert.ok(Math.abs(tryRow[0] + 1) < 1e-9 && Math.abs(tryRow[1] - (mo.w - 1)) < 1e-3, `try row: ${tryRow}`);
+  assert.deepEqual(page.problems, []);
+  await page.context().close();
+});

@@ -1,7 +1,9 @@
-// Section 5: one real training step in four phases. The "try it" row of the update table is pure
-// arithmetic in this view (new = original − lr × gradient); the other numbers come from the model.
+// Section 5: one real training step in four phases. Phase 4 shows the optimizer's own update of
+// one weight (update-math.js); the "try it" row of the update table is pure arithmetic in this view
+// (new = original − lr × gradient); the other numbers come from the model.
 import { h, clear, field, select, fmtProb, fmtLoss, fmtNum, showToken } from '../dom.js';
 import { probBars } from './predict-view.js';
+import { updateLines, movedAgainstGradient } from './update-math.js';
 
 /** The top-k list, plus the correct token at the end when it is not among them. */
 function withTarget(dist, target, prob) {
@@ -98,7 +100,15 @@ export class StepView {
         }))),
       h('section', { class: 'phase' },
         h('h4', {}, t('phase4')),
-        h('p', {}, t('phase4Text')),
+        h('p', {}, t('phase4Text', { optimizer })),
+        h('p', { class: 'hint' }, t(`phase4_${w.optimizer}`)),
+        h('ol', { class: 'update-math', 'aria-label': t('phase4') }, updateLines(w, fmtNum).map((l) => h('li', { 'data-line': l.id },
+          h('code', {}, l.formula), ' = ', l.terms ? [h('span', { class: 'terms' }, l.terms), ' = '] : null,
+          h('strong', { class: 'value' }, fmtNum(l.value, l.digits ?? 5))))),
+        w.optimizer !== 'sgd' && movedAgainstGradient(w)
+          ? h('p', { class: 'hint against' }, t('phase4Against', { g: fmtNum(w.grad, 5), m: fmtNum(w.mAfter, 5), what: t(w.optimizer === 'adamw' ? 'phase4M' : 'phase4V') }))
+          : null,
+        h('p', {}, t('phase4Table')),
         h('div', { class: 'scroll' }, h('table', { class: 'update' },
           h('caption', { class: 'visually-hidden' }, `${w.tensor}[${w.index}]`),
           h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, h('code', {}, `${w.tensor.replace(/^transformer\./, '')}[${w.index}]`)),
