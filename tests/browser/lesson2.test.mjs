@@ -2,7 +2,7 @@
 // nothing is stale, nothing is silently dropped (headless Chromium, strict CSP). One page per test.
 import { test as nodeTest } from 'node:test';
 import assert from 'node:assert/strict';
-import { useLab, newPage, labReady, smallQuery } from './helpers.mjs';
+import { useLab, newPage, labReady, smallQuery, shot } from './helpers.mjs';
 
 const test = (name, fn) => nodeTest(name, { timeout: 150_000 }, fn);
 const lab = useLab();
@@ -42,6 +42,7 @@ test('train: the page says what validation loss is, and reads the learner’s ow
   assert.match(text, new RegExp(`steps ${first.step.toLocaleString('en-US')}–${last.step.toLocaleString('en-US')}`), text);
   assert.ok(text.includes(last.valLoss.toFixed(3)) && text.includes(first.valLoss.toFixed(3)), `${text} names the run's validation losses ${first.valLoss} → ${last.valLoss}`);
   assert.match(text, /memorizing|learning patterns|levelled off|too large|settling/);
+  await shot(page, 'lesson2-train-notes', inLab('.sec-train'));
   assert.deepEqual(page.problems, []);
   await page.context().close();
 });
@@ -116,6 +117,42 @@ test('one step: each optimizer’s update is shown as what it is, and the number
   await inLab('table.update tr.try input').nth(0).fill('2');
   const tryRow = (await inLab('table.update tr.try td.num:nth-last-child(-n+2)').allTextContents()).map(Number);
   assert.ok(Math.abs(tryRow[0] + 1) < 1e-9 && Math.abs(tryRow[1] - (mo.w - 1)) < 1e-3, `try row: ${tryRow}`);
+  await shot(page, 'lesson2-step-update', inLab('.sec-step .phase >> nth=3'));
+  assert.deepEqual(page.problems, []);
+  await page.context().close();
+});
+
+test('why scale matters: time estimates from this browser’s speed; same compute explains who won', async () => {
+  const { page, inLab, button } = await openLab({ sections: 'train,scaling' });
+  await inLab('.sec-scaling').scrollIntoViewIfNeeded();
+  // The presets' times come from timing the three models here, not a fixed "about 30 s".
+  await page.waitForFunction(() => /about .+ here/.test(document.getElementById('lab').shadowRoot.querySelector('.sec-scaling select').options[0].textContent), null, { timeout: 60_000 });
+  assert.match(await inLab('.sec-scaling .sc-basis').textContent(), /measured speed on the three models \(tokens\/s: L1·H2·C16: [\d,]+/);
+  await inLab('.sec-scaling select[id$="sc-budget"]').selectOption('flops');
+  await button('Run the scaling experiment').click();
+  await page.waitForFunction(() => /Done: 9 runs/.test(document.getElementById('lab').shadowRoot.querySelector('.sec-scaling .job-status').textContent), null, { timeout: 140_000 });
+  const rows = await page.evaluate(() => {
+    const trs = [...document.getElementById('lab').shadowRoot.querySelectorAll('.sec-scaling .sc-table tbody tr')];
+    return trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent));
+  });
+  assert.equal(rows.length, 9);
+  // The explanation names the size that won on all the text, and the steps the biggest got.
+  const full = rows.filter((r) => /100 %/.test(r[2])).map((r) => ({ model: r[0], steps: Number(r[3].replace(/,/g, '')), best: Number(r[5].split(' ')[0]), seconds: Number(r[7]) }));
+  assert.equal(full.length, 3);
+  const winner = full.reduce((a, r) => (r.best < a.best ? r : a));
+  const why = await inLab('.sec-scaling .sc-why').textContent();
+  assert.ok(why.includes(winner.model), `"${why}" names the winner ${winner.model}`);
+  assert.ok(why.includes(`only ${full[2].steps.toLocaleString('en-US')} steps`) || why.includes(`(${full[2].steps.toLocaleString('en-US')} steps`), `"${why}" gives the big model's steps ${full[2].steps}`);
+  assert.match(why, /Chinchilla/);
+  // After the run, the estimate for the same setting is what this run took (its own speed).
+  const took = rows.reduce((a, r) => a + Number(r[7]), 0);
+  const label = await page.evaluate(() => document.getElementById('lab').shadowRoot.querySelector('.sec-scaling select').options[0].textContent);
+  const m = label.match(/about ([\d.]+) (seconds|minutes|ms) here/);
+  assert.ok(m, label);
+  const est = Number(m[1]) * { ms: 1e-3, seconds: 1, minutes: 60 }[m[2]];
+  assert.ok(Math.abs(est - took) <= 0.1 * took + 1, `estimate ${label} vs the runs' ${took.toFixed(1)} s`);
+  assert.match(await inLab('.sec-scaling .sc-basis').textContent(), /last run/);
+  await shot(page, 'lesson2-scaling-why', inLab('.sec-scaling'));
   assert.deepEqual(page.problems, []);
   await page.context().close();
 });

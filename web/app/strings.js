@@ -1,8 +1,10 @@
 // Every user-facing string of the lab, in one table. Add a language by adding a key with the same
 // entries; a missing entry falls back to English. `{name}` placeholders are filled by t().
+import { fmtInt, fmtSig } from './dom.js';
 
 export const strings = {
   en: {
+    lang: 'en',         // the code views pass to the number formatters (dom.js)
     langName: 'English',
     title: 'Training-loop lab',
     loadingEngine: 'Loading the engine… (the text is ready; tokens and training follow)',
@@ -176,6 +178,7 @@ export const strings = {
   },
 
   de: {
+    lang: 'de',
     langName: 'Deutsch',
     title: 'Trainingsschleifen-Labor',
     loadingEngine: 'Die Engine wird geladen … (der Text ist da; Tokens und Training folgen)',
@@ -344,9 +347,21 @@ export const strings = {
 
 export const languages = Object.keys(strings);
 
+/**
+ * Fill `{name}` placeholders of `s` from `vars`; a number is written in the language's format
+ * (dom.js), so a count is never "111539" beside a "1,115,394".
+ */
+export function fill(lang, s, vars = {}) {
+  const show = (v) => {
+    if (typeof v !== 'number') return String(v);
+    return Number.isInteger(v) ? fmtInt(v, lang) : fmtSig(v, 6, lang);
+  };
+  return s.replace(/\{(\w+)\}/g, (m, name) => (name in vars ? show(vars[name]) : m));
+}
+
 /** Look up `key` in `lang` (falling back to English) and fill `{name}` placeholders from `vars`. */
 export function t(lang, key, vars = {}) {
   const table = strings[lang] ?? strings.en;
   const s = table[key] ?? strings.en[key] ?? key;
-  return s.replace(/\{(\w+)\}/g, (m, name) => (name in vars ? String(vars[name]) : m));
+  return fill(strings[lang] ? lang : 'en', s, vars);
 }

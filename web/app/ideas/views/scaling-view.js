@@ -1,10 +1,15 @@
 // Section: why scale matters — a sweep of 3 model sizes × 3 amounts of text from the built-in
 // samples, each run with the same budget, in the ideas worker. Plots the validation loss against
 // parameters and against training tokens (log x), a table of every run, and a CSV download.
-import { h, clear, field, select, fmtLoss, fmtInt } from '../../dom.js';
+import { h, clear, field, select, fmtLoss, fmtInt, fmtNum } from '../../dom.js';
 import { IdeasChart } from '../chart.js';
-import { SWEEP_MODELS, SWEEP_FRACTIONS, SWEEP_PRESETS, SAMPLE_NAMES, toCsv, modelName } from '../scaling.js';
+import {
+  SWEEP_MODELS, SWEEP_FRACTIONS, SWEEP_PRESETS, SWEEP_SETTINGS, SAMPLE_NAMES, toCsv, modelName, sweepSeconds, speedOfRows, explainResult, splitCorpus,
+} from '../scaling.js';
 import { fmtSci } from '../estimate.js';
+import { durationText } from './duration.js';
+
+const CALIBRATE_SECONDS = 0.2; // per model, to time the sweep in this browser
 
 const pct = (f) => `${Math.round(f * 100)} %`;
 
@@ -15,12 +20,13 @@ export class ScalingView {
     this.hub = hub;
     this.title = t('sScaleTitle');
     this.visible = false;
-    this.d = hub.data('scaling', () => ({ preset: 'quick', budget: 'tokens', rows: [], result: null, csvUrl: null }));
+    this.d = hub.data('scaling', () => ({ preset: 'quick', budget: 'tokens', rows: [], result: null, csvUrl: null, speed: null, texts: null }));
     const d = this.d;
-    this.presetSel = select([['quick', t('scQuick', { steps: SWEEP_PRESETS.quick })], ['longer', t('scLonger', { steps: SWEEP_PRESETS.longer })]], d.preset);
+    this.presetSel = select([['quick', ''], ['longer', '']], d.preset);
     this.presetSel.addEventListener('change', () => { d.preset = this.presetSel.value; });
     this.budgetSel = select([['tokens', t('scSameTokens')], ['flops', t('scSameFlops')]], d.budget);
-    this.budgetSel.addEventListener('change', () => { d.budget = this.budgetSel.value; });
+    this.budgetSel.addEventListener('change', () => { d.budget = this.budgetSel.value; this.showEstimates(); });
+    this.basis = h('p', { class: 'hint sc-basis' });
     this.runBtn = h('button', { type: 'button', class: 'primary', onclick: () => this.run() }, t('scRun'));
     this.cancelBtn = h('button', { type: 'button', disabled: true, onclick: () => hub.cancel('scaling') }, t('cancel'));
     this.progress = h('progress', { max: '1', value: '0', 'aria-label': t('scProgressLabel') });
@@ -38,23 +44,62 @@ export class ScalingView {
       h('p', { class: 'intro' }, t('sScaleIntro', { samples: SAMPLE_NAMES.join(', ') })),
       h('div', { class: 'row' }, field(id('sc-preset'), t('scPreset'), this.presetSel).wrap, field(id('sc-budget'), t('scBudget'), this.budgetSel).wrap),
       h('div', { class: 'buttons' }, this.runBtn, this.cancelBtn, this.csv),
+      this.basis,
       h('p', { class: 'hint' }, t('pausesLab')),
       this.progress, this.status,
       h('div', { class: 'chart-grid' },
         h('figure', { class: 'figure' }, h('h4', {}, t('scByParams')), this.byParams.el, this.paramsAlt),
         h('figure', { class: 'figure' }, h('h4', {}, t('scByData')), this.byData.el, this.dataAlt)),
       this.summary,
+      this.why = h('p', { class: 'sc-why' }),
       h('p', { class: 'hint' }, t('scEarlyStop')),
       this.table);
     this.setRunning(hub.running('scaling'));
     if (d.rows.length) this.redraw();
     if (d.csvUrl) { this.csv.href = d.csvUrl; this.csv.hidden = false; }
     if (d.result) this.renderDone(d.result);
+    this.showEstimates();
   }
 
   tick() {
     this.byParams.checkStyle();
     this.byData.checkStyle();
+    const lab = this.hub.lab;
+    if (!this.d.speed && !this.calibrating && this.hub.ready() && !lab.running && !this.hub.running('scaling')) this.calibrate();
+  }
+
+  /** How long each preset takes here: from the last sweep, else from a short measurement of the three models. */
+  showEstimates() {
+    const d = this.d;
+    const speed = speedOfRows(d.rows) ?? d.speed;
+    const time = (preset) => (speed
+      ? this.t('scTimeAbout', { time: durationText(this.t, sweepSeconds(d.budget, SWEEP_PRESETS[preset], speed)) })
+      : this.t(this.calibrating ? 'scTimeMeasuring' : 'scTimeUnknown'));
+    const [quick, longer] = this.presetSel.options;
+    quick.textContent = this.t('scQuick', { steps: SWEEP_PRESETS.quick, time: time('quick') });
+    longer.textContent = this.t('scLonger', { steps: SWEEP_PRESETS.longer, time: time('longer') });
+    clear(this.basis, speed ? this.t(speedOfRows(d.rows) ? 'scBasisRun' : 'scBasisMeasured', {
+      list: SWEEP_MODELS.map((m, i) => `${modelName(m)}: ${fmtInt(SWEEP_SETTINGS.batchSize * SWEEP_SETTINGS.blockSize / speed[i].secondsPerStep)}`).join(', '),
+    }) : '');
+  }
+
+  /** Times a few steps of each of the sweep's models in the experiments worker (≈ 1 s in all). */
+  async calibrate() {
+    this.calibrating = true;
+    this.showEstimates();
+    try {
+      this.d.texts ??= await this.loadSamples();
+      const { all } = splitCorpus(this.d.texts);
+      const speed = [];
+      for (const m of SWEEP_MODELS) {
+        const r = await this.hub.client.call('measure', { text: all, settings: { ...SWEEP_SETTINGS, ...m }, seconds: CALIBRATE_SECONDS });
+        speed.push({ secondsPerStep: r.info.tokensPerStep / r.tokensPerSecond, flopsPerStep: r.info.flopsPerStep });
+      }
+      this.d.speed = speed;
+    } catch { /* the labels say the time is not known; a run measures it */ } finally {
+      this.calibrating = false;
+      this.viewRef().showEstimates();
+    }
   }
 
   setRunning(running) {
@@ -84,18 +129,21 @@ export class ScalingView {
     this.csv.hidden = true;
     clear(this.table);
     clear(this.summary);
+    clear(this.why);
     this.progress.value = 0;
     this.setRunning(true);
     clear(this.status, this.t('scStarting'));
     try {
-      const texts = await this.loadSamples();
+      const texts = this.d.texts ?? await this.loadSamples();
+      this.d.texts = texts;
       const r = await this.hub.run('scaling', 'sweep', { texts, steps: SWEEP_PRESETS[d.preset], budget: d.budget });
       if (!r) return;
-      d.result = { cancelled: r.cancelled, seconds: r.seconds, validationChars: r.validationChars };
+      d.result = { cancelled: r.cancelled, seconds: r.seconds, validationChars: r.validationChars, budget: d.budget };
       const v = this.viewRef();
       v.updateCsv();
       v.redraw();
       v.renderDone(d.result);
+      v.showEstimates();
     } catch (e) {
       clear(this.viewRef().status, e.message);
     } finally {
@@ -115,7 +163,7 @@ export class ScalingView {
     const eta = m.frac > 0.02 ? Math.max(0, Math.round(m.elapsed / m.frac - m.elapsed)) : null;
     clear(this.status, this.t('scProgress', {
       run: m.run + 1, runs: m.runs, model: m.model, params: fmtInt(m.params), pct: pct(m.fraction), step: m.step, steps: m.steps,
-      eta: eta === null ? '…' : `${eta} s`,
+      eta: eta === null ? '…' : durationText(this.t, eta),
     }));
   }
 
@@ -164,6 +212,11 @@ export class ScalingView {
 
   renderDone(res) {
     const rows = this.d.rows;
+    const why = res.cancelled ? null : explainResult(rows, res.budget ?? this.d.budget);
+    clear(this.why, why ? this.t(why.key, {
+      ...why, bestLoss: fmtLoss(why.bestLoss), bigLoss: fmtLoss(why.bigLoss), bestSteps: fmtInt(why.bestSteps), bigSteps: fmtInt(why.bigSteps),
+      tpp: fmtNum(why.tpp, 2), bestTpp: fmtNum(why.bestTpp, 2),
+    }) : '');
     this.progress.value = res.cancelled ? this.progress.value : 1;
     clear(this.status, this.t(res.cancelled ? 'scCancelled' : 'scDone', { runs: rows.length, seconds: Math.round(res.seconds ?? 0) }));
     if (res.cancelled || rows.length < SWEEP_MODELS.length * SWEEP_FRACTIONS.length) return;

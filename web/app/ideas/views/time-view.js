@@ -3,8 +3,9 @@
 // editable presets), the answer in human units, and the same training on other set-ups.
 import { h, clear, field, select, fmtInt } from '../../dom.js';
 import {
-  DEVICES, MODELS, COMPARE, LIMITS, estimate, measuredFlops, labModel, parseAmount, fmtSci, bigParts, humanDuration,
+  DEVICES, MODELS, COMPARE, LIMITS, estimate, measuredFlops, labModel, parseAmount, fmtSci, bigParts,
 } from '../estimate.js';
+import { durationText } from './duration.js';
 
 const MODEL_FIELDS = [['params', 'N', 'tmParams'], ['layers', 'L', 'tmLayers'], ['context', 'T', 'tmContext'], ['width', 'C', 'tmWidth'],
   ['tokens', 'D', 'tmTokens'], ['epochs', 'E', 'tmEpochs']];
@@ -211,11 +212,7 @@ export class TimeView {
         h('tbody', {}, rows)));
   }
 
-  duration(seconds) {
-    const x = humanDuration(seconds);
-    const unit = this.t(`unit_${x.unit}`);
-    return x.scale ? `${x.value} ${this.t(x.scale)} ${unit}` : `${x.value} ${unit}`;
-  }
+  duration(seconds) { return durationText(this.t, seconds); }
 
   render() {
     const d = this.d;
