@@ -156,3 +156,44 @@ test('why scale matters: time estimates from this browser’s speed; same comput
   assert.deepEqual(page.problems, []);
   await page.context().close();
 });
+
+test('how long does training take: the lab preset shows what really ran, durations in readable units', async () => {
+  const { page, inLab, button } = await openLab({ sections: 'train,time' });
+  await button('Start').click();
+  await page.waitForFunction(() => document.getElementById('lab').stats.step >= 40, null, { timeout: 60_000 });
+  await button('Pause').click();
+  await page.waitForFunction(() => !document.getElementById('lab').controller.running);
+  await inLab('.sec-time').scrollIntoViewIfNeeded();
+  await page.waitForFunction(() => /really ran/.test(document.getElementById('lab').shadowRoot.querySelector('.sec-time .tm-ran')?.textContent ?? ''), null, { timeout: 10_000 });
+  const { step, info } = await page.evaluate(() => { const c = document.getElementById('lab').controller; return { step: c.step, info: c.info }; });
+  const ran = await inLab('.sec-time .tm-ran').textContent();
+  const m = ran.match(/ran: ([\d,]+) steps × ([\d,]+) tokens per step = ([\d,]+) tokens seen = ([\d.]+) epochs of this text \(([\d,]+) training tokens\), in ([\d.]+) (ms|seconds|minutes) of computing, measured here/);
+  assert.ok(m, ran);
+  const n = (s) => Number(s.replace(/,/g, ''));
+  assert.equal(n(m[1]), step);
+  assert.equal(n(m[2]), info.tokensPerStep);
+  assert.equal(n(m[3]), step * info.tokensPerStep);
+  assert.equal(n(m[5]), info.trainTokens);
+  assert.ok(Math.abs(Number(m[4]) - step * info.tokensPerStep / info.trainTokens) < 0.01 * Number(m[4]), `epochs ${m[4]}`);
+  // The estimate beside it is for exactly those epochs.
+  const answer = await inLab('.sec-time .answer').textContent();
+  assert.match(answer, new RegExp(`for these ${m[4].replace('.', '\\.')} epochs`), answer);
+  const noExponent = (s) => assert.doesNotMatch(s, /\de[-+]?\d|10⁻/, s);
+  noExponent(answer);
+  noExponent(await inLab('.sec-time .worked').textContent());
+  noExponent(await inLab('.sec-time .tm-compare').textContent());
+  await shot(page, 'lesson2-time-ran', inLab('.sec-time'));
+  // A tiny job on a fast device: a unit a person reads, never "2.9e-10 seconds".
+  await inLab('.sec-time input[id$="tm-params"]').fill('1000');
+  await inLab('.sec-time input[id$="tm-params"]').press('Tab');
+  await inLab('.sec-time input[id$="tm-tokens"]').fill('10');
+  await inLab('.sec-time input[id$="tm-tokens"]').press('Tab');
+  await inLab('.sec-time select[id$="tm-device"]').selectOption('h100');
+  const tiny = await inLab('.sec-time .answer').textContent();
+  assert.match(tiny, /less than a millisecond|\d ms/, tiny);
+  noExponent(tiny);
+  noExponent(await inLab('.sec-time .worked').textContent());
+  noExponent(await inLab('.sec-time .tm-compare').textContent());
+  assert.deepEqual(page.problems, []);
+  await page.context().close();
+});

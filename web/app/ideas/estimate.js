@@ -57,11 +57,14 @@ export function measuredFlops(tokensPerSecond, info) {
   return tokensPerSecond * info.flopsPerStep / info.tokensPerStep;
 }
 
-/** The lab's model as estimator inputs. Epochs: what the lab has trained so far (at least 1). */
-export function labModel(info) {
+/**
+ * The lab's model as estimator inputs. Epochs: exactly what the lab has trained so far (tokens
+ * seen ÷ training tokens, 3 significant digits), or 1 before its first step.
+ */
+export function labModel(info, step = info.step) {
   const c = info.config;
-  const seen = info.step * info.tokensPerStep;
-  const epochs = Math.max(1, Math.round(seen / Math.max(1, info.trainTokens)));
+  const seen = step * info.tokensPerStep;
+  const epochs = seen > 0 ? Math.max(LIMITS.epochs[0], Number((seen / Math.max(1, info.trainTokens)).toPrecision(3))) : 1;
   return { params: info.params, layers: c.n_layer, context: info.seqLen, width: c.n_embd, tokens: info.trainTokens, epochs };
 }
 

@@ -59,6 +59,7 @@ export class TimeView {
     this.measureBtn = h('button', { type: 'button', onclick: () => this.measure() }, t('tmMeasure'));
     this.calib = h('p', { class: 'calib', role: 'status' }, t('tmNotMeasured'));
     this.answer = h('p', { class: 'answer', 'aria-live': 'polite' });
+    this.ran = h('p', { class: 'tm-ran' });
     this.worked = h('p', { class: 'worked' });
     this.problem = h('p', { class: 'message error', hidden: true, role: 'alert' });
     this.compare = h('div', { class: 'scroll' });
@@ -74,7 +75,7 @@ export class TimeView {
       h('div', { class: 'row' }, field(id('tm-device'), t('tmDevice'), this.deviceSel, 'grow').wrap,
         field(id('tm-count'), t('tmCount'), this.countInput).wrap, field(id('tm-util'), t('tmUtil'), this.utilInput).wrap),
       this.problem,
-      this.answer, this.worked,
+      this.answer, this.ran, this.worked,
       h('h4', {}, t('tmCompareTitle')), this.compare,
       h('p', { class: 'hint' }, t('tmWhy')),
       h('details', { class: 'presets' }, h('summary', {}, t('tmPresets')), this.presetBox));
@@ -95,7 +96,7 @@ export class TimeView {
       this.measure();
     }
     if (this.d.model === 'lab' && info) {
-      const m = labModel(info);
+      const m = labModel(info, this.lab.step);
       if (MODEL_FIELDS.some(([k]) => m[k] !== this.d.m[k])) { this.d.m = m; this.fillInputs(); }
     }
     this.render();
@@ -105,7 +106,7 @@ export class TimeView {
     const d = this.d;
     d.model = key;
     if (key === 'lab') {
-      if (this.lab.info) d.m = labModel(this.lab.info);
+      if (this.lab.info) d.m = labModel(this.lab.info, this.lab.step);
     } else if (key !== 'custom') {
       const { key: _k, ...m } = MODELS.find((x) => x.key === key);
       d.m = m;
@@ -232,13 +233,30 @@ export class TimeView {
       clear(this.worked);
     } else {
       const e = estimate(m, { peak: dev.peak, util: dev.util, count: d.count });
-      clear(this.answer, this.t('tmAnswer', { time: this.duration(e.seconds) }));
+      clear(this.answer, this.t(d.model === 'lab' ? 'tmAnswerLab' : 'tmAnswer', { time: this.duration(e.seconds), epochs: m.epochs }));
       clear(this.worked,
         h('code', {}, `(6 × ${fmtSci(m.params, 3)} + 12 × ${fmtInt(m.layers)} × ${fmtInt(m.context)} × ${fmtInt(m.width)}) × ${fmtSci(m.tokens, 3)} × ${fmtSci(m.epochs, 3)} ÷ (${fmtInt(d.count)} × ${fmtFlops(dev.peak)} × ${Math.round(dev.util * 100)} %)`),
         h('br'),
-        h('code', {}, `= ${fmtSci(e.perToken)} FLOP/token × ${fmtSci(m.tokens * m.epochs)} tokens = ${fmtSci(e.total)} FLOP ÷ ${fmtFlops(e.deviceFlops)} = ${fmtSci(e.seconds)} s`));
+        h('code', {}, `= ${fmtSci(e.perToken)} FLOP/token × ${fmtSci(m.tokens * m.epochs)} tokens = ${fmtSci(e.total)} FLOP ÷ ${fmtFlops(e.deviceFlops)} = ${this.duration(e.seconds)}`));
     }
+    this.renderRan();
     this.renderCompare();
+  }
+
+  /** Beside the lab preset's estimate: what the lab really ran, and in how long (measured). */
+  renderRan() {
+    const info = this.lab.info;
+    this.ran.hidden = this.d.model !== 'lab' || !info;
+    if (this.ran.hidden) return;
+    const step = this.lab.step;
+    if (!step) { clear(this.ran, this.t('tmRanNone', { tokens: info.trainTokens })); return; }
+    const tr = this.hub.trained;
+    const mine = tr.info === info && tr.timedSteps > 0;
+    const seen = step * info.tokensPerStep;
+    clear(this.ran, this.t(mine && tr.timedSteps === step ? 'tmRan' : mine ? 'tmRanPartly' : 'tmRanUntimed', {
+      steps: step, perStep: info.tokensPerStep, seen, tokens: info.trainTokens,
+      epochs: Number((seen / Math.max(1, info.trainTokens)).toPrecision(3)), time: mine ? this.duration(tr.seconds) : '', timed: tr.timedSteps,
+    }));
   }
 
   renderCompare() {
