@@ -7,8 +7,8 @@ import { useLab, newPage, labReady, smallQuery, shot } from './helpers.mjs';
 const test = (name, fn) => nodeTest(name, { timeout: 150_000 }, fn);
 const lab = useLab();
 
-async function openLab(query = {}) {
-  const page = await newPage(lab.browser);
+async function openLab(query = {}, pageOptions = {}) {
+  const page = await newPage(lab.browser, pageOptions);
   await page.goto(`${lab.server.url}index.html?${smallQuery(query)}`);
   await labReady(page);
   const inLab = (sel) => page.locator(`#lab ${sel}`);
@@ -195,5 +195,53 @@ test('how long does training take: the lab preset shows what really ran, duratio
   noExponent(await inLab('.sec-time .worked').textContent());
   noExponent(await inLab('.sec-time .tm-compare').textContent());
   assert.deepEqual(page.problems, []);
+  await page.context().close();
+});
+
+test('the optimizers’ different learning rates are explained where an optimizer is chosen', async () => {
+  const { page, inLab } = await openLab({ sections: 'train,optimizers' });
+  for (const sec of ['.sec-train', '.sec-optimizers']) {
+    const hint = await inLab(`${sec} .lr-why`).textContent();
+    assert.match(hint, /SGD moves a weight by lr × gradient, and gradients here are small, so it needs a large rate/, `${sec}: ${hint}`);
+    assert.match(hint, /AdamW divides each gradient by its own typical size/);
+  }
+  assert.match(await inLab('.sec-train .lr-why').textContent(), /SGD 0\.3, momentum 0\.03, AdamW 0\.003/);
+  // The race starts with exactly the rates the explanation names.
+  const lrs = await inLab('.sec-optimizers input[id*="opt-lr-"]').evaluateAll((els) => els.map((e) => Number(e.value)));
+  assert.deepEqual(lrs, [0.3, 0.03, 0.003]);
+  await page.context().close();
+});
+
+test('one number format per language: counts and decimals follow the lab’s lang, not the browser', async () => {
+  const facts = (await (await fetch(`${lab.server.url}samples/facts.txt`)).text());
+  const long = Array.from({ length: 8 }, () => facts).join('\n'); // > 10,000 characters
+  const chars = [...long].length;
+  // The browser's own language is the other one each time: the lab's lang decides.
+  for (const [lang, group, dec, locale] of [['de', '.', ',', 'en-US'], ['en', ',', '.', 'de-DE']]) {
+    const { page, inLab, button } = await openLab({ lang, sections: 'text,train' }, { locale });
+    await inLab('.sec-text input[type=file]').setInputFiles({ name: 'long.txt', mimeType: 'text/plain', buffer: Buffer.from(long) });
+    const grouped = `${Math.floor(chars / 1000)}${group}${String(chars % 1000).padStart(3, '0')}`;
+    await page.waitForFunction((g) => document.getElementById('lab').shadowRoot.querySelector('.sec-text .summary')?.textContent.startsWith(g), grouped, { timeout: 30_000 });
+    const summary = await inLab('.sec-text .summary').textContent();
+    // "1,115,394 characters … the first 800 of 111,539 tokens": every count in one format.
+    const counts = summary.match(/\d[\d.,]*/g);
+    assert.ok(counts.filter((c) => c.length > 4).every((c) => c.includes(group)), `${lang}: ${summary}`);
+    await button(lang === 'de' ? 'Schritt' : 'Step').click();
+    await page.waitForFunction(() => document.getElementById('lab').stats.step >= 1);
+    const stats = await inLab('.sec-train .stats').evaluate((dl) => [...dl.querySelectorAll('dd')].map((d) => d.textContent));
+    assert.match(stats[1], new RegExp(`^\\d\\${dec}\\d{3}$`), `${lang} loss ${stats[1]}`);
+    assert.match(stats[4], new RegExp(`^\\d{2,3}\\${group}\\d{3}$`), `${lang} parameters ${stats[4]}`);
+    assert.match(await inLab('.sec-train .chart-alt').textContent(), new RegExp(`\\d\\${dec}\\d{3}`));
+    await page.context().close();
+  }
+});
+
+test('predict: the default prompt keeps its line breaks visible', async () => {
+  const custom = 'Roses are red,\nviolets are blue,\nsugar is sweet\nand so are you.\nRoses are red,\nviolets are blue.';
+  const { page, inLab } = await openLab({ text: 'custom', custom, sections: 'predict' });
+  const prompt = inLab('.sec-predict [id$="-prompt"]');
+  assert.equal(await prompt.evaluate((el) => el.tagName), 'TEXTAREA');
+  assert.equal(await prompt.inputValue(), [...custom].slice(0, 16).join(''));
+  assert.match(await prompt.inputValue(), /red,\nv/);
   await page.context().close();
 });

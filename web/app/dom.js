@@ -90,6 +90,36 @@ export function fmtNum(x, digits = 4, lang = 'en') {
   return fmtExp(x, digits - 1, lang);
 }
 
+const SUPERSCRIPT = { '-': '⁻', 0: '⁰', 1: '¹', 2: '²', 3: '³', 4: '⁴', 5: '⁵', 6: '⁶', 7: '⁷', 8: '⁸', 9: '⁹' };
+
+/** 3.14e23 → "3.1 × 10²³" (small numbers stay plain), in the lab's number format. */
+export function fmtSci(x, digits = 2, lang = 'en') {
+  if (!Number.isFinite(x)) return '–';
+  if (x !== 0 && (Math.abs(x) >= 1e6 || Math.abs(x) < 1e-3)) {
+    const e = Math.floor(Math.log10(Math.abs(x)));
+    let m = Number((x / 10 ** e).toPrecision(digits));
+    let ex = e;
+    if (Math.abs(m) >= 10) { m /= 10; ex += 1; }
+    return `${fmtSig(m, digits, lang)} × 10${String(ex).split('').map((c) => SUPERSCRIPT[c]).join('')}`;
+  }
+  if (Number.isInteger(x)) return fmtInt(x, lang);
+  return fmtSig(x, Math.max(digits, 3), lang);
+}
+
+/** The formatters above bound to one language, for a view: numbers(t('lang')).int(1234). */
+export function numbers(lang) {
+  return {
+    lang,
+    int: (n) => fmtInt(n, lang),
+    loss: (x) => fmtLoss(x, lang),
+    prob: (p) => fmtProb(p, lang),
+    num: (x, digits) => fmtNum(x, digits, lang),
+    fixed: (x, digits) => fmtFixed(x, digits, lang),
+    sig: (x, digits) => fmtSig(x, digits, lang),
+    sci: (x, digits) => fmtSci(x, digits, lang),
+  };
+}
+
 /** Show a token so that whitespace is visible. */
 export function showToken(s) {
   return String(s).replace(/ /g, '␣').replace(/\n/g, '↵').replace(/\t/g, '⇥');

@@ -105,6 +105,8 @@ export const strings = {
     diverged: 'Training stopped: {message}',
     continueSmallerLr: 'Continue with learning rate {lr}',
     rebuildNote: 'Changing the model size, tokenizer or text starts a new model.',
+    lrSuggested: 'Good learning rates here: SGD {sgd}, momentum {momentum}, AdamW {adamw} (the optimizer race starts with these).',
+    lrWhy: 'Why they differ: SGD moves a weight by lr × gradient, and gradients here are small, so it needs a large rate. Momentum adds up the last ≈ 1/(1 − μ) = 10 gradients, so a tenth of that rate moves as far. AdamW divides each gradient by its own typical size, so every weight moves about lr per step whatever its gradient: {adamw} is already a brisk step, and SGD’s {sgd} would throw AdamW’s weights around.',
 
     // 4 predict
     sPredictTitle: '4. Predict',
@@ -276,6 +278,8 @@ export const strings = {
     diverged: 'Training angehalten (die Gewichte des letzten guten Schritts bleiben; kleinere Lernrate versuchen): {message}',
     continueSmallerLr: 'Mit Lernrate {lr} weitermachen',
     rebuildNote: 'Eine Änderung von Modellgröße, Tokenizer oder Text startet ein neues Modell.',
+    lrSuggested: 'Gute Lernraten hier: SGD {sgd}, Momentum {momentum}, AdamW {adamw} (der Optimierer-Vergleich beginnt mit diesen).',
+    lrWhy: 'Warum sie sich unterscheiden: SGD bewegt ein Gewicht um lr × Gradient, und die Gradienten sind hier klein, also braucht es eine große Rate. Momentum summiert die letzten ≈ 1/(1 − μ) = 10 Gradienten, also kommt ein Zehntel der Rate gleich weit. AdamW teilt jeden Gradienten durch seine eigene typische Größe, also bewegt sich jedes Gewicht pro Schritt um etwa lr, egal wie groß sein Gradient ist: {adamw} ist schon ein kräftiger Schritt, und die {sgd} von SGD würde AdamWs Gewichte durcheinanderwerfen.',
 
     sPredictTitle: '4. Vorhersagen',
     sPredictIntro: 'Die Ausgabe des Modells ist eine Wahrscheinlichkeit für jedes Token des Vokabulars. Sieh zu, wie sich die Balken beim Lernen ändern.',

@@ -6,7 +6,6 @@
 //
 // N parameters, L layers, T context, C width, D dataset tokens, E epochs, n devices, F peak FLOP/s
 // of one device, U utilization (the share of the peak a real training run reaches).
-import { fmtInt, fmtSig } from '../dom.js';
 
 /** Devices with their peak dense FLOP/s (vendor figures, rounded; editable in the page). */
 export const DEVICES = [
@@ -83,22 +82,6 @@ export function parseAmount(text) {
   s = s.replace(/[×x]10\^?/, 'e');
   if (!/^[-+]?(\d+\.?\d*|\.\d+)(e[-+]?\d+)?$/.test(s)) return NaN;
   return Number(s) * scale;
-}
-
-const SUPERSCRIPT = { '-': '⁻', 0: '⁰', 1: '¹', 2: '²', 3: '³', 4: '⁴', 5: '⁵', 6: '⁶', 7: '⁷', 8: '⁸', 9: '⁹' };
-
-/** 3.14e23 → "3.1 × 10²³" (small numbers stay plain), in the lab's number format. */
-export function fmtSci(x, digits = 2, lang = 'en') {
-  if (!Number.isFinite(x)) return '–';
-  if (x !== 0 && (Math.abs(x) >= 1e6 || Math.abs(x) < 1e-3)) {
-    const e = Math.floor(Math.log10(Math.abs(x)));
-    let m = Number((x / 10 ** e).toPrecision(digits));
-    let ex = e;
-    if (Math.abs(m) >= 10) { m /= 10; ex += 1; }
-    return `${fmtSig(m, digits, lang)} × 10${String(ex).split('').map((c) => SUPERSCRIPT[c]).join('')}`;
-  }
-  if (Number.isInteger(x)) return fmtInt(x, lang);
-  return fmtSig(x, Math.max(digits, 3), lang);
 }
 
 /**

@@ -1,5 +1,5 @@
 // Section 1: the training text and its tokens.
-import { h, clear, field, select, fmtInt, showToken } from '../dom.js';
+import { h, clear, field, select, showToken } from '../dom.js';
 import { SAMPLES } from '../state.js';
 
 export const MAX_FILE_BYTES = 200_000;
@@ -101,8 +101,8 @@ export class TextView {
 
   setTokens(summary, chars) {
     const t = this.t;
-    const parts = [t('tokensSummary', { chars: fmtInt(chars), tokens: fmtInt(summary.total), vocab: fmtInt(summary.vocabSize) })];
-    if (summary.total > summary.tokens.length) parts.push(t('tokensShown', { shown: fmtInt(summary.tokens.length), tokens: fmtInt(summary.total) }));
+    const parts = [t('tokensSummary', { chars, tokens: summary.total, vocab: summary.vocabSize })]; // t() formats numbers in the lab's language
+    if (summary.total > summary.tokens.length) parts.push(t('tokensShown', { shown: summary.tokens.length, tokens: summary.total }));
     clear(this.summary, parts.join(' '));
     const frag = document.createDocumentFragment();
     summary.tokens.forEach((tok) => {

@@ -1,7 +1,7 @@
 // A duration as a person reads it, in the lab's language and number format: milliseconds,
 // seconds, minutes, hours, days or years (estimate.js humanDuration picks the unit).
-import { fmtInt, fmtSig } from '../../dom.js';
-import { humanDuration, fmtSci } from '../estimate.js';
+import { fmtInt, fmtSig, fmtSci } from '../../dom.js';
+import { humanDuration } from '../estimate.js';
 
 /** t: the view's string lookup (its 'lang' entry names the number format). */
 export function durationText(t, seconds) {

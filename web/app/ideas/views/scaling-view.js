@@ -1,12 +1,11 @@
 // Section: why scale matters — a sweep of 3 model sizes × 3 amounts of text from the built-in
 // samples, each run with the same budget, in the ideas worker. Plots the validation loss against
 // parameters and against training tokens (log x), a table of every run, and a CSV download.
-import { h, clear, field, select, fmtLoss, fmtInt, fmtNum } from '../../dom.js';
+import { h, clear, field, select, numbers } from '../../dom.js';
 import { IdeasChart } from '../chart.js';
 import {
   SWEEP_MODELS, SWEEP_FRACTIONS, SWEEP_PRESETS, SWEEP_SETTINGS, SAMPLE_NAMES, toCsv, modelName, sweepSeconds, speedOfRows, explainResult, splitCorpus,
 } from '../scaling.js';
-import { fmtSci } from '../estimate.js';
 import { durationText } from './duration.js';
 
 const CALIBRATE_SECONDS = 0.2; // per model, to time the sweep in this browser
@@ -17,6 +16,7 @@ export class ScalingView {
   constructor(ctx) {
     const { t, id, hub } = ctx;
     this.t = t;
+    this.n = numbers(t('lang')); // the lab's number format
     this.hub = hub;
     this.title = t('sScaleTitle');
     this.visible = false;
@@ -34,8 +34,8 @@ export class ScalingView {
     this.csv = h('a', { class: 'button csv', download: 'scaling-sweep.csv', hidden: true }, t('scCsv'));
     const dataLabels = SWEEP_FRACTIONS.map((f) => t('scDataSeries', { pct: pct(f) }));
     const modelLabels = SWEEP_MODELS.map((m) => modelName(m));
-    this.byParams = new IdeasChart({ xLabel: t('scParamsAxis'), yLabel: t('scLossAxis'), logX: true, xTicksAtData: true, points: true, series: dataLabels.map((label) => ({ label })) });
-    this.byData = new IdeasChart({ xLabel: t('scTokensAxis'), yLabel: t('scLossAxis'), logX: true, xTicksAtData: true, points: true, series: modelLabels.map((label) => ({ label })) });
+    this.byParams = new IdeasChart({ lang: this.n.lang, xLabel: t('scParamsAxis'), yLabel: t('scLossAxis'), logX: true, xTicksAtData: true, points: true, series: dataLabels.map((label) => ({ label })) });
+    this.byData = new IdeasChart({ lang: this.n.lang, xLabel: t('scTokensAxis'), yLabel: t('scLossAxis'), logX: true, xTicksAtData: true, points: true, series: modelLabels.map((label) => ({ label })) });
     this.paramsAlt = h('figcaption', {});
     this.dataAlt = h('figcaption', {});
     this.summary = h('p', { class: 'sc-summary' });
@@ -79,7 +79,7 @@ export class ScalingView {
     quick.textContent = this.t('scQuick', { steps: SWEEP_PRESETS.quick, time: time('quick') });
     longer.textContent = this.t('scLonger', { steps: SWEEP_PRESETS.longer, time: time('longer') });
     clear(this.basis, speed ? this.t(speedOfRows(d.rows) ? 'scBasisRun' : 'scBasisMeasured', {
-      list: SWEEP_MODELS.map((m, i) => `${modelName(m)}: ${fmtInt(SWEEP_SETTINGS.batchSize * SWEEP_SETTINGS.blockSize / speed[i].secondsPerStep)}`).join(', '),
+      list: SWEEP_MODELS.map((m, i) => `${modelName(m)}: ${this.n.int(SWEEP_SETTINGS.batchSize * SWEEP_SETTINGS.blockSize / speed[i].secondsPerStep)}`).join(', '),
     }) : '');
   }
 
@@ -162,7 +162,7 @@ export class ScalingView {
     }
     const eta = m.frac > 0.02 ? Math.max(0, Math.round(m.elapsed / m.frac - m.elapsed)) : null;
     clear(this.status, this.t('scProgress', {
-      run: m.run + 1, runs: m.runs, model: m.model, params: fmtInt(m.params), pct: pct(m.fraction), step: m.step, steps: m.steps,
+      run: m.run + 1, runs: m.runs, model: m.model, params: this.n.int(m.params), pct: pct(m.fraction), step: m.step, steps: m.steps,
       eta: eta === null ? '…' : durationText(this.t, eta),
     }));
   }
@@ -190,10 +190,10 @@ export class ScalingView {
     const fr = SWEEP_FRACTIONS.filter((f) => tokensOf.has(f));
     this.byData.setData([fr.map((f) => tokensOf.get(f)), ...params.map((m) => fr.map((f) => find(m, f)?.bestVal ?? null))]);
     clear(this.paramsAlt, this.t('scParamsAlt', {
-      list: SWEEP_FRACTIONS.map((f) => `${pct(f)}: ${models.map((m) => `${fmtInt(paramOf.get(m))} → ${fmtLoss(find(m, f)?.bestVal)}`).join(', ')}`).join('; '),
+      list: SWEEP_FRACTIONS.map((f) => `${pct(f)}: ${models.map((m) => `${this.n.int(paramOf.get(m))} → ${this.n.loss(find(m, f)?.bestVal)}`).join(', ')}`).join('; '),
     }));
     clear(this.dataAlt, this.t('scDataAlt', {
-      list: params.filter((m) => paramOf.has(m)).map((m) => `${m}: ${fr.map((f) => `${fmtInt(tokensOf.get(f))} → ${fmtLoss(find(m, f)?.bestVal)}`).join(', ')}`).join('; '),
+      list: params.filter((m) => paramOf.has(m)).map((m) => `${m}: ${fr.map((f) => `${this.n.int(tokensOf.get(f))} → ${this.n.loss(find(m, f)?.bestVal)}`).join(', ')}`).join('; '),
     }));
     this.renderTable();
   }
@@ -204,18 +204,18 @@ export class ScalingView {
       h('thead', {}, h('tr', {}, [t('scModel'), t('scParams'), t('scData'), t('scSteps'), t('scFlops'), t('scBest'), t('scFinal'), t('scSeconds')]
         .map((x, i) => h('th', { class: i ? 'num' : null }, x)))),
       h('tbody', {}, this.d.rows.map((r) => h('tr', {},
-        h('td', {}, h('code', {}, r.model)), h('td', { class: 'num' }, fmtInt(r.params)),
-        h('td', { class: 'num' }, `${fmtInt(r.trainTokens)} (${pct(r.fraction)})`), h('td', { class: 'num' }, fmtInt(r.steps)),
-        h('td', { class: 'num' }, fmtSci(r.flops)), h('td', { class: 'num' }, `${fmtLoss(r.bestVal)} @${r.bestStep}`),
-        h('td', { class: 'num' }, fmtLoss(r.finalVal)), h('td', { class: 'num' }, r.seconds.toFixed(1)))))));
+        h('td', {}, h('code', {}, r.model)), h('td', { class: 'num' }, this.n.int(r.params)),
+        h('td', { class: 'num' }, `${this.n.int(r.trainTokens)} (${pct(r.fraction)})`), h('td', { class: 'num' }, this.n.int(r.steps)),
+        h('td', { class: 'num' }, this.n.sci(r.flops)), h('td', { class: 'num' }, `${this.n.loss(r.bestVal)} @${r.bestStep}`),
+        h('td', { class: 'num' }, this.n.loss(r.finalVal)), h('td', { class: 'num' }, this.n.fixed(r.seconds, 1)))))));
   }
 
   renderDone(res) {
     const rows = this.d.rows;
     const why = res.cancelled ? null : explainResult(rows, res.budget ?? this.d.budget);
     clear(this.why, why ? this.t(why.key, {
-      ...why, bestLoss: fmtLoss(why.bestLoss), bigLoss: fmtLoss(why.bigLoss), bestSteps: fmtInt(why.bestSteps), bigSteps: fmtInt(why.bigSteps),
-      tpp: fmtNum(why.tpp, 2), bestTpp: fmtNum(why.bestTpp, 2),
+      ...why, bestLoss: this.n.loss(why.bestLoss), bigLoss: this.n.loss(why.bigLoss), bestSteps: this.n.int(why.bestSteps), bigSteps: this.n.int(why.bigSteps),
+      tpp: this.n.num(why.tpp, 2), bestTpp: this.n.num(why.bestTpp, 2),
     }) : '');
     this.progress.value = res.cancelled ? this.progress.value : 1;
     clear(this.status, this.t(res.cancelled ? 'scCancelled' : 'scDone', { runs: rows.length, seconds: Math.round(res.seconds ?? 0) }));
@@ -223,8 +223,8 @@ export class ScalingView {
     const full = rows.filter((r) => r.fraction === 1).sort((a, b) => a.params - b.params);
     const big = rows.filter((r) => r.model === full.at(-1).model).sort((a, b) => a.fraction - b.fraction);
     clear(this.summary, this.t('scSummary', {
-      p0: fmtInt(full[0].params), p1: fmtInt(full.at(-1).params), l0: fmtLoss(full[0].bestVal), l1: fmtLoss(full.at(-1).bestVal),
-      d0: fmtInt(big[0].trainTokens), d1: fmtInt(big.at(-1).trainTokens), m0: fmtLoss(big[0].bestVal), m1: fmtLoss(big.at(-1).bestVal),
+      p0: this.n.int(full[0].params), p1: this.n.int(full.at(-1).params), l0: this.n.loss(full[0].bestVal), l1: this.n.loss(full.at(-1).bestVal),
+      d0: this.n.int(big[0].trainTokens), d1: this.n.int(big.at(-1).trainTokens), m0: this.n.loss(big[0].bestVal), m1: this.n.loss(big.at(-1).bestVal),
     }));
   }
 
