@@ -2,6 +2,10 @@
 // nothing is stale, nothing is silently dropped (headless Chromium, strict CSP). One page per test.
 import { test as nodeTest } from 'node:test';
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { startServer } from '../../wasm/server.mjs';
 import { useLab, newPage, labReady, smallQuery, shot } from './helpers.mjs';
 
 const test = (name, fn) => nodeTest(name, { timeout: 150_000 }, fn);
@@ -244,4 +248,38 @@ test('predict: the default prompt keeps its line breaks visible', async () => {
   assert.equal(await prompt.inputValue(), [...custom].slice(0, 16).join(''));
   assert.match(await prompt.inputValue(), /red,\nv/);
   await page.context().close();
+});
+
+test('one tag from another origin: a visible message saying what to do, and lab-error', async () => {
+  // The lab on one origin (as a static host that sends CORS headers, e.g. GitHub Pages, would
+  // serve it), the course page on another whose CSP allows the lab's script.
+  const labHost = await startServer({ headers: { 'Access-Control-Allow-Origin': '*' } });
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'course-'));
+  const labOrigin = new URL(labHost.url).origin;
+  writeFileSync(path.join(dir, 'index.html'), `<!doctype html><meta charset="utf-8"><title>course</title>
+<script type="module" src="${labHost.url}training-loop-lab.js"></script>
+<training-loop-lab id="lab" sections="text,train"></training-loop-lab>`);
+  const course = await startServer({
+    extraMounts: [['/course/', [dir]]],
+    headers: { 'Content-Security-Policy': `default-src 'self'; script-src 'self' ${labOrigin}; style-src 'self' ${labOrigin}; worker-src 'self'` },
+  });
+  try {
+    const page = await newPage(lab.browser);
+    await page.addInitScript(() => {
+      window.__errors = [];
+      document.addEventListener('lab-error', (e) => window.__errors.push(e.detail.message));
+    });
+    await page.goto(`${course.url}course/index.html`);
+    await page.locator('#lab .notice[role=alert]').waitFor({ timeout: 20_000 });
+    const note = await page.locator('#lab .notice').textContent();
+    assert.match(note, new RegExp(`code comes from ${labOrigin.replace(/[.]/g, '\\.')}, but this page is on ${new URL(course.url).origin.replace(/[.]/g, '\\.')}`), note);
+    assert.match(note, /Serve the lab’s folder from this site .* or embed it with the iframe form \(embed\.html\)/);
+    assert.deepEqual(await page.evaluate(() => window.__errors), [note]);
+    assert.deepEqual(page.problems, [], 'no uncaught error, no bare SecurityError');
+    await page.context().close();
+  } finally {
+    await course.close();
+    await labHost.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
