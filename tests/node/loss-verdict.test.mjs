@@ -22,3 +22,11 @@ test('flat, rising and mixed curves get their own verdicts; only the last three 
   assert.equal(lossVerdict(run([[2, 2.5], [2.0, 2.3], [2.0, 2.2]])).key, 'verdictMixed');
   assert.equal(lossVerdict(run([[5, 5], [2, 2.2], [1.6, 2.3], [1.2, 2.5]])).from, 200);
 });
+
+test('validation rising from its best while training still falls is memorizing, however the checks are spaced', () => {
+  const v = lossVerdict(run([[3.8, 3.8], [2.3, 2.34], [0.62, 1.75], [0.577, 1.8]]));
+  assert.equal(v.key, 'verdictMemorizing');
+  assert.deepEqual([v.from, v.to, v.v0, v.v1], [300, 400, 1.75, 1.8]);
+  // A small wobble above the best is not enough.
+  assert.equal(lossVerdict(run([[3.8, 3.8], [2.3, 2.34], [1.0, 1.75], [0.9, 1.76]])).key, 'verdictLearning');
+});

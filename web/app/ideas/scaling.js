@@ -81,9 +81,8 @@ export function explainResult(rows, budget) {
   if (full.length < SWEEP_MODELS.length) return null;
   const best = full.reduce((a, r) => (r.bestVal < a.bestVal ? r : a));
   const big = full.at(-1);
-  const rank = best === big ? 'Biggest' : best === full[0] ? 'Smallest' : 'Middle';
   return {
-    key: `scWhy${budget === 'flops' ? 'Flops' : 'Tokens'}${rank}`,
+    key: `scWhy${budget === 'flops' ? 'Flops' : 'Tokens'}${best === big ? 'Biggest' : 'Smaller'}`,
     best: best.model, bestLoss: best.bestVal, bestSteps: best.steps, big: big.model, bigSteps: big.steps, bigLoss: big.bestVal,
     tpp: big.tokensSeen / big.params, bestTpp: best.tokensSeen / best.params,
   };
