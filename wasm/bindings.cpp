@@ -55,15 +55,20 @@ std::size_t whole(const val& o, const char* key, double lo, double hi) {
     if (d < lo || d > hi) fail(key, " must be between ", lo, " and ", hi, ", got ", d);
     return static_cast<std::size_t>(d);
 }
+bool boolean(const val& o, const char* key) {
+    const val v = o[key];
+    if (!v.isTrue() && !v.isFalse()) fail(key, " must be true or false, got ", v.typeOf().as<std::string>());
+    return v.isTrue();
+}
 std::string text(const val& o, const char* key) {
     const val v = o[key];
     if (!v.isString()) fail(key, " must be a string, got ", v.typeOf().as<std::string>());
     return v.as<std::string>();
 }
 
-const char* const kSettingKeys[] = {"tokenizer", "vocabSize", "nLayer", "nHead", "nEmbd", "blockSize", "batchSize",
+const char* const kSettingKeys[] = {"tokenizer", "vocabSize", "nLayer", "nHead", "nEmbd", "blockSize", "bias", "batchSize",
                                     "optimizer", "lr", "momentum", "beta1", "beta2", "weightDecay", "gradClip",
-                                    "schedule", "warmupSteps", "maxSteps", "seed", "valFraction"};
+                                    "schedule", "warmupSteps", "maxSteps", "minLrRatio", "seed", "valFraction"};
 
 TrainerSettings apply_settings(TrainerSettings s, const val& o) {
     if (o.isUndefined() || o.isNull()) return s;
@@ -86,6 +91,7 @@ TrainerSettings apply_settings(TrainerSettings s, const val& o) {
     if (has(o, "nHead")) s.n_head = whole(o, "nHead", 1, 64);
     if (has(o, "nEmbd")) s.n_embd = whole(o, "nEmbd", 1, 4096);
     if (has(o, "blockSize")) s.block_size = whole(o, "blockSize", 1, 2048);
+    if (has(o, "bias")) s.bias = boolean(o, "bias");
     if (has(o, "batchSize")) s.batch_size = whole(o, "batchSize", 1, 512);
     if (has(o, "optimizer")) s.optim.kind = optimizer_from_name(text(o, "optimizer"));
     if (has(o, "lr")) s.optim.lr = static_cast<float>(number(o, "lr"));
@@ -97,6 +103,7 @@ TrainerSettings apply_settings(TrainerSettings s, const val& o) {
     if (has(o, "schedule")) s.optim.schedule = schedule_from_name(text(o, "schedule"));
     if (has(o, "warmupSteps")) s.optim.warmup_steps = whole(o, "warmupSteps", 0, 1e7);
     if (has(o, "maxSteps")) s.optim.max_steps = whole(o, "maxSteps", 0, 1e8);
+    if (has(o, "minLrRatio")) s.optim.min_lr_ratio = static_cast<float>(number(o, "minLrRatio"));
     if (has(o, "seed")) s.seed = whole(o, "seed", 0, 9007199254740991.0);
     if (has(o, "valFraction")) s.val_fraction = static_cast<float>(number(o, "valFraction"));
     validate(s);
@@ -118,6 +125,7 @@ val settings_to_js(const TrainerSettings& s) {
     o.set("nHead", s.n_head);
     o.set("nEmbd", s.n_embd);
     o.set("blockSize", s.block_size);
+    o.set("bias", s.bias);
     o.set("batchSize", s.batch_size);
     o.set("optimizer", std::string(optimizer_name(s.optim.kind)));
     o.set("lr", nice(s.optim.lr));
@@ -129,6 +137,7 @@ val settings_to_js(const TrainerSettings& s) {
     o.set("schedule", std::string(schedule_name(s.optim.schedule)));
     o.set("warmupSteps", s.optim.warmup_steps);
     o.set("maxSteps", s.optim.max_steps);
+    o.set("minLrRatio", nice(s.optim.min_lr_ratio));
     o.set("seed", static_cast<double>(s.seed));
     o.set("valFraction", nice(s.val_fraction));
     return o;
@@ -209,11 +218,13 @@ public:
             c.set("n_layer", t.config().n_layer);
             c.set("n_head", t.config().n_head);
             c.set("n_embd", t.config().n_embd);
+            c.set("bias", t.config().bias);
             o.set("config", c);
             o.set("tokenizer", t.tokenizer().type());
             o.set("step", t.step());
             o.set("trainTokens", t.train_token_count());
             o.set("valTokens", t.val_token_count());
+            o.set("tokenizerSampleBytes", t.tokenizer_sample_bytes());
             o.set("hasValidation", t.has_val());
             o.set("settings", settings_to_js(t.settings()));
             return o;
@@ -258,11 +269,14 @@ public:
         });
     }
 
-    val evaluate() {
+    // opts.windows: how many windows of each split to evaluate (default kEvalWindows).
+    val evaluate(const val& opts) {
         return guarded([&] {
+            std::size_t windows = kEvalWindows;
+            if (!opts.isUndefined() && !opts.isNull() && has(opts, "windows")) windows = whole(opts, "windows", 1, 1e9);
             val o = val::object();
-            o.set("trainLoss", t_->train_loss());
-            o.set("valLoss", t_->has_val() ? val(t_->val_loss()) : val::null());
+            o.set("trainLoss", t_->train_loss(windows));
+            o.set("valLoss", t_->has_val() ? val(t_->val_loss(windows)) : val::null());
             return o;
         });
     }
@@ -440,7 +454,8 @@ public:
             const TrainerSettings next = apply_settings(t_->settings(), o);
             const TrainerSettings& cur = t_->settings();
             if (next.tokenizer != cur.tokenizer || next.n_layer != cur.n_layer || next.n_head != cur.n_head ||
-                next.n_embd != cur.n_embd || next.block_size != cur.block_size || next.batch_size != cur.batch_size ||
+                next.n_embd != cur.n_embd || next.block_size != cur.block_size || next.bias != cur.bias ||
+                next.batch_size != cur.batch_size ||
                 next.vocab_size != cur.vocab_size || next.val_fraction != cur.val_fraction)
                 fail("model shape, batch, tokenizer and validation split can't change on a live model: create a new trainer");
             t_->set_optimizer(next.optim);

@@ -114,7 +114,7 @@ export class Trainer {
   }
 
   /** @returns {{params:number, flopsPerStep:number, tokensPerStep:number, seqLen:number, vocabSize:number,
-   *   config:{vocab_size:number,block_size:number,n_layer:number,n_head:number,n_embd:number},
+   *   config:{vocab_size:number,block_size:number,n_layer:number,n_head:number,n_embd:number,bias:boolean},
    *   tokenizer:'char'|'bpe', step:number, trainTokens:number, valTokens:number, hasValidation:boolean, settings:object}} */
   info() { return call(this._engine, () => this._handle().info()); }
 
@@ -127,8 +127,12 @@ export class Trainer {
    */
   train(n) { return call(this._engine, () => this._handle().train(n)); }
 
-  /** Mean loss over the first 64 windows of the training and of the validation split (valLoss null if there is none). */
-  evaluate() { return call(this._engine, () => this._handle().evaluate()); }
+  /**
+   * Mean loss over the first 64 windows (or opts.windows) of the training and of the validation split
+   * (valLoss null if there is none).
+   * @param {{windows?:number}} [opts]
+   */
+  evaluate(opts = {}) { return call(this._engine, () => this._handle().evaluate(opts ?? {})); }
 
   /** Mean cross-entropy of `text` over the evaluation windows of DESIGN.md. */
   evalText(text) { return call(this._engine, () => this._handle().evalText(requireString(text, 'text'))); }
@@ -230,9 +234,9 @@ export class Engine {
    * A new model for `text` (the tokenizer is built from the text).
    * @param {string} text
    * @param {{tokenizer?:'char'|'bpe', vocabSize?:number, nLayer?:number, nHead?:number, nEmbd?:number, blockSize?:number,
-   *   batchSize?:number, optimizer?:'sgd'|'momentum'|'adamw', lr?:number, momentum?:number, beta1?:number, beta2?:number,
+   *   bias?:boolean, batchSize?:number, optimizer?:'sgd'|'momentum'|'adamw', lr?:number, momentum?:number, beta1?:number, beta2?:number,
    *   weightDecay?:number, gradClip?:number, schedule?:'constant'|'cosine', warmupSteps?:number, maxSteps?:number,
-   *   seed?:number, valFraction?:number}} [settings]
+   *   minLrRatio?:number, seed?:number, valFraction?:number}} [settings]
    */
   createTrainer(text, settings = {}) {
     return call(this, () => new Trainer(new this._m.Trainer(requireString(text, 'text'), settings ?? {}), this));

@@ -29,6 +29,7 @@ std::string config_to_json(const GPTConfig& c) {
     j["n_layer"] = c.n_layer;
     j["n_head"] = c.n_head;
     j["n_embd"] = c.n_embd;
+    j["bias"] = c.bias;
     return j.dump();
 }
 
@@ -48,6 +49,10 @@ GPTConfig config_from_json(const std::string& text) {
     get("n_layer", c.n_layer);
     get("n_head", c.n_head);
     get("n_embd", c.n_embd);
+    if (j.contains("bias")) {
+        if (!j["bias"].is_boolean()) fail("config \"bias\" must be true or false, got ", j["bias"].dump());
+        c.bias = j["bias"].get<bool>();
+    }
     validate(c);
     return c;
 }

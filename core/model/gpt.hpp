@@ -64,8 +64,9 @@ private:
     };
     static ActLayout act_layout(const GPTConfig& c, std::size_t B, std::size_t T);
     static GradLayout grad_layout(const GPTConfig& c, std::size_t B, std::size_t T);
-    const float* param(ParamKind k, std::size_t l = 0) const { return params_.data() + layout_.offset(k, l); }
-    float* grad(ParamKind k, std::size_t l = 0) { return grads_.data() + layout_.offset(k, l); }
+    // nullptr for the biases of a bias-free model: the layers then add none.
+    const float* param(ParamKind k, std::size_t l = 0) const { return layout_.slice(params_.data(), k, l); }
+    float* grad(ParamKind k, std::size_t l = 0) { return layout_.slice(grads_.data(), k, l); }
 
     GPTConfig config_;
     ParamLayout layout_;

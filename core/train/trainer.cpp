@@ -11,13 +11,13 @@
 #include "data/windows.hpp"
 #include "model/checkpoint.hpp"
 #include "model/tensor_names.hpp"
+#include "tokenizer/bpe_sample.hpp"
 #include "util/error.hpp"
 
 namespace lab {
 
 namespace {
 constexpr std::uint64_t kDataSeedSalt = 0x5eed0da7a5a17ULL;  // data order independent of init stream
-constexpr std::size_t kMaxEvalWindows = 64;
 
 GPTConfig config_of(const TrainerSettings& s, std::size_t vocab) {
     GPTConfig c;
@@ -26,6 +26,7 @@ GPTConfig config_of(const TrainerSettings& s, std::size_t vocab) {
     c.n_layer = s.n_layer;
     c.n_head = s.n_head;
     c.n_embd = s.n_embd;
+    c.bias = s.bias;
     return c;
 }
 
@@ -38,7 +39,8 @@ void check_memory(const GPTConfig& c, std::size_t batch) {
 }  // namespace
 
 Tokenizer make_tokenizer(const std::string& text, const TrainerSettings& s) {
-    return s.tokenizer == "bpe" ? Tokenizer::train_bpe(text, s.vocab_size) : Tokenizer::train_char(text);
+    if (s.tokenizer != "bpe") return Tokenizer::train_char(text);
+    return bpe_sample_bytes(text.size()) ? Tokenizer::train_bpe(bpe_sample(text), s.vocab_size) : Tokenizer::train_bpe(text, s.vocab_size);
 }
 
 void validate(const TrainerSettings& s) {
@@ -56,6 +58,7 @@ void validate(const TrainerSettings& s) {
 Trainer::Trainer(const std::string& text, const TrainerSettings& settings) : settings_(settings) {
     validate(settings_);
     tokenizer_ = make_tokenizer(text, settings_);
+    tokenizer_sample_bytes_ = settings_.tokenizer == "bpe" ? bpe_sample_bytes(text.size()) : 0;
     if (tokenizer_.vocab_size() < 2)
         fail("the text has only ", tokenizer_.vocab_size(), " distinct character; a language model needs at least 2");
     const GPTConfig c = config_of(settings_, tokenizer_.vocab_size());
@@ -77,6 +80,7 @@ Trainer::Trainer(const std::uint8_t* bytes, std::size_t n, const std::string& te
     settings_.n_head = ck.config.n_head;
     settings_.n_embd = ck.config.n_embd;
     settings_.block_size = ck.config.block_size;
+    settings_.bias = ck.config.bias;
     validate(settings_);
     check_memory(ck.config, settings_.batch_size);
     if (!text.empty()) set_text(text);
@@ -114,8 +118,11 @@ void Trainer::set_text(const std::string& text) {
     std::size_t n_val = 0;
     if (ids.size() >= 20 && settings_.val_fraction > 0.0f)
         n_val = std::max<std::size_t>(2, static_cast<std::size_t>(static_cast<double>(ids.size()) * settings_.val_fraction));
-    train_tokens_.assign(ids.begin(), ids.end() - static_cast<std::ptrdiff_t>(n_val));
+    // The ids become the training split in place (no second copy of a book's tokens: wasm memory
+    // never shrinks, so the peak during this is what a 50 MB text costs for good).
     val_tokens_.assign(ids.end() - static_cast<std::ptrdiff_t>(n_val), ids.end());
+    ids.resize(ids.size() - n_val);
+    train_tokens_ = std::move(ids);
 }
 
 std::size_t Trainer::seq_len() const {
@@ -243,21 +250,21 @@ float Trainer::evaluate_tokens(const std::vector<std::int32_t>& tokens) {
     return static_cast<float>(loss_sum / static_cast<double>(total));
 }
 
-float Trainer::evaluate_head(const std::vector<std::int32_t>& tokens) {
-    // The first kMaxEvalWindows windows: a live curve on a 50 MB text must stay cheap.
-    const std::size_t limit = kMaxEvalWindows * config().block_size + 1;
+float Trainer::evaluate_head(const std::vector<std::int32_t>& tokens, std::size_t max_windows) {
+    if (max_windows < 1) fail("the number of evaluation windows must be at least 1, got ", max_windows);
+    const std::size_t limit = std::min(max_windows, tokens.size()) * config().block_size + 1;
     if (tokens.size() <= limit) return evaluate_tokens(tokens);
     return evaluate_tokens(std::vector<std::int32_t>(tokens.begin(), tokens.begin() + static_cast<std::ptrdiff_t>(limit)));
 }
 
-float Trainer::train_loss() {
+float Trainer::train_loss(std::size_t max_windows) {
     if (train_tokens_.size() < 2) fail("this model has no training text");
-    return evaluate_head(train_tokens_);
+    return evaluate_head(train_tokens_, max_windows);
 }
 
-float Trainer::val_loss() {
+float Trainer::val_loss(std::size_t max_windows) {
     if (!has_val()) fail("there is no validation text (the text is too short, or val_fraction is 0)");
-    return evaluate_head(val_tokens_);
+    return evaluate_head(val_tokens_, max_windows);
 }
 
 std::vector<TensorNorm> Trainer::grad_norms() const {

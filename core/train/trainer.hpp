@@ -20,6 +20,7 @@ struct TrainerSettings {
     std::string tokenizer = "char";  // "char" | "bpe"
     std::size_t vocab_size = 256;    // BPE target vocabulary
     std::size_t n_layer = 2, n_head = 4, n_embd = 64, block_size = 64;
+    bool bias = true;                // false: no biases in LayerNorms and Linears (nanoGPT bias=False)
     std::size_t batch_size = 16;
     OptimizerSettings optim;
     std::uint64_t seed = 1337;
@@ -29,6 +30,9 @@ struct TrainerSettings {
 // Largest model memory (params, grads, moments, activations) a trainer accepts: the wasm module's
 // memory is capped at 1 GiB, and a refused config must be refused before anything is allocated.
 inline constexpr std::size_t kMaxModelBytes = 640u * 1024u * 1024u;
+
+// Windows train_loss()/val_loss() evaluate by default: a live curve on a 50 MB text must stay cheap.
+inline constexpr std::size_t kEvalWindows = 64;
 
 struct StepStats {
     std::size_t step = 0;    // steps done after this one
@@ -74,6 +78,10 @@ struct InspectResult {
 
 class Trainer {
 public:
+    // Bytes of the sample the BPE tokenizer learned its merges from; 0 when it saw the whole text
+    // (always for char tokenizers and loaded checkpoints).
+    std::size_t tokenizer_sample_bytes() const { return tokenizer_sample_bytes_; }
+
     // Builds the tokenizer from the text, splits it, creates and initialises the model.
     Trainer(const std::string& text, const TrainerSettings& settings);
     // Restores a checkpoint (weights, tokenizer, and optimizer state when present). `text` may be
@@ -92,8 +100,9 @@ public:
 
     // --- measuring (weights unchanged) ---
     float evaluate_tokens(const std::vector<std::int32_t>& tokens);  // mean loss over DESIGN.md windows
-    float train_loss();      // over the first 64 windows of the training split (stays quick)
-    float val_loss();        // over the first 64 windows of the validation split
+    // Over the first max_windows windows of the training / validation split (64: a live curve stays quick).
+    float train_loss(std::size_t max_windows = kEvalWindows);
+    float val_loss(std::size_t max_windows = kEvalWindows);
     bool has_val() const { return val_tokens_.size() >= 2; }
     std::vector<TokenProb> predict(const std::string& prompt, std::size_t top_k);
     std::string generate(const std::string& prompt, std::size_t n_tokens, const SamplingSettings& s, std::uint64_t seed);
@@ -132,7 +141,7 @@ private:
     // windows and calls run(B, T, total predicted tokens) for each; returns that total.
     template <typename F>
     std::size_t for_each_window_batch(const std::vector<std::int32_t>& tokens, F&& run);
-    float evaluate_head(const std::vector<std::int32_t>& tokens);
+    float evaluate_head(const std::vector<std::int32_t>& tokens, std::size_t max_windows);
     void fill_batch(std::size_t B, std::size_t T);  // the random batch of the current step
     bool apply_update(StepStats& st);  // clip + optimizer step with divergence guard
 
@@ -146,6 +155,7 @@ private:
     std::vector<float> last_grads_;  // gradient of the last step before clipping, for grad_norms()
     std::size_t step_ = 0;
     float first_loss_ = 0.0f;
+    std::size_t tokenizer_sample_bytes_ = 0;  // BPE learned from a sample of this size (0: the whole text)
 };
 
 // Throws lab::Error naming the first out-of-range value of the settings (model shape, batch,

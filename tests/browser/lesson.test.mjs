@@ -4,10 +4,10 @@
 // holds the state, a worker crash is survived. Screenshots go to tests/artifacts/.
 import { test as nodeTest, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { assertEngineBuilt, serve, launch, newPage, shot, labReady, numbers, smallQuery, artifacts, mainThreadTasks } from './helpers.mjs';
+import { assertEngineBuilt, serve, launch, newPage, shot, labReady, numbers, smallQuery, artifacts, mainThreadTasks, repo } from './helpers.mjs';
 
 // Every test ends within 2 minutes, whatever hangs.
 const test = (name, fn) => nodeTest(name, { timeout: 120_000 }, fn);
@@ -193,6 +193,36 @@ test('keep and share: download a .safetensors, load it back; a bad file gets a c
   page.problems = page.problems.filter((p) => !/notes\.safetensors/.test(p));
 });
 
+test('a bias-free checkpoint (nanoGPT bias=False) loads, shows its tensors and takes a step', async () => {
+  const { loadEngine } = await import('../../wasm/lab.mjs');
+  const trainer = (await loadEngine()).createTrainer(readFileSync(path.join(repo, 'web/samples/facts.txt'), 'utf8'),
+    { nLayer: 1, nHead: 2, nEmbd: 32, blockSize: 32, batchSize: 8, bias: false });
+  trainer.train(3);
+  const file = path.join(artifacts, 'lesson-no-bias.safetensors');
+  writeFileSync(file, trainer.exportCheckpoint());
+  trainer.dispose();
+  const loaded = (name) => page.waitForFunction((n) => document.getElementById('lab').shadowRoot
+    .querySelector('.sec-keep .message').textContent.includes(`Loaded ${n}`), name, { timeout: 10_000 });
+
+  await inLab('.sec-keep input[type=file]').setInputFiles(file);
+  await loaded('lesson-no-bias.safetensors');
+  await page.waitForFunction(() => [...document.getElementById('lab').shadowRoot.querySelectorAll('.sec-step select option')]
+    .some((o) => o.value === 'transformer.ln_f.weight'));
+  const names = await inLab('.sec-step select option').evaluateAll((os) => os.map((o) => o.value).filter(Boolean));
+  assert.equal(names.length, 2 + 6 + 1, names.join(' '));
+  assert.ok(names.every((n) => !n.endsWith('.bias')), names.join(' '));
+  await button('Run one step').click();
+  await page.waitForFunction(() => document.getElementById('lab').stats.step === 4);
+  await inLab('table.update').waitFor();
+  assert.equal(await inLab('.sec-step .norms .bar').count(), 2 + 6 + 1, 'a gradient norm per tensor, no biases');
+  const real = (await inLab('table.update tr.real td').allTextContents()).map(Number);
+  assert.ok(real.every(Number.isFinite), `real row: ${real}`);
+
+  // Back to the lesson's model for the tests that follow.
+  await inLab('.sec-keep input[type=file]').setInputFiles(path.join(artifacts, 'lesson.safetensors'));
+  await loaded('lesson.safetensors');
+});
+
 test('the state round-trips through the URL', async () => {
   await inLab('.sec-train input[id$="-lr"]').fill('0.01');
   await inLab('.sec-train input[id$="-lr"]').press('Tab');
@@ -300,6 +330,27 @@ test('divergence: training stops at that step, keeps the last good weights and o
   await set('lr', '0.003');
   await set('grad-clip', '1');
   page.problems.length = 0;
+});
+
+test('samples: each one says what it is; the large fables train, and only their first tokens are drawn', async () => {
+  page.problems.length = 0;
+  await page.evaluate(() => document.getElementById('lab').setAttribute('tokenizer', 'char'));
+  await page.waitForFunction(() => !/tokenizer=bpe/.test(location.search));
+  assert.match(await inLab('.sample-about').textContent(), /^Short facts, 1\.7 kB: .*by heart/);
+  await lab().getByLabel('Sample text').selectOption('fables');
+  await page.waitForFunction(() => /text=fables/.test(location.search) && document.getElementById('lab').stats.params > 0);
+  await page.waitForFunction(() => /400,\d{3} characters/.test(document.getElementById('lab').shadowRoot.querySelector('.summary').textContent));
+  assert.match(await inLab('.sample-about').textContent(), /^Fables, 400 kB, .*"NAME: …".*"Moral: …"/);
+  assert.match(await inLab('.summary').textContent(), /Showing 800 tokens: characters 0–\d{3} of 400,\d{3}\./);
+  assert.equal(await inLab('.tokens .tok').count(), 800);
+  assert.match(await inLab('textarea').inputValue(), /^The [A-Z][a-z]+ and the /);
+  await button('Step').click();
+  await page.waitForFunction(() => document.getElementById('lab').stats.step === 1);
+  assert.ok(Number.isFinite((await stats()).valLoss));
+  await shot(page, 'lesson-1c-fables', inLab('.sec-text'));
+  await lab().getByLabel('Sample text').selectOption('facts');
+  await page.waitForFunction(() => /^Short facts/.test(document.getElementById('lab').shadowRoot.querySelector('.sample-about').textContent));
+  assert.deepEqual(page.problems, []);
 });
 
 test('narrow (360 px) and dark theme render; no console errors on the page', async () => {

@@ -1,20 +1,24 @@
-// The whole model: gradient vs finite differences, first loss ≈ ln V, memorising a sentence,
-// determinism, divergence guard, memory refusal.
+// The whole model: gradient vs finite differences (with and without biases), first loss ≈ ln V,
+// memorising a sentence, determinism, divergence guard, memory refusal, the bias-free model.
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
 #include "model/gpt.hpp"
+#include "model/tensor_names.hpp"
 #include "train/trainer.hpp"
 #include "util/error.hpp"
 #include "util/rng.hpp"
 
 using namespace lab;
 
-TEST(Model, WholeGradientMatchesFiniteDifferences) {
-    GPTConfig c{7, 4, 2, 2, 4};
+class ModelGradient : public ::testing::TestWithParam<bool> {};
+
+TEST_P(ModelGradient, WholeGradientMatchesFiniteDifferences) {
+    GPTConfig c{7, 4, 2, 2, 4, /*bias=*/GetParam()};
     GPT m(c, 2);
     m.init_weights(42);
     // Larger random weights than the init so every path carries signal.
@@ -26,7 +30,9 @@ TEST(Model, WholeGradientMatchesFiniteDifferences) {
     m.backward();
     std::vector<float> analytic = m.grads();
     auto loss = [&] { return static_cast<double>(m.forward(in.data(), tg.data(), 2, 4)); };
-    const float h = 1e-2f;
+    // Small enough for the curvature at these weights (1e-2 is too coarse for the bias-free model),
+    // large enough that float32 rounding of the loss stays far below the tolerance.
+    const float h = 5e-3f;
     std::size_t checked = 0;
     for (std::size_t i = 0; i < m.params().size(); ++i) {
         float& p = m.params()[i];
@@ -41,6 +47,69 @@ TEST(Model, WholeGradientMatchesFiniteDifferences) {
         ++checked;
     }
     EXPECT_EQ(checked, m.num_params());
+}
+
+INSTANTIATE_TEST_SUITE_P(Bias, ModelGradient, ::testing::Bool(),
+                         [](const auto& info) { return info.param ? "WithBias" : "WithoutBias"; });
+
+// nanoGPT's bias=False model is the biased model with every bias fixed at 0: same initial weights
+// (biases draw no random numbers), the same loss bit for bit, the same weight gradients.
+TEST(Model, BiasFreeModelIsTheBiasedModelWithZeroBiases) {
+    GPTConfig with{7, 4, 2, 2, 4};
+    GPTConfig without = with;
+    without.bias = false;
+    GPT a(with, 2), b(without, 2);
+    a.init_weights(42);
+    b.init_weights(42);
+    EXPECT_EQ(a.num_params() - b.num_params(), 2 * (4 + 12 + 4 + 4 + 16 + 4) + 4) << "exactly the biases are gone";
+    const auto ta = named_tensors(a.layout(), with), tb = named_tensors(b.layout(), without);
+    ASSERT_EQ(tb.size(), 2u + 6u * 2u + 1u);
+    auto find = [&](const std::string& name) -> const NamedTensor& {
+        for (const NamedTensor& t : ta)
+            if (t.name == name) return t;
+        throw std::runtime_error("no tensor " + name);
+    };
+    // Larger random weights (the same in both) so every path carries signal.
+    lab::Rng rng(9);
+    for (const NamedTensor& t : tb) {
+        const NamedTensor& u = find(t.name);
+        for (std::size_t i = 0; i < t.size; ++i) {
+            ASSERT_EQ(a.params()[u.offset + i], b.params()[t.offset + i]) << t.name << " [" << i << "]";
+            const float delta = static_cast<float>(rng.normal()) * 0.3f;
+            a.params()[u.offset + i] += delta;
+            b.params()[t.offset + i] += delta;
+        }
+    }
+    std::vector<std::int32_t> in = {1, 5, 2, 6, 0, 3, 3, 4}, tg = {5, 2, 6, 0, 3, 3, 4, 1};
+    a.zero_grad();
+    b.zero_grad();
+    EXPECT_EQ(a.forward(in.data(), tg.data(), 2, 4), b.forward(in.data(), tg.data(), 2, 4));
+    a.backward();
+    b.backward();
+    for (const NamedTensor& t : tb) {
+        const NamedTensor& u = find(t.name);
+        for (std::size_t i = 0; i < t.size; ++i)
+            ASSERT_EQ(a.grads()[u.offset + i], b.grads()[t.offset + i]) << t.name << " [" << i << "]";
+    }
+}
+
+TEST(Model, BiasFreeTrainerTrainsSavesAndLoads) {
+    TrainerSettings s;
+    s.n_layer = 1; s.n_head = 2; s.n_embd = 16; s.block_size = 16; s.batch_size = 4;
+    s.bias = false;
+    const std::string text = "Twinkle, twinkle, little star, how I wonder what you are. Up above the world so high.";
+    Trainer tr(text, s);
+    const float first = tr.train_loss();
+    for (int i = 0; i < 30; ++i) tr.train_step();
+    EXPECT_LT(tr.train_loss(), first - 0.5f);
+    const std::vector<std::uint8_t> bytes = tr.save_checkpoint(true);
+    Trainer back(bytes.data(), bytes.size(), text, TrainerSettings{});
+    EXPECT_FALSE(back.config().bias);
+    EXPECT_FALSE(back.settings().bias);
+    EXPECT_EQ(back.fingerprint(), tr.fingerprint());
+    EXPECT_EQ(back.train_loss(), tr.train_loss());
+    EXPECT_TRUE(std::isfinite(back.train_step().loss));
+    EXPECT_NE(back.fingerprint(), tr.fingerprint()) << "the loaded model trains on";
 }
 
 TEST(Model, FirstLossIsAboutLnV) {

@@ -62,6 +62,8 @@ test('configs out of range or inconsistent', () => {
   rejects(() => engine.createTrainer(sampleText, { nLayer: 2.5 }), /whole number/);
   rejects(() => engine.createTrainer(sampleText, { nLayer: '2' }), /must be a number/);
   rejects(() => engine.createTrainer(sampleText, { layers: 2 }), /unknown setting "layers"/);
+  rejects(() => engine.createTrainer(sampleText, { bias: 'false' }), /bias must be true or false, got string/);
+  rejects(() => engine.createTrainer(sampleText, { bias: 0 }), /bias must be true or false, got number/);
   rejects(() => engine.createTrainer(sampleText, { nLayer: 24, nEmbd: 2048, nHead: 16, blockSize: 1024, batchSize: 32 }),
     /about \d+ MB of memory; the limit is 640 MB/);
   rejects(() => engine.createTrainer(sampleText, { tokenizer: 'bpe', vocabSize: 1 }), /vocabSize/);
@@ -80,6 +82,7 @@ test('learning rates, steps, sampling settings and names', () => {
   rejects(() => t.setSettings({ optimizer: 'lion' }), /optimizer must be one of sgd, momentum, adamw; got "lion"/);
   rejects(() => engine.createTrainer(sampleText, { tokenizer: 'words' }), /tokenizer must be char or bpe; got "words"/);
   rejects(() => t.setSettings({ nLayer: 3 }), /can't change on a live model/);
+  rejects(() => t.setSettings({ bias: false }), /can't change on a live model/);
   rejects(() => t.inspectStep({ tensor: 'nope' }), /unknown tensor "nope"/);
   rejects(() => t.inspectStep({ position: 1000 }), /position must be between 0 and 31/);
   assert.equal(t.train(3).diverged, null, 'still trains');

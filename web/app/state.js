@@ -3,7 +3,7 @@
 // Every value read from outside is validated and clamped here; each problem is reported, never
 // trusted. No DOM in this module.
 
-export const SAMPLES = ['facts', 'story', 'rhymes'];
+export const SAMPLES = ['facts', 'story', 'rhymes', 'fables'];
 /**
  * A good learning rate per optimizer for the lab's models (the optimizer race starts with these,
  * the train section explains them): plain SGD needs a large one, AdamW a small one.

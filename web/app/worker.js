@@ -10,6 +10,8 @@
 // its 'stopped' message is posted, so after a reset, pause or new model no old run goes on.
 
 import { startEngineLoad } from './engine-load.js';
+import { readText, countChars } from './text-read.js';
+import { PREVIEW_CHARS, head, valStart } from './text-limits.js';
 
 // The engine starts loading the moment the worker starts, before the page asks for anything.
 const loadEngine = (() => {
@@ -17,7 +19,8 @@ const loadEngine = (() => {
   return () => load().then((e) => (engine = e));
 })();
 const CHUNK_SECONDS = 0.04;
-const TOKEN_LIMIT = 800; // tokens sent to the page for display
+const TOKEN_LIMIT = 800;   // tokens sent to the page for display, at most
+const WINDOW_CHARS = 3000; // characters of the text tokenized for one window of the token view
 
 let engine = null;
 let trainer = null;
@@ -25,7 +28,10 @@ let running = false;
 let run = 0;          // number of the latest training run
 let loopDone = null;  // resolves when the running loop has posted 'stopped'
 let lastVal = null; // {step, trainLoss, valLoss}
+// The training text lives here, not on the page thread: the page gets its size and a preview.
 let text = '';       // the text the model trains on
+let loaded = null;   // {text, info}: the text read last (the next model's, by default)
+let reading = null;  // {cancelled}: the read in progress
 // The last good model, to restore after a wasm trap (lab.mjs): taken whenever training stops and
 // after every new model, and every SNAPSHOT_MS while training.
 let lastGood = null; // {bytes, settings}
@@ -47,6 +53,7 @@ function needTrainer() {
 }
 
 function evaluateNow() {
+  if (trainer.info().trainTokens === 0) { lastVal = null; return null; } // a model without a text
   const t0 = performance.now();
   const ev = trainer.evaluate();
   evalSeconds = (performance.now() - t0) / 1000;
@@ -144,17 +151,58 @@ async function trainLoop(budget, id) {
   post({ type: 'stopped', run: id, reason: 'pause', step: trainer.info().step, val: lastVal });
 }
 
-async function fetchText(url) {
-  const res = await fetch(url);
-  if (!res.ok) throw new Error(`HTTP ${res.status}`);
-  return res.text();
+/**
+ * Reads a text source ({text} | {url} | {blob, name}; see text-read.js), posting
+ * {type:'textProgress', loaded, total} as it streams. Returns {text, info: {chars, bytes, preview}}.
+ */
+async function loadSource(source) {
+  reading?.cancel();
+  const me = { cancelled: false, cancel() { this.cancelled = true; } };
+  reading = me;
+  try {
+    const r = await readText(source, {
+      onProgress: (done, total) => post({ type: 'textProgress', loaded: done, total }),
+      cancelled: () => me.cancelled,
+    });
+    const info = { chars: countChars(r.text), bytes: r.bytes, preview: head(r.text, PREVIEW_CHARS) };
+    loaded = { text: r.text, info };
+    return loaded;
+  } finally {
+    if (reading === me) reading = null;
+  }
 }
 
-function tokenSummary(text, tokenizer, vocabSize) {
-  const r = engine.tokenize(text, { tokenizer, vocabSize });
+const COPY_SEARCH_CHARS = 8_000_000; // how much of the training text a copy check reads (a book: its first 8 M)
+
+/**
+ * The longest stretch of `sample` found word for word in the training part of the text (the part
+ * before the held-out end): did the model write something new, or copy? Greedy over start
+ * positions, so it costs ~2·|sample| substring searches.
+ */
+function longestCopy(sample) {
+  const info = needTrainer().info();
+  const trainEnd = valStart(text.length, info.settings.valFraction);
+  const hay = text.slice(0, Math.min(trainEnd, COPY_SEARCH_CHARS));
+  let best = { length: 0, stretch: '', at: -1 };
+  for (let i = 0, n = 1; i + n <= sample.length; ) {
+    const at = hay.indexOf(sample.slice(i, i + n));
+    if (at >= 0) { best = { length: n, stretch: sample.slice(i, i + n), at }; n += 1; } else { i += 1; }
+  }
+  return { ...best, sampleLength: sample.length, searched: hay.length, whole: hay.length === trainEnd };
+}
+
+/** A window of the model's text as tokens: chars [offset, offset + n) (about), at most TOKEN_LIMIT tokens. */
+function tokenWindow(offset = 0, n = WINDOW_CHARS) {
+  const t = needTrainer();
+  const info = t.info();
+  let start = Math.max(0, Math.min(text.length, Math.floor(offset)));
+  const low = text.charCodeAt(start);
+  if (low >= 0xdc00 && low <= 0xdfff) start -= 1; // not inside a surrogate pair
+  const slice = head(text.slice(start), Math.max(1, Math.min(WINDOW_CHARS, n)));
+  const tokens = text ? t.tokens(slice).slice(0, TOKEN_LIMIT) : [];
   return {
-    vocabSize: r.vocabSize, total: r.tokens.length, tokens: r.tokens.slice(0, TOKEN_LIMIT),
-    vocab: r.vocab.slice(0, 2048),
+    vocabSize: info.vocabSize, total: info.trainTokens + info.valTokens, offset: start, length: text.length,
+    end: start + tokens.reduce((a, x) => a + x.text.length, 0), tokens, vocab: t.vocab().slice(0, 2048),
   };
 }
 
@@ -173,21 +221,28 @@ const commands = {
   // The text comes as a string, or as a same-origin URL that this worker fetches itself (page
   // start: the page thread is busy drawing then); it is posted as soon as it is in, and the
   // reply carries it too.
-  async init({ text: given, textUrl, fetched, settings, firstStep = false }) {
-    let text = given;
+  // A new model for the text read last (readText), or for `source`, read first (page start: the
+  // early request, whose text is read as soon as it arrives; see onmessage).
+  async init({ source, early, settings, firstStep = false }) {
+    const got = early ? await early : source ? await loadSource(source) : loaded;
+    if (!got) throw new Error('no text yet: read a text first');
     await loadEngine();
-    if (fetched) text = await fetched;
     await stopLoop();
-    const next = engine.createTrainer(text, settings); // throws on bad settings: old model kept
-    setText(text);
-    if (!firstStep) return { ...adopt(next), ...(fetched ? { text } : {}) };
+    const next = engine.createTrainer(got.text, settings); // throws on bad settings: old model kept
+    setText(got.text);
+    const textInfo = source || early ? { textInfo: got.info } : {};
+    if (!firstStep) return { ...adopt(next), ...textInfo };
     // Autoplay: step 1 comes before the first evaluation, which the training loop then runs at once.
     adopt(next, { evaluate: false });
     const r = trainer.train(1);
     const losses = Float32Array.from(r.losses).slice(0, r.step);
-    return { info: trainer.info(), val: null, first: { ...r, losses }, ...(fetched ? { text } : {}) };
+    return { info: trainer.info(), val: null, first: { ...r, losses }, ...textInfo };
   },
-  async tokenize({ text, tokenizer, vocabSize }) { await loadEngine(); return tokenSummary(text, tokenizer, vocabSize); },
+  /** Reads a text (the next model's): {chars, bytes, preview}. */
+  async readText({ source }) { return (await loadSource(source)).info; },
+  cancelRead() { reading?.cancel(); return true; },
+  tokenWindow({ offset, chars } = {}) { return tokenWindow(offset, chars); },
+  longestCopy({ sample }) { return longestCopy(String(sample ?? '')); },
   start({ budget = 0 } = {}) {
     needTrainer();
     if (running) return { run };
@@ -228,8 +283,10 @@ const commands = {
   async loadCheckpoint({ bytes, settings }) {
     await loadEngine();
     await stopLoop();
-    const next = engine.loadCheckpoint(new Uint8Array(bytes), settings);
-    setText(settings?.text ?? '');
+    // The file's model trains on the lab's current text (the text read last), unless told otherwise.
+    const withText = { ...settings, text: settings?.text ?? loaded?.text ?? text };
+    const next = engine.loadCheckpoint(new Uint8Array(bytes), withText);
+    setText(withText.text);
     return adopt(next);
   },
   setSettings({ settings }) { needTrainer().setSettings(settings); return trainer.info(); },
@@ -264,19 +321,18 @@ async function handle({ id, cmd, args } = {}) {
 
 // Requests that change no model state wait for nothing (the page asks for the engine while it
 // still builds its sections). The rest go one at a time, in order (see the top of this file).
-const UNORDERED = new Set(['load', 'tokenize']);
+const UNORDERED = new Set(['load', 'cancelRead']);
 let queue = Promise.resolve();
 self.onmessage = (ev) => {
   const msg = ev.data ?? {};
   if (UNORDERED.has(msg.cmd)) { handle(msg); return; }
-  if (msg.cmd === 'init' && typeof msg.args?.textUrl === 'string') {
-    // The text is fetched at once, not when the request's turn comes, and shown before the engine
-    // is ready (event {type:'text'}).
-    const { textUrl } = msg.args;
-    const fetched = fetchText(textUrl);
-    fetched.then((t) => post({ type: 'text', textUrl, text: t }), () => {});
-    fetched.catch(() => {});
-    msg.args = { ...msg.args, fetched };
+  if (msg.cmd === 'init' && msg.args?.source?.url && msg.args.early) {
+    // Page start: the text is read at once, not when the request's turn comes, and its preview is
+    // shown before the engine is ready (event {type:'text'}).
+    const early = loadSource(msg.args.source);
+    early.then((r) => post({ type: 'text', info: r.info }), () => {});
+    early.catch(() => {});
+    msg.args = { ...msg.args, early };
   }
   queue = queue.then(() => handle(msg));
 };

@@ -5,6 +5,8 @@
 // ~50 ms, post {type:'progress', job, …} after each and yield, so 'cancel' is handled at once.
 import { SWEEP_MODELS, SWEEP_FRACTIONS, SWEEP_SETTINGS, EVALS_PER_RUN, REFERENCE_MODEL, splitCorpus, subsetText, stepsFor, modelName } from './scaling.js';
 import { startEngineLoad } from '../engine-load.js';
+import { readText } from '../text-read.js';
+import { head, valStart } from '../text-limits.js';
 
 const CHUNK_MS = 50;
 const OPTIMIZERS = ['sgd', 'momentum', 'adamw'];
@@ -12,7 +14,8 @@ const OPTIMIZERS = ['sgd', 'momentum', 'adamw'];
 let engine = null;
 let engineLoad = null;
 let live = null;        // the lab's model as of the last snapshot
-let liveText = '';
+let liveText = '';     // the lab's text (read once per textKey, from its source)
+let liveKey = null;
 const cancelled = new Set();
 
 // Loaded on the first request (this worker starts with the page, but must not slow its first step).
@@ -28,6 +31,31 @@ const yieldNow = () => new Promise((r) => setTimeout(r, 0));
 function nextChunk(n, steps, ms) {
   const per = Math.max(ms, 0.05) / Math.max(1, steps);
   return Math.max(1, Math.min(256, Math.round(0.7 * (CHUNK_MS / per) + 0.3 * n)));
+}
+
+// What this worker keeps of the lab's text: its start and the start of its held-out end. The
+// experiments and views here need no more, and a 50 MB book is not held twice.
+const KEEP_CHARS = 2_000_000;
+let liveVal = '';       // the first KEEP_CHARS of the held-out part
+let liveValFraction = null;
+let liveTokens = { train: 0, val: 0 }; // the lab's split, in tokens (its trainer counted them)
+
+/** The lab's text for a request {text} | {textKey, source?, valFraction}: read once per key. */
+async function resolveText({ text, textKey, source, valFraction = 0.1, tokens = null }) {
+  if (tokens) liveTokens = tokens;
+  if (typeof text === 'string') return text;
+  if (textKey !== liveKey || source || valFraction !== liveValFraction) {
+    if (!source && textKey !== liveKey) throw new Error('the lab\'s text is not here yet');
+    const whole = source ? (await readText(source)).text : null;
+    if (whole !== null) {
+      const at = valStart(whole.length, valFraction);
+      liveText = head(whole, Math.min(at, KEEP_CHARS));
+      liveVal = head(whole.slice(at), KEEP_CHARS);
+    }
+    liveKey = textKey;
+    liveValFraction = valFraction;
+  }
+  return liveText;
 }
 
 function isCancelled(job) {
@@ -106,7 +134,8 @@ async function sweep({ job, texts, steps, budget }) {
 }
 
 // ------------------------------------------------------------------ optimizer race
-async function race({ job, text, settings, steps, lrs, tensor, index }) {
+async function race({ job, settings, steps, lrs, tensor, index, ...ref }) {
+  const text = await resolveText(ref);
   await loadEngine();
   const trainers = [];
   try {
@@ -153,7 +182,8 @@ async function race({ job, text, settings, steps, lrs, tensor, index }) {
 }
 
 // ------------------------------------------------------------------ speed
-async function measure({ text, settings, seconds = 1.5 }) {
+async function measure({ settings, seconds = 1.5, ...ref }) {
+  const text = await resolveText(ref);
   await loadEngine();
   const t = engine.createTrainer(text, settings);
   try {
@@ -189,12 +219,14 @@ const commands = {
   race,
   measure,
   cancel({ job }) { cancelled.add(job); return true; },
-  async snapshot({ bytes, text }) {
+  async snapshot({ bytes, ...ref }) {
     await loadEngine();
-    const next = engine.loadCheckpoint(new Uint8Array(bytes), { text: text ?? '' });
+    await resolveText(ref);
+    // Without the text: this copy only predicts (attention, surprise); tokenizing a book here would
+    // cost memory for nothing.
+    const next = engine.loadCheckpoint(new Uint8Array(bytes), { text: '' });
     live?.dispose();
     live = next;
-    liveText = text ?? '';
     const i = live.info();
     return { step: i.step, config: i.config, params: i.params };
   },
@@ -202,9 +234,11 @@ const commands = {
   surprise({ part, max = 800 }) {
     const m = needLive();
     const i = m.info();
-    const toks = liveText ? m.tokens(liveText) : [];
-    const total = part === 'train' ? i.trainTokens : i.valTokens;
-    const slice = part === 'train' ? toks.slice(0, Math.min(i.trainTokens, max)) : toks.slice(toks.length - i.valTokens).slice(0, max);
+    // Only a window of ~max tokens at the start of each part is tokenized (the text may be a book).
+    const window = (part === 'train' ? liveText : liveVal).slice(0, max * 8);
+    const toks = window ? m.tokens(window) : [];
+    const total = part === 'train' ? liveTokens.train : liveTokens.val;
+    const slice = toks.slice(0, max);
     if (slice.length < 2) return { part, tokens: [], mean: null, total, step: i.step };
     const s = m.surprise(slice.map((x) => x.text).join(''));
     const ls = s.map((x) => x.loss).filter((x) => x !== null && Number.isFinite(x));

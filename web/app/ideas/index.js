@@ -2,8 +2,8 @@
 // optimizers side by side, scaling experiment, training-time estimator.
 //
 // The controller calls createIdeas(ctx, controller) in its render() and puts the returned views in
-// its section list. From the controller this module READS only: host (and its lab-step events),
-// state, text, info, step, tps, running, client (to ask the training worker for 'exportCheckpoint' and 'tensors'), prompt();
+// its section list. From the controller this module READS only: host (and its lab-step events), state,
+// textSource, textKey, info, step, tps, running, client (to ask the training worker for 'exportCheckpoint' and 'tensors'), prompt();
 // and CALLS only pause(). Everything heavy runs in this module's own worker (ideas-worker.js).
 //
 // One IdeasHub per controller outlives re-renders (a language change rebuilds the views, not the
@@ -18,6 +18,9 @@ import { ScalingView } from './views/scaling-view.js';
 import { TimeView } from './views/time-view.js';
 
 export const IDEAS_SECTIONS = ['attention', 'surprise', 'optimizers', 'scaling', 'time'];
+
+/** Do two lab keys (IdeasHub.labKey) name the same model (maybe at other steps)? */
+export const sameModel = (a, b) => Boolean(a && b) && a.split(':')[0] === b.split(':')[0];
 
 const TICK_MS = 2000;
 const hubs = new WeakMap();
@@ -95,7 +98,17 @@ export class IdeasHub {
   }
 
   // ---------------------------------------------------------------- the lab's current model
-  ready() { return Boolean(this.lab.info && this.lab.text && this.lab.client); }
+  ready() { return Boolean(this.lab.info && this.lab.textSource && this.lab.client); }
+
+  /** The lab's text for the ideas worker: the source the first time, then only its key (it keeps the text). */
+  textRef() {
+    const key = this.lab.textKey;
+    const valFraction = this.lab.info?.settings?.valFraction ?? 0.1;
+    const tokens = { train: this.lab.info?.trainTokens ?? 0, val: this.lab.info?.valTokens ?? 0 };
+    const ref = key === this.sentKey ? { textKey: key, valFraction, tokens } : { textKey: key, valFraction, tokens, source: this.lab.textSource };
+    this.sentKey = key;
+    return ref;
+  }
 
   /** Changes whenever the lab's weights may have changed (new model, reset, step). */
   labKey() { return this.ready() ? `${idOf(this.lab.info)}:${this.lab.step}` : null; }
@@ -107,7 +120,7 @@ export class IdeasHub {
     if (key === this.snapKey) return Promise.resolve(this.snapInfo);
     this.snapPromise ??= (async () => {
       const bytes = await this.lab.client.call('exportCheckpoint');
-      const info = await this.client.call('snapshot', { bytes, text: this.lab.text }, [bytes.buffer]);
+      const info = await this.client.call('snapshot', { bytes, ...this.textRef() }, [bytes.buffer]);
       this.snapKey = key;
       this.snapInfo = info;
       return info;
@@ -118,7 +131,7 @@ export class IdeasHub {
   /** Text and settings of the lab (for experiments that build their own models). */
   labSetup() {
     if (!this.ready()) return null;
-    return { text: this.lab.text, settings: trainerSettings(this.lab.state), info: this.lab.info };
+    return { textRef: { textKey: this.lab.textKey, source: this.lab.textSource, valFraction: this.lab.info?.settings?.valFraction ?? 0.1 }, settings: trainerSettings(this.lab.state), info: this.lab.info };
   }
 
   // ---------------------------------------------------------------- long jobs

@@ -31,6 +31,7 @@ export const strings = {
     sSurpriseTitle: '9. Surprise map',
     sSurpriseIntro: 'Each token of the text shaded by how surprised the lab’s current model is by it (−ln p, the loss). Pale tokens are learned, dark ones still surprise it. The validation part was never trained on: compare it with the start of the training text to see what the model memorised and what it generalises.',
     surPart: 'Which text',
+    surNewModel: 'A new model: its surprise map is being computed…',
     surValPart: 'Validation part (held out)',
     surTrainPart: 'Start of the training text',
     surValShort: 'validation text',
@@ -201,6 +202,7 @@ export const strings = {
 
     sSurpriseTitle: '9. Überraschungskarte',
     sSurpriseIntro: 'Jedes Token des Textes, eingefärbt nach der Überraschung des aktuellen Modells (−ln p, der Verlust). Helle Tokens sind gelernt, dunkle überraschen es noch. Der Validierungsteil wurde nie trainiert: vergleiche ihn mit dem Anfang des Trainingstextes, um zu sehen, was das Modell auswendig kann und was es verallgemeinert.',
+    surNewModel: 'Ein neues Modell: seine Überraschungskarte wird berechnet…',
     surPart: 'Welcher Text',
     surValPart: 'Validierungsteil (zurückgehalten)',
     surTrainPart: 'Anfang des Trainingstextes',

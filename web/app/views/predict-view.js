@@ -2,6 +2,8 @@
 import { h, clear, field, showToken, numbers } from '../dom.js';
 import { FIELD_BY_NAME } from '../state.js';
 
+const LIVE_SAMPLES = 4;
+
 /** Probability bars, shared with the one-step view. highlightId marks the correct token; n: numbers(lang). */
 export function probBars(list, { highlightId = null, label = '', n = numbers('en') } = {}) {
   const max = Math.max(1e-9, ...list.map((p) => p.prob));
@@ -45,7 +47,26 @@ export class PredictView {
       this.prompt.wrap,
       h('h4', {}, t('nextToken')), this.bars, this.barsAlt,
       h('div', { class: 'row' }, this.temperature.wrap, this.topK.wrap, this.len.wrap, h('div', { class: 'field' }, h('span', { class: 'label-spacer' }, '\u00a0'), this.genBtn)),
-      h('h4', {}, t('generated')), this.output);
+      h('h4', {}, t('generated')), this.output, this.copy = h('p', { class: 'hint copy-check' }),
+      h('h4', {}, t('liveSamples')), h('p', { class: 'hint' }, t('liveSamplesIntro')),
+      this.live = h('ol', { class: 'live-samples', 'aria-live': 'off' }));
+  }
+
+  /** The copy check of a sample: {length, stretch, sampleLength, searched, whole} (worker.js longestCopy). */
+  copyLine(c) {
+    const where = c.whole ? this.t('copyWhole') : this.t('copyPart', { chars: this.n.int(c.searched) });
+    return this.t('copyCheck', { length: this.n.int(c.length), of: this.n.int(c.sampleLength), stretch: showToken(c.stretch.slice(0, 60)), where });
+  }
+
+  setCopy(c) { clear(this.copy, this.copyLine(c)); }
+
+  /** A sample taken while training (newest first, the last LIVE_SAMPLES kept). */
+  addLiveSample(step, prompt, text, copy) {
+    this.live.prepend(h('li', {},
+      h('span', { class: 'live-step' }, this.t('liveSampleAt', { step: this.n.int(step) })), ' ',
+      h('span', { class: 'generated' }, h('span', { class: 'gen-prompt' }, prompt), h('span', { class: 'gen-new' }, text)),
+      h('span', { class: 'hint copy-check' }, this.copyLine(copy))));
+    while (this.live.children.length > LIVE_SAMPLES) this.live.lastElementChild.remove();
   }
 
   sampleOptions() {
@@ -68,6 +89,7 @@ export class PredictView {
   }
 
   setGenerated(prompt, text) {
+    clear(this.copy);
     clear(this.output, h('span', { class: 'gen-prompt' }, prompt), h('span', { class: 'gen-new' }, text));
   }
 }

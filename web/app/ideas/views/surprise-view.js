@@ -1,6 +1,7 @@
 // Section: surprise map — the validation text (never trained on) or the start of the training
 // text, each token shaded by the lab's current model's surprise −ln p. Updates every ~2 s while
 // the lab trains and this section is on screen.
+import { sameModel } from '../index.js';
 import { h, clear, field, select, showToken, numbers } from '../../dom.js';
 
 export const HEAT_LEVELS = 8;
@@ -37,6 +38,13 @@ export class SurpriseView {
 
   tick() {
     const key = this.hub.labKey();
+    if (key && !sameModel(key, this.shownKey) && this.shownKey) {
+      // A new model: its map is on the way; the old model's map is not shown meanwhile.
+      this.shownKey = null;
+      clear(this.map);
+      clear(this.top);
+      clear(this.stats, this.t('surNewModel'));
+    }
     if (key && key !== this.shownKey) this.refresh();
   }
 
@@ -49,6 +57,7 @@ export class SurpriseView {
     try {
       await this.hub.ensureSnapshot();
       const r = await this.hub.client.call('surprise', { part: this.data.part, max: 800 });
+      if (!sameModel(key, this.hub.labKey())) { this.again = true; return; } // made for a model that is gone
       this.shownKey = key;
       this.render(r);
     } catch (e) {
