@@ -145,6 +145,11 @@ export class Trainer {
 
   /**
    * Takes ONE real training step, phase by phase: predict → loss → backprop → update.
+   * The result's `weight` holds the optimizer's own numbers for that weight: `optimizer`, `grad`
+   * (after clipping: `rawGrad × clipScale`), `lr`, `weightDecay` (0 unless a 2-D weight),
+   * `momentum`, `beta1`, `beta2`, `eps`, `t` (this update's number), `bias1` = 1 − β1^t,
+   * `bias2` = 1 − β2^t, the moments `mBefore`/`mAfter`, `vBefore`/`vAfter` (momentum: velocity in m),
+   * `value`, `newValue` and `update` = newValue − value.
    * @param {{position?:number, tensor?:string, index?:number}} [opts] the position of example 0 to show,
    *   and the weight to follow (a nanoGPT tensor name and a flat index; default: an embedding weight of the target token)
    */

@@ -48,10 +48,21 @@ struct TokenLoss { std::string token; std::int32_t id; float loss; bool predicte
 struct TensorNorm { std::string name; double norm; };
 struct Pair { std::string context; std::string target; std::int32_t target_id; float prob; float surprise; };
 
+// One weight through one real update, with every number of the optimizer's own formula, so the
+// lesson can show why it moved the way it did (AdamW can move a weight against this step's
+// gradient: its first moment still remembers earlier steps).
 struct WeightProbe {
     std::string tensor;
     std::size_t index = 0;
-    float value = 0, grad = 0, raw_grad = 0, lr = 0, update = 0, new_value = 0;
+    float value = 0, grad = 0, raw_grad = 0, lr = 0, update = 0, new_value = 0;  // update = new − value
+    std::string optimizer;        // "sgd" | "momentum" | "adamw"
+    float clip_scale = 1;         // grad = raw_grad × clip_scale (global-norm clipping)
+    float weight_decay = 0;       // the decay this weight gets (only 2-D weights get any)
+    float momentum = 0;           // μ (momentum); its velocity is m
+    float beta1 = 0, beta2 = 0, eps = 0;
+    std::size_t t = 0;            // 1-based update count of this step (AdamW's bias correction)
+    float bias1 = 1, bias2 = 1;   // 1 − β1^t, 1 − β2^t
+    float m_before = 0, m_after = 0, v_before = 0, v_after = 0;
 };
 
 struct InspectResult {

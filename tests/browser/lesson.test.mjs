@@ -47,7 +47,7 @@ test('the text is on screen before the wasm has loaded', async () => {
   await page.waitForFunction(() => document.getElementById('lab')?.shadowRoot?.querySelector('textarea')?.value.length > 100, null, { timeout: 5000 });
   const ready = await page.evaluate(() => window.__events.some((e) => e.type === 'lab-ready'));
   assert.equal(ready, false, 'text should be visible before the engine is ready');
-  assert.match(await inLab('textarea').inputValue(), /The capital of France is Paris\./);
+  assert.match(await inLab('.sec-text textarea').inputValue(), /The capital of France is Paris\./);
   assert.match(await inLab('.status').textContent(), /Loading the engine/);
   await shot(page, 'lesson-0-before-engine');
 });
@@ -256,7 +256,7 @@ test('a worker crash is reported and the lab restarts with the same text and set
   await page.waitForFunction(() => window.__events.some((e) => e.type === 'lab-error' && /worker/.test(e.message)));
   await page.waitForFunction(() => document.getElementById('lab').stats.params > 0 && !document.getElementById('lab').shadowRoot.querySelector('.sec-train button.primary').disabled, null, { timeout: 15_000 });
   assert.equal(await inLab('input[id$="-lr"]').inputValue(), '0.01');
-  assert.match(await inLab('textarea').inputValue(), /capital of France/);
+  assert.match(await inLab('.sec-text textarea').inputValue(), /capital of France/);
   await button('Step').click();
   await page.waitForFunction(() => document.getElementById('lab').stats.step === 1);
   page.problems = page.problems.filter((p) => !/simulated worker crash/.test(p));

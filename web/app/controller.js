@@ -1,6 +1,6 @@
 // The one controller of a lab: reads the state, builds the views, talks to the worker client and
 // turns its progress into drawing and public events. Start-up sequence: see connect().
-import { h, clear, uniqueId, fmtInt } from './dom.js';
+import { h, clear, uniqueId, fmtInt, fmtLoss } from './dom.js';
 import { t as translate } from './strings.js';
 import {
   FIELD_BY_NAME, FIELD_BY_KEY, SECTIONS, SAMPLES, readState, parseField, fixRelations, formatValue, toParams, trainerSettings,
@@ -401,7 +401,7 @@ export class LabController {
     this.views.keep.setLink(new URL(`./index.html${q ? `?${q}` : ''}`, this.baseUrl).href);
     // A text too long for a link is not in it: say so where the link is, never drop it silently.
     const missing = this.state.text === 'custom' && !this.state.custom && this.textInfo;
-    this.views.keep.setLinkNote(missing ? this.t('linkWithoutText', { chars: fmtInt(this.textInfo.chars), max: fmtInt(FIELD_BY_NAME.get('custom').max) }) : '');
+    this.views.keep.setLinkNote(missing ? this.t('linkWithoutText', { chars: fmtInt(this.textInfo.chars, this.state.lang), max: fmtInt(FIELD_BY_NAME.get('custom').max, this.state.lang) }) : '');
   }
 
   // ---------------------------------------------------------------- text and model
@@ -626,7 +626,7 @@ export class LabController {
     try { await this.client.pause(); } catch { /* worker gone: crash handler reports it */ }
   }
 
-  fmt(x) { return x === null || x === undefined ? '–' : x.toFixed(3); }
+  fmt(x) { return fmtLoss(x, this.state.lang); }
 
   onProgress(m) {
     this.step = m.step;
@@ -815,7 +815,7 @@ export class LabController {
       bytes = new Uint8Array(await file.arrayBuffer());
       const r = await this.client.loadCheckpoint(bytes.slice(), this.checkpointSettings());
       await this.afterModel(r);
-      this.views.keep.say(this.t('loaded', { name, params: fmtInt(r.info.params), step: fmtInt(r.info.step) }));
+      this.views.keep.say(this.t('loaded', { name, params: fmtInt(r.info.params, this.state.lang), step: fmtInt(r.info.step, this.state.lang) }));
     } catch (e) {
       // A model made for another text cannot read this one (its vocabulary lacks characters of
       // it): say exactly that, and offer what it can still do — predict and generate.
@@ -836,7 +836,7 @@ export class LabController {
     try {
       const r = await this.client.loadCheckpoint(bytes.slice(), { ...this.checkpointSettings(), text: '' });
       await this.afterModel(r);
-      const m = this.t('loadedPredictOnly', { name, vocab: fmtInt(r.info.vocabSize), step: fmtInt(r.info.step) });
+      const m = this.t('loadedPredictOnly', { name, vocab: fmtInt(r.info.vocabSize, this.state.lang), step: fmtInt(r.info.step, this.state.lang) });
       this.views.keep.say(m);
       this.say(m);
     } catch (e) {

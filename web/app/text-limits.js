@@ -1,5 +1,6 @@
 // The limits of a training text, for every way in (a sample, a .txt URL, a file, a drop, a paste,
 // lab.setText): the one place that states them. No DOM.
+import { fmtFixed, fmtInt } from './dom.js';
 
 /** Largest text the lab takes, in bytes of UTF-8 (50 MB: a long book series; a phone still copes). */
 export const MAX_TEXT_BYTES = 50_000_000;
@@ -8,12 +9,15 @@ export const MIN_TEXT_CHARS = 20;
 /** Characters of a text shown in the text box; longer texts are shown as this window (read-only). */
 export const PREVIEW_CHARS = 20_000;
 
-/** "50 MB", "1.1 MB", "400 kB", "1.7 kB": sizes as a person reads them (decimal: 1 kB = 1000 bytes). */
-export function formatBytes(n) {
-  const one = (x, unit) => `${x < 10 ? x.toFixed(1) : Math.round(x)} ${unit}`;
+/**
+ * "50 MB", "1.1 MB", "400 kB", "1.7 kB": sizes as a person reads them (decimal: 1 kB = 1000
+ * bytes), in the lab's number format ("1,1 MB" in German).
+ */
+export function formatBytes(n, lang = 'en') {
+  const one = (x, unit) => `${x < 10 ? fmtFixed(x, 1, lang) : fmtInt(x, lang)} ${unit}`;
   if (n >= 1e6) return one(n / 1e6, 'MB');
   if (n >= 1e3) return one(n / 1e3, 'kB');
-  return `${n} B`;
+  return `${fmtInt(n, lang)} B`;
 }
 
 /**

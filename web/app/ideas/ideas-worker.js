@@ -3,7 +3,7 @@
 // (attention, surprise) never run on the page thread and never touch the lab's own trainer.
 // Requests {id, cmd, args} get one reply {id, ok, result | error}. Long jobs run in chunks of
 // ~50 ms, post {type:'progress', job, …} after each and yield, so 'cancel' is handled at once.
-import { SWEEP_MODELS, SWEEP_FRACTIONS, SWEEP_SETTINGS, EVALS_PER_RUN, splitCorpus, subsetText, stepsFor, modelName } from './scaling.js';
+import { SWEEP_MODELS, SWEEP_FRACTIONS, SWEEP_SETTINGS, EVALS_PER_RUN, REFERENCE_MODEL, splitCorpus, subsetText, stepsFor, modelName } from './scaling.js';
 import { startEngineLoad } from '../engine-load.js';
 import { readText } from '../text-read.js';
 import { head, valStart } from '../text-limits.js';
@@ -74,7 +74,7 @@ async function sweep({ job, texts, steps, budget }) {
     const t = engine.createTrainer(all, { ...SWEEP_SETTINGS, ...m });
     try { return { model: m, bytes: t.exportCheckpoint(false), info: t.info() }; } finally { t.dispose(); }
   });
-  const ref = bases[Math.floor(bases.length / 2)].info.flopsPerStep;
+  const ref = bases[REFERENCE_MODEL].info.flopsPerStep;
   const plan = [];
   for (const b of bases) {
     for (let i = 0; i < SWEEP_FRACTIONS.length; i++) {

@@ -2,8 +2,8 @@
 // optimizers side by side, scaling experiment, training-time estimator.
 //
 // The controller calls createIdeas(ctx, controller) in its render() and puts the returned views in
-// its section list. From the controller this module READS only: host, state, textSource, textKey, info, step,
-// tps, running, client (to ask the training worker for 'exportCheckpoint' and 'tensors'), prompt();
+// its section list. From the controller this module READS only: host (and its lab-step events), state,
+// textSource, textKey, info, step, tps, running, client (to ask the training worker for 'exportCheckpoint' and 'tensors'), prompt();
 // and CALLS only pause(). Everything heavy runs in this module's own worker (ideas-worker.js).
 //
 // One IdeasHub per controller outlives re-renders (a language change rebuilds the views, not the
@@ -56,6 +56,26 @@ export class IdeasHub {
       }
     });
     this.timer = setInterval(() => this.tick(), TICK_MS);
+    // What the lab's own model has really run (steps and the engine's measured time), for the
+    // training-time section to show beside its estimate.
+    this.trained = { info: null, steps: 0, seconds: 0, timedSteps: 0 };
+    this.onLabStep = (e) => this.countSteps(e.detail);
+    lab.host.addEventListener('lab-step', this.onLabStep);
+  }
+
+  /** Adds the steps since the last lab-step at the speed the worker measured for them. */
+  countSteps({ step, tokensPerSecond }) {
+    const info = this.lab.info;
+    const tr = this.trained;
+    if (!info) return;
+    if (tr.info !== info || step < tr.steps) Object.assign(tr, { info, steps: info.step, seconds: 0, timedSteps: 0 });
+    const n = step - tr.steps;
+    if (n <= 0) return;
+    if (tokensPerSecond > 0) {
+      tr.seconds += (n * info.tokensPerStep) / tokensPerSecond;
+      tr.timedSteps += n;
+    }
+    tr.steps = step;
   }
 
   t(key, vars) { return translate(this.lab.state?.lang ?? 'en', key, vars); }
@@ -144,6 +164,7 @@ export class IdeasHub {
     if (this.closed) return;
     this.closed = true;
     clearInterval(this.timer);
+    this.lab.host.removeEventListener('lab-step', this.onLabStep);
     this.io.disconnect();
     for (const v of Object.values(this.views)) v.destroy?.();
     this.client.close();

@@ -2,7 +2,7 @@
 // model as a heatmap (rows: the token that looks; columns: the tokens it looks at). Keyboard:
 // arrow keys move over the cells; a text table lists where each token looks most.
 import { sameModel } from '../index.js';
-import { h, clear, field, select, showToken, fmtProb } from '../../dom.js';
+import { h, clear, field, select, showToken, numbers } from '../../dom.js';
 
 const MAX_WIDTH = 680;
 
@@ -21,6 +21,7 @@ export class AttentionView {
   constructor(ctx) {
     const { t, id, hub, lab } = ctx;
     this.t = t;
+    this.n = numbers(t('lang')); // the lab's number format
     this.hub = hub;
     this.lab = lab;
     this.title = t('sAttentionTitle');
@@ -201,7 +202,7 @@ export class AttentionView {
       ws.sort((a, b) => b[1] - a[1]);
       rows.push(h('tr', {},
         h('td', { class: 'num' }, String(q)), h('td', {}, h('code', {}, showToken(r.tokens[q]))),
-        h('td', {}, ws.slice(0, 3).map(([k, w]) => h('span', { class: 'att-top' }, h('code', {}, showToken(r.tokens[k])), ` (${k}) ${fmtProb(w)}`)))));
+        h('td', {}, ws.slice(0, 3).map(([k, w]) => h('span', { class: 'att-top' }, h('code', {}, showToken(r.tokens[k])), ` (${k}) ${this.n.prob(w)}`)))));
     }
     clear(this.tableBox, h('table', { class: 'att-table' },
       h('thead', {}, h('tr', {}, h('th', { class: 'num' }, '#'), h('th', {}, this.t('attQuery')), h('th', {}, this.t('attTop')))),
@@ -216,7 +217,7 @@ export class AttentionView {
     const w = k > q ? 0 : r.weights[q * r.n + k];
     clear(this.readout, k > q
       ? this.t('attMasked', { q: showToken(r.tokens[q]), qi: q, k: showToken(r.tokens[k]), ki: k })
-      : this.t('attReadout', { q: showToken(r.tokens[q]), qi: q, k: showToken(r.tokens[k]), ki: k, w: fmtProb(w) }));
+      : this.t('attReadout', { q: showToken(r.tokens[q]), qi: q, k: showToken(r.tokens[k]), ki: k, w: this.n.prob(w) }));
   }
 
   onKey(e) {
