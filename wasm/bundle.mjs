@@ -18,11 +18,31 @@ export const BUNDLE_ENTRIES = [
   'styles/element.css',
 ];
 
+// uPlot makes its number formatter from navigator.language when its module loads; WebKitGTK
+// under LANG=C reports "C", Intl throws "RangeError: invalid language tag: C", and the element is
+// never defined. The bundles give uPlot the lab's validated tag instead (web/app/locale.js). The
+// exact text is checked, so an uPlot upgrade that changes it stops the build instead of
+// bringing the bug back.
+const UPLOT_LOCALE = 'new Intl.NumberFormat(domEnv ? nav.language : \'en-US\')';
+const LOCALE_MODULE = path.join(WEB, 'app/locale.js');
+
+/** uPlot's ESM source with its locale tag routed through safeLocale(). */
+export function patchUplotLocale(source) {
+  if (!source.includes(UPLOT_LOCALE)) throw new Error(`uPlot changed: ${UPLOT_LOCALE} not found; check how it picks its locale (see bundle.mjs)`);
+  return `import { safeLocale as __labSafeLocale } from ${JSON.stringify(LOCALE_MODULE)};\n`
+    + source.replace(UPLOT_LOCALE, 'new Intl.NumberFormat(__labSafeLocale(domEnv ? nav.language : \'en-US\'))');
+}
+
 // The page imports uPlot from /vendor/uplot/ (a mount of node_modules/uplot/dist): same here.
 const vendorPlugin = {
   name: 'vendor-uplot',
   setup(build) {
     build.onResolve({ filter: /\/vendor\/uplot\// }, (args) => ({ path: path.join(UPLOT, path.basename(args.path)) }));
+    build.onLoad({ filter: /uPlot\.esm\.js$/ }, async (args) => ({
+      contents: patchUplotLocale(await fs.readFile(args.path, 'utf8')),
+      loader: 'js',
+      resolveDir: UPLOT,
+    }));
   },
 };
 

@@ -1,6 +1,6 @@
 // The one controller of a lab: reads the state, builds the views, talks to the worker client and
 // turns its progress into drawing and public events. Start-up sequence: see connect().
-import { h, clear, uniqueId } from './dom.js';
+import { h, clear, uniqueId, fmtInt } from './dom.js';
 import { t as translate } from './strings.js';
 import {
   FIELD_BY_NAME, FIELD_BY_KEY, SECTIONS, SAMPLES, readState, parseField, fixRelations, formatValue, toParams, trainerSettings,
@@ -724,7 +724,7 @@ export class LabController {
         text: this.text, optimizer: s.optimizer, lr: s.lr, weightDecay: s.weightDecay, gradClip: s.gradClip, batchSize: s.batchSize, seed: s.seed,
       });
       await this.afterModel(r);
-      this.views.keep.say(this.t('loaded', { name, params: r.info.params.toLocaleString('en-US'), step: r.info.step }));
+      this.views.keep.say(this.t('loaded', { name, params: fmtInt(r.info.params), step: r.info.step }));
     } catch (e) {
       const m = this.t('badFile', { name, message: e.message });
       this.views.keep.say(m, true);

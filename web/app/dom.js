@@ -1,5 +1,6 @@
 // Tiny DOM helpers for the views. Elements are built with createElement (never from HTML strings,
 // so nothing can inject markup and no inline style is ever needed under a strict CSP).
+import { formatNumber } from './locale.js';
 
 /**
  * h('button', {class: 'x', onclick: fn, 'aria-label': '…'}, 'text', child, …)
@@ -59,7 +60,7 @@ export function fmtProb(p) {
   if (p >= 0.01) return p.toFixed(3);
   return p.toExponential(1);
 }
-export function fmtInt(n) { return Number.isFinite(n) ? Math.round(n).toLocaleString('en-US') : '–'; }
+export function fmtInt(n) { return Number.isFinite(n) ? formatNumber(Math.round(n)) : '–'; }
 export function fmtNum(x, digits = 4) {
   if (!Number.isFinite(x)) return '–';
   if (x === 0) return '0';

@@ -7,6 +7,8 @@
 // N parameters, L layers, T context, C width, D dataset tokens, E epochs, n devices, F peak FLOP/s
 // of one device, U utilization (the share of the peak a real training run reaches).
 
+import { formatNumber } from '../locale.js';
+
 /** Devices with their peak dense FLOP/s (vendor figures, rounded; editable in the page). */
 export const DEVICES = [
   { key: 'browser', peak: null, util: 1 },          // measured here: the peak IS what we reached
@@ -93,8 +95,8 @@ export function fmtSci(x, digits = 2) {
     if (Math.abs(m) >= 10) { m /= 10; ex += 1; }
     return `${m} × 10${String(ex).split('').map((c) => SUPERSCRIPT[c]).join('')}`;
   }
-  if (Number.isInteger(x)) return x.toLocaleString('en-US');
-  return Number(x.toPrecision(Math.max(digits, 3))).toLocaleString('en-US');
+  if (Number.isInteger(x)) return formatNumber(x);
+  return formatNumber(Number(x.toPrecision(Math.max(digits, 3))));
 }
 
 /**
@@ -107,7 +109,7 @@ export function bigParts(x) {
     if (Math.abs(x) >= f && Math.abs(x) < f * 1e3) return { value: Number((x / f).toPrecision(3)).toString(), unit: key };
   }
   if (Math.abs(x) >= 1e15) return { value: fmtSci(x), unit: null };
-  return { value: Number(x.toPrecision(4)).toLocaleString('en-US'), unit: null };
+  return { value: formatNumber(Number(x.toPrecision(4))), unit: null };
 }
 
 /**
@@ -124,7 +126,7 @@ export function humanDuration(seconds) {
         const b = bigParts(v);
         return { value: b.value, scale: b.unit, unit };
       }
-      return { value: v >= 100 ? Math.round(v).toLocaleString('en-US') : Number(v.toPrecision(2)).toString(), unit };
+      return { value: v >= 100 ? formatNumber(Math.round(v)) : Number(v.toPrecision(2)).toString(), unit };
     }
   }
   return { value: s >= 10 ? Math.round(s).toString() : Number(s.toPrecision(2)).toString(), unit: 'seconds' };
