@@ -1,7 +1,7 @@
 // Shared set-up of the browser tests: the lab's own dev server with the strict CSP as a RESPONSE
 // header (a <meta> CSP would not govern the module worker), Debian's Chromium driven by
 // playwright-core, console/page-error collection, and the screenshot folder.
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -21,24 +21,46 @@ export function assertEngineBuilt() {
   if (!existsSync(path.join(repo, 'node_modules/uplot/dist/uPlot.esm.js'))) throw new Error('node_modules/uplot missing: run npm install');
 }
 
+const HEAD_SCRIPT_URL = '/__head-script.js';
+
 /**
  * Serve the site with the CSP header. `engineDelayMs` holds back the engine's files (to check
- * that something useful is on screen before the wasm has loaded).
+ * that something useful is on screen before the wasm has loaded). `headScript` (a file) is served
+ * at /__head-script.js and loaded first in every HTML page: a test's probe for browsers whose
+ * driver cannot run a script before the page's own (the CSP allows it: same origin).
  */
-export async function serve({ engineDelayMs = 0 } = {}) {
+export async function serve({ engineDelayMs = 0, headScript = null } = {}) {
   const inner = await startServer({ port: 0, headers: { 'Content-Security-Policy': CSP } });
-  if (!engineDelayMs) return inner;
-  // A small delaying proxy in front of the real server.
+  if (!engineDelayMs && !headScript) return inner;
+  // A small proxy in front of the real server.
   const proxy = http.createServer((req, res) => {
+    if (headScript && req.url === HEAD_SCRIPT_URL) {
+      res.writeHead(200, { 'Content-Type': 'text/javascript; charset=utf-8', 'Cache-Control': 'no-store' });
+      res.end(readFileSync(headScript));
+      return;
+    }
+    const headers = { ...req.headers };
+    if (headScript) delete headers['if-none-match']; // an HTML page must come whole, to be edited
     const forward = () => {
-      const up = http.request(`${inner.url}${req.url.slice(1)}`, { method: req.method, headers: req.headers }, (r) => {
-        res.writeHead(r.statusCode, r.headers);
-        r.pipe(res);
+      const up = http.request(`${inner.url}${req.url.slice(1)}`, { method: req.method, headers }, (r) => {
+        if (!headScript || !/^text\/html/.test(r.headers['content-type'] ?? '')) {
+          res.writeHead(r.statusCode, r.headers);
+          r.pipe(res);
+          return;
+        }
+        const chunks = [];
+        r.on('data', (c) => chunks.push(c));
+        r.on('end', () => {
+          const html = Buffer.concat(chunks).toString('utf8').replace(/<head>/i, `$&<script src="${HEAD_SCRIPT_URL}"></script>`);
+          const { 'content-length': _, etag: __, ...rest } = r.headers;
+          res.writeHead(r.statusCode, { ...rest, 'Cache-Control': 'no-store' });
+          res.end(html);
+        });
       });
       up.on('error', () => { res.writeHead(502); res.end(); });
       req.pipe(up);
     };
-    if (req.url.startsWith('/engine/')) setTimeout(forward, engineDelayMs);
+    if (engineDelayMs && req.url.startsWith('/engine/')) setTimeout(forward, engineDelayMs);
     else forward();
   });
   await new Promise((r) => proxy.listen(0, '127.0.0.1', r));
