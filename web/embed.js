@@ -3,6 +3,7 @@
 // its detail flattened into the message: {type: 'lab-step', step, loss, valLoss, tokensPerSecond}.
 // The parent may send {type: 'lab-command', command: 'start' | 'pause' | 'step' | 'reset'}.
 import { prestartWorker } from './app/prestart.js';
+import { showLoadFailure } from './app/load-failure.js';
 
 const workerStarted = prestartWorker(new URL('app/worker.js', import.meta.url)); // first of all
 const EVENTS = ['lab-ready', 'lab-step', 'lab-done', 'lab-error', 'lab-change'];
@@ -23,4 +24,7 @@ window.addEventListener('message', (e) => {
   if (fn) lab[fn]();
 });
 await workerStarted;
-await import('./training-loop-lab.js');
+await import('./training-loop-lab.js').catch((e) => {
+  showLoadFailure(lab, e);
+  toParent({ type: 'lab-error', message: String(e?.message ?? e), source: 'training-loop-lab' });
+});

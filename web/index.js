@@ -2,6 +2,7 @@
 // the element's attributes before the element is defined (so it starts with them, validated), and
 // every change the learner makes is written back with history.replaceState.
 import { prestartWorker } from './app/prestart.js';
+import { showLoadFailure } from './app/load-failure.js';
 
 const workerStarted = prestartWorker(new URL('app/worker.js', import.meta.url)); // first of all
 const lab = document.getElementById('lab');
@@ -12,4 +13,4 @@ lab.addEventListener('lab-change', (e) => {
   if (url !== `${location.pathname}${location.search}${location.hash}`) history.replaceState(null, '', url);
 });
 await workerStarted;
-await import('./training-loop-lab.js');
+await import('./training-loop-lab.js').catch((e) => showLoadFailure(lab, e));
