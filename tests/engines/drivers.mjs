@@ -1,9 +1,10 @@
 // Firefox and WebKit for the engine tests, behind one small interface, so each scenario is written
-// once: {name, goto(url), run(fn, ...args), waitFor(fn, arg, ms), upload(fn, arg, file), close()}.
+// once: {name, version, goto(url), run(fn, ...args), waitFor(fn, arg, ms), upload(fn, arg, file),
+// screenshot(file), close()}.
 // run/waitFor take a function that runs in the page (its source is sent: no closures).
 //   Firefox: Debian's firefox-esr through WebDriver BiDi (puppeteer-core; it downloads nothing).
 //   WebKit:  WebKitGTK's MiniBrowser through WebKitWebDriver (selenium-webdriver), under Xvfb.
-import { existsSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import puppeteer from 'puppeteer-core';
 import { Builder } from 'selenium-webdriver';
 import remote from 'selenium-webdriver/remote/index.js';
@@ -50,6 +51,7 @@ export async function firefox() {
       const input = await page.evaluateHandle(fn, arg);
       await input.uploadFile(file);
     },
+    screenshot: (file) => page.screenshot({ path: file }),
     close: () => browser.close(),
   };
 }
@@ -85,6 +87,7 @@ export async function webkit({ env = {} } = {}) {
       const input = await run(fn, arg);
       await input.sendKeys(file);
     },
+    screenshot: async (file) => writeFileSync(file, await driver.takeScreenshot(), 'base64'),
     async close() {
       try { await driver.quit(); } finally { await service.kill(); }
     },

@@ -1,15 +1,16 @@
 // One scenario for every engine: the lesson page under the strict CSP header (a response header:
 // a <meta> CSP would not govern the module worker), training and the loss falling, predictions
-// and generation, the one-step view, a checkpoint downloaded and loaded back, and the iframe
-// embed's postMessage events. Buttons are clicked in the page (element.click()): what is tested is
-// how the engine runs the lab's code, the worker and the wasm, not its pointer events.
+// and generation, the one-step view, a checkpoint downloaded and loaded back, three ideas
+// sections (one with its own worker), and the iframe embed's postMessage events. Buttons are
+// clicked in the page (element.click()): what is tested is how the engine runs the lab's code, the
+// worker and the wasm, not its pointer events. Screenshots: tests/artifacts/engines-*.png.
 import { test as nodeTest, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { assertEngineBuilt, serve, smallQuery, CSP } from '../browser/helpers.mjs';
+import { assertEngineBuilt, serve, smallQuery, CSP, artifacts } from '../browser/helpers.mjs';
 
 const PROBE = path.join(path.dirname(fileURLToPath(import.meta.url)), 'probe.js');
 const finite = (x) => typeof x === 'number' && Number.isFinite(x);
@@ -20,12 +21,19 @@ export function engineSuite(open) {
   let server, b, dir;
   const stats = () => b.run(() => document.getElementById('lab').stats);
   const problems = () => b.run(() => window.__problems);
+  /** A screenshot of the window, with the lab's section `css` scrolled into view. */
+  const shot = async (name, css = null) => {
+    // (after two frames: WebKit's screenshot shows the last painted frame)
+    if (css) await b.run((c) => new Promise((r) => { window.__t.q(c)?.scrollIntoView(); requestAnimationFrame(() => requestAnimationFrame(() => r(scrollY))); }), css);
+    await b.screenshot(path.join(artifacts, `engines-${b.name.toLowerCase()}-${name}.png`));
+  };
 
   before(async () => {
     assertEngineBuilt();
     server = await serve({ headScript: PROBE });
     b = await open();
     dir = mkdtempSync(path.join(os.tmpdir(), 'lab-engines-'));
+    mkdirSync(artifacts, { recursive: true });
   });
   after(async () => {
     await b?.close();
@@ -62,6 +70,7 @@ export function engineSuite(open) {
     assert.ok(steps.length >= 3, `lab-step events: ${steps.length}`);
     for (const e of steps) assert.ok(Number.isInteger(e.step) && finite(e.loss) && e.tokensPerSecond > 0, JSON.stringify(e));
     assert.ok(await b.run(() => window.__t.qa('.sec-train .uplot canvas').length) > 0, 'the loss chart is drawn');
+    await shot('train', '.sec-train');
     assert.deepEqual(await problems(), []);
   });
 
@@ -87,6 +96,7 @@ export function engineSuite(open) {
     assert.ok(lr > 0);
     assert.equal(await b.run(() => window.__t.qa('.sec-step .phase').length), 4);
     assert.ok(await b.run(() => window.__t.qa('.sec-step .norms .bar').length) >= 4, 'gradient norms per tensor');
+    await shot('step', '.sec-step');
     assert.deepEqual(await problems(), []);
   });
 
@@ -112,6 +122,29 @@ export function engineSuite(open) {
     assert.deepEqual(await problems(), []);
   });
 
+  test('ideas: the attention heatmap, an optimizer race in the second worker, the speed calibration', async () => {
+    const waitText = (css, re, ms = 30_000) => b.waitFor(([c, src]) => {
+      const el = window.__t.q(c);
+      el?.closest('section')?.scrollIntoView();
+      return !!el && new RegExp(src).test(el.textContent);
+    }, [css, re.source], ms);
+    await waitText('.sec-attention .att-status', /at step \d+: 1 layers × 2 heads; \d+ tokens/);
+    assert.ok(await b.run(() => window.__t.qa('.sec-attention .att-table tbody tr').length) > 5, 'the attention table');
+    await b.run(() => {
+      const i = window.__t.q('.sec-optimizers input[id$="opt-steps"]');
+      i.value = '30';
+      i.dispatchEvent(new Event('change'));
+      window.__t.click('Race the optimizers');
+    });
+    await waitText('.sec-optimizers .job-status', /30 steps done\. All three started from the same weights \(fingerprint [0-9a-f]{16}\)/, 60_000);
+    const rows = await b.run(() => window.__t.qa('.sec-optimizers .opt-table tbody tr').map((r) => [...r.querySelectorAll('td.num')].map((c) => Number(c.textContent))));
+    assert.equal(rows.length, 3);
+    for (const r of rows) assert.ok(r.length && r.every(Number.isFinite), `row: ${r}`);
+    await shot('optimizers', '.sec-optimizers');
+    await waitText('.sec-time .calib', /[\d,]+ tokens\/s on (its|the lab’s) model \([\d,]+ parameters\) = [\d.]+ [kMGT]?FLOP\/s/);
+    assert.deepEqual(await problems(), []);
+  });
+
   test("the iframe embed: options from its URL, events reach the parent by postMessage", async () => {
     await b.goto(`${server.url}examples/iframe.html`);
     await b.waitFor(() => window.labMessages?.some((m) => m.type === 'lab-ready'), null, 60_000);
@@ -125,6 +158,7 @@ export function engineSuite(open) {
     assert.equal(done.step, 200);
     assert.ok(done.loss < steps[0].loss, `loss falls: ${steps[0].loss} → ${done.loss}`);
     assert.match(await b.run(() => document.getElementById('progress').textContent), /step 200, loss \d/);
+    await shot('iframe');
     assert.deepEqual(await problems(), []);
   });
 }
