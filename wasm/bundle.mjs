@@ -7,6 +7,7 @@ import * as esbuild from 'esbuild';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { repoRoot, contentTypes } from './site.mjs';
+import { safeLocale } from '../web/app/locale.js';
 
 const WEB = path.join(repoRoot, 'web');
 const UPLOT = path.join(repoRoot, 'node_modules/uplot/dist');
@@ -24,13 +25,13 @@ export const BUNDLE_ENTRIES = [
 // exact text is checked, so an uPlot upgrade that changes it stops the build instead of
 // bringing the bug back.
 const UPLOT_LOCALE = 'new Intl.NumberFormat(domEnv ? nav.language : \'en-US\')';
-const LOCALE_MODULE = path.join(WEB, 'app/locale.js');
 
 /** uPlot's ESM source with its locale tag routed through safeLocale(). */
 export function patchUplotLocale(source) {
   if (!source.includes(UPLOT_LOCALE)) throw new Error(`uPlot changed: ${UPLOT_LOCALE} not found; check how it picks its locale (see bundle.mjs)`);
-  return `import { safeLocale as __labSafeLocale } from ${JSON.stringify(LOCALE_MODULE)};\n`
-    + source.replace(UPLOT_LOCALE, 'new Intl.NumberFormat(__labSafeLocale(domEnv ? nav.language : \'en-US\'))');
+  // The function's own source, not an import: an import in uPlot's file stops esbuild from
+  // inlining uPlot's constants (a bigger bundle). safeLocale uses nothing but Intl.
+  return source.replace(UPLOT_LOCALE, `new Intl.NumberFormat((${safeLocale})(domEnv ? nav.language : 'en-US'))`);
 }
 
 // The page imports uPlot from /vendor/uplot/ (a mount of node_modules/uplot/dist): same here.

@@ -34,6 +34,6 @@ test("uPlot's number formatter is given the validated tag in the bundles", () =>
   const source = readFileSync(path.join(repo, 'node_modules/uplot/dist/uPlot.esm.js'), 'utf8');
   const patched = patchUplotLocale(source);
   assert.ok(!patched.includes('new Intl.NumberFormat(domEnv ? nav.language'), 'the raw navigator.language is gone');
-  assert.ok(patched.includes('new Intl.NumberFormat(__labSafeLocale(domEnv ? nav.language'), 'routed through safeLocale');
+  assert.ok(patched.includes(`new Intl.NumberFormat((${safeLocale})(domEnv ? nav.language : 'en-US'))`), 'routed through safeLocale');
   assert.throws(() => patchUplotLocale('const f = new Intl.NumberFormat(navigator.language);'), /uPlot changed/);
 });
