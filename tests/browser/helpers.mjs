@@ -6,6 +6,7 @@ import http from 'node:http';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { before, after } from 'node:test';
+import assert from 'node:assert/strict';
 import { chromium } from 'playwright-core';
 import { startServer } from '../../wasm/server.mjs';
 
@@ -99,6 +100,24 @@ export const shot = (page, name, locator = null) =>
 /** Numbers in a text ("0.123", "-2.1e-4", "1,234"). */
 export function numbers(text) {
   return (text.match(/-?\d[\d,]*\.?\d*(?:e[-+]?\d+)?/gi) ?? []).map((s) => Number(s.replace(/,/g, '')));
+}
+
+/** A finite number (not NaN, not ±Infinity, not a string). */
+export const finite = (x) => typeof x === 'number' && Number.isFinite(x);
+
+/**
+ * What web/examples/iframe.html received from its lab after "Start" (steps=200 in its URL): real
+ * numbers in every lab-step message, lab-done at step 200 with a lower loss, and the host page's
+ * progress line (its text given as `progress`).
+ */
+export function assertIframeRun(msgs, progress) {
+  const steps = msgs.filter((m) => m.type === 'lab-step');
+  assert.ok(steps.length >= 2, `lab-step messages: ${steps.length}`);
+  for (const m of steps) assert.ok(Number.isInteger(m.step) && finite(m.loss) && finite(m.tokensPerSecond) && 'valLoss' in m, JSON.stringify(m));
+  const done = msgs.find((m) => m.type === 'lab-done');
+  assert.equal(done.step, 200);
+  assert.ok(done.loss < steps[0].loss, `loss falls: ${steps[0].loss} → ${done.loss}`);
+  assert.match(progress, /step 200, loss \d/);
 }
 
 /** Small, fast model settings for tests (as URL query / attributes). */

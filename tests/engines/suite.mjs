@@ -10,10 +10,9 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { assertEngineBuilt, serve, smallQuery, CSP, artifacts } from '../browser/helpers.mjs';
+import { assertEngineBuilt, serve, smallQuery, CSP, artifacts, assertIframeRun, finite } from '../browser/helpers.mjs';
 
 const PROBE = path.join(path.dirname(fileURLToPath(import.meta.url)), 'probe.js');
-const finite = (x) => typeof x === 'number' && Number.isFinite(x);
 
 /** Registers the scenario's tests for the browser that `open()` starts. */
 export function engineSuite(open) {
@@ -150,14 +149,7 @@ export function engineSuite(open) {
     await b.waitFor(() => window.labMessages?.some((m) => m.type === 'lab-ready'), null, 60_000);
     await b.run(() => document.getElementById('go').click());
     await b.waitFor(() => window.labMessages.some((m) => m.type === 'lab-done'), null, 90_000);
-    const msgs = await b.run(() => window.labMessages);
-    const steps = msgs.filter((m) => m.type === 'lab-step');
-    assert.ok(steps.length >= 2, `lab-step messages: ${steps.length}`);
-    for (const m of steps) assert.ok(Number.isInteger(m.step) && finite(m.loss) && finite(m.tokensPerSecond) && 'valLoss' in m, JSON.stringify(m));
-    const done = msgs.find((m) => m.type === 'lab-done');
-    assert.equal(done.step, 200);
-    assert.ok(done.loss < steps[0].loss, `loss falls: ${steps[0].loss} → ${done.loss}`);
-    assert.match(await b.run(() => document.getElementById('progress').textContent), /step 200, loss \d/);
+    assertIframeRun(await b.run(() => window.labMessages), await b.run(() => document.getElementById('progress').textContent));
     await shot('iframe');
     assert.deepEqual(await problems(), []);
   });
