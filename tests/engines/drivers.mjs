@@ -4,14 +4,18 @@
 // run/waitFor take a function that runs in the page (its source is sent: no closures).
 //   Firefox: Debian's firefox-esr through WebDriver BiDi (puppeteer-core; it downloads nothing).
 //   WebKit:  WebKitGTK's MiniBrowser through WebKitWebDriver (selenium-webdriver), under Xvfb.
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 import puppeteer from 'puppeteer-core';
 import { Builder } from 'selenium-webdriver';
 import remote from 'selenium-webdriver/remote/index.js';
 
 export const FIREFOX = process.env.FIREFOX ?? '/usr/bin/firefox-esr';
 export const WEBKIT_DRIVER = process.env.WEBKIT_DRIVER ?? '/usr/bin/WebKitWebDriver';
-export const MINIBROWSER = process.env.MINIBROWSER ?? '/usr/lib/x86_64-linux-gnu/webkit2gtk-4.1/MiniBrowser';
+// libwebkit2gtk-4.1-0 puts MiniBrowser in the multiarch folder (x86_64-linux-gnu, aarch64-linux-gnu…).
+export const MINIBROWSER = process.env.MINIBROWSER ?? path.join('/usr/lib',
+  readdirSync('/usr/lib').find((d) => d.endsWith('-linux-gnu') && existsSync(path.join('/usr/lib', d, 'webkit2gtk-4.1/MiniBrowser'))) ?? 'x86_64-linux-gnu',
+  'webkit2gtk-4.1/MiniBrowser');
 
 function need(file, pkg) {
   if (!existsSync(file)) throw new Error(`${file} is missing: install Debian's ${pkg} (.ci/install.sh --with-tests does)`);
