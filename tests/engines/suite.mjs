@@ -1,9 +1,10 @@
 // One scenario for every engine: the lesson page under the strict CSP header (a response header:
 // a <meta> CSP would not govern the module worker), training and the loss falling, predictions
 // and generation, the one-step view, a checkpoint downloaded and loaded back, three ideas
-// sections (one with its own worker), and the iframe embed's postMessage events. Buttons are
-// clicked in the page (element.click()): what is tested is how the engine runs the lab's code, the
-// worker and the wasm, not its pointer events. Screenshots: tests/artifacts/engines-*.png.
+// sections (one with its own worker), the iframe embed's postMessage events, and two labs on a
+// course page that loads the element's module alone. Buttons are clicked in the page
+// (element.click()): what is tested is how the engine runs the lab's code, the worker and the
+// wasm, not its pointer events. Screenshots: tests/artifacts/engines-*.png.
 import { test as nodeTest, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -151,6 +152,20 @@ export function engineSuite(open) {
     await b.waitFor(() => window.labMessages.some((m) => m.type === 'lab-done'), null, 90_000);
     assertIframeRun(await b.run(() => window.labMessages), await b.run(() => document.getElementById('progress').textContent));
     await shot('iframe');
+    assert.deepEqual(await problems(), []);
+  });
+
+  test('two labs on a course page that loads the element alone: own workers, German, lab-done', async () => {
+    await b.goto(`${server.url}examples/two-labs.html`);
+    await b.waitFor(() => ['slow', 'fast'].every((id) => window.labEvents?.some((e) => e.lab === id && e.type === 'lab-ready')), null, 60_000);
+    assert.ok(await b.run(() => window.__t.qa('button', '#fast').some((x) => x.textContent.trim() === 'Zurücksetzen')), 'the German lab speaks German');
+    await b.run(() => { document.getElementById('slow').start(); document.getElementById('fast').start(); });
+    await b.waitFor(() => ['slow', 'fast'].every((id) => window.labEvents.some((e) => e.lab === id && e.type === 'lab-done')), null, 90_000);
+    const done = await b.run(() => ['slow', 'fast'].map((id) => window.labEvents.find((e) => e.lab === id && e.type === 'lab-done')));
+    for (const d of done) assert.ok(d.step === 150 && finite(d.loss) && finite(d.valLoss), JSON.stringify(d));
+    assert.ok(done[1].loss < done[0].loss, `lr 0.01 learns faster in 150 steps than 0.001: ${done[1].loss} vs ${done[0].loss}`);
+    assert.ok(!(await b.run(() => window.labEvents.some((e) => e.type === 'lab-error'))), 'no lab-error');
+    await shot('two-labs');
     assert.deepEqual(await problems(), []);
   });
 }
