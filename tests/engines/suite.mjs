@@ -59,7 +59,8 @@ export function engineSuite(open) {
   test('start() trains in the worker: lab-step events, the loss falls, pause stops it', async () => {
     const first = await stats();
     await b.run(() => { window.__events = []; document.getElementById('lab').start(); });
-    await b.waitFor(() => document.getElementById('lab').stats.step >= 80, null, 60_000);
+    // (How many steps one lab-step event reports depends on the engine's speed: wait for both.)
+    await b.waitFor(() => document.getElementById('lab').stats.step >= 80 && window.__events.filter((e) => e.type === 'lab-step').length >= 3, null, 60_000);
     await b.run(() => document.getElementById('lab').pause());
     const paused = await stats();
     await new Promise((r) => setTimeout(r, 300));
