@@ -31,8 +31,8 @@ const HEAD_SCRIPT_URL = '/__head-script.js';
  * at /__head-script.js and loaded first in every HTML page: a test's probe for browsers whose
  * driver cannot run a script before the page's own (the CSP allows it: same origin).
  */
-export async function serve({ engineDelayMs = 0, headScript = null } = {}) {
-  const inner = await startServer({ port: 0 }); // with its default headers: the strict CSP
+export async function serve({ engineDelayMs = 0, headScript = null, extraMounts = [] } = {}) {
+  const inner = await startServer({ port: 0, extraMounts }); // with its default headers: the strict CSP
   if (!engineDelayMs && !headScript) return inner;
   // A small proxy in front of the real server.
   const proxy = http.createServer((req, res) => {

@@ -7,13 +7,15 @@
 // wasm, not its pointer events. Screenshots: tests/artifacts/engines-*.png.
 import { test as nodeTest, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { assertEngineBuilt, serve, smallQuery, CSP, artifacts, assertIframeRun, finite } from '../browser/helpers.mjs';
+import { assertEngineBuilt, serve, smallQuery, CSP, artifacts, assertIframeRun, finite, repo } from '../browser/helpers.mjs';
 
 const PROBE = path.join(path.dirname(fileURLToPath(import.meta.url)), 'probe.js');
+// nanoGPT's benchmark text (1.1 MB), from the data folder beside the repo: never committed here.
+const SHAKESPEARE = path.join(repo, '..', 'shared', 'data', 'tinyshakespeare.txt');
 
 /** Registers the scenario's tests for the browser that `open()` starts. */
 export function engineSuite(open) {
@@ -30,9 +32,12 @@ export function engineSuite(open) {
 
   before(async () => {
     assertEngineBuilt();
-    server = await serve({ headScript: PROBE });
-    b = await open();
+    if (!existsSync(SHAKESPEARE)) throw new Error(`the benchmark text is missing: ${SHAKESPEARE}`);
     dir = mkdtempSync(path.join(os.tmpdir(), 'lab-engines-'));
+    mkdirSync(path.join(dir, 'books'));
+    copyFileSync(SHAKESPEARE, path.join(dir, 'books', 'book.txt'));
+    server = await serve({ headScript: PROBE, extraMounts: [['/books/', [path.join(dir, 'books')]]] });
+    b = await open();
     mkdirSync(artifacts, { recursive: true });
   });
   after(async () => {
@@ -167,6 +172,24 @@ export function engineSuite(open) {
     assert.ok(done[1].loss < done[0].loss, `lr 0.01 learns faster in 150 steps than 0.001: ${done[1].loss} vs ${done[0].loss}`);
     assert.ok(!(await b.run(() => window.labEvents.some((e) => e.type === 'lab-error'))), 'no lab-error');
     await shot('two-labs');
+    assert.deepEqual(await problems(), []);
+  });
+
+  test('a 1.1 MB book: by URL and as a file, read in the worker, a preview and a token window, training', async () => {
+    await b.goto(`${server.url}index.html?sections=text,train&text=/books/book.txt`);
+    await b.waitFor(() => /1,115,394 characters → 1,115,394 tokens/.test(window.__t.q('.summary')?.textContent ?? ''), null, 90_000);
+    const box = await b.run(() => { const a = window.__t.q('.sec-text textarea'); return [a.value.length, a.readOnly]; });
+    assert.deepEqual(box, [20_000, true], 'a read-only preview, not the book');
+    assert.match(await b.run(() => window.__t.q('.summary').textContent), /Showing 800 tokens: characters 0–800 of 1,115,394/);
+    await b.run(() => document.getElementById('lab').start());
+    await b.waitFor(() => document.getElementById('lab').stats.step >= 5, null, 60_000);
+    await b.run(() => document.getElementById('lab').pause());
+    // The same book as a file, through the file input: the worker reads it.
+    await b.run(() => document.getElementById('lab').setAttribute('text', 'rhymes'));
+    await b.waitFor(() => !/1,115,394/.test(window.__t.q('.summary')?.textContent ?? ''), null, 30_000);
+    await b.upload(() => window.__t.q('.sec-text input[type=file]'), null, path.join(dir, 'books', 'book.txt'));
+    await b.waitFor(() => /1,115,394 characters/.test(window.__t.q('.summary')?.textContent ?? ''), null, 90_000);
+    await shot('book', '.sec-text');
     assert.deepEqual(await problems(), []);
   });
 }
