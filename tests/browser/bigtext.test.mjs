@@ -60,6 +60,7 @@ test('a 1.1 MB book by URL: a preview, a moving token window, training, and no m
   const box = await page.evaluate(() => { const a = document.getElementById('lab').shadowRoot.querySelector('textarea'); return { n: a.value.length, readOnly: a.readOnly }; });
   assert.deepEqual(box, { n: 20_000, readOnly: true }, 'the text box holds a read-only preview');
   assert.match(await shadow(page, '.preview-note'), /first 20,000 of 1,115,394 characters \(1\.1 MB\); the model trains on the whole text/);
+  assert.ok(await page.locator('#lab .preview-note').isVisible(), 'the note is on screen');
   assert.match(await shadow(page, '.summary'), /Showing 800 tokens: characters 0–800 of 1,115,394/);
   // Move the window to the middle of the book: other characters, as tokens.
   const middle = 557_000;
