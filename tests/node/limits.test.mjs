@@ -58,7 +58,7 @@ test('the engine refuses every value just outside a row, naming the setting and 
   for (const [k, l] of rows) {
     const run = CALLS[k] ?? ((v) => createWith(k, v));
     const name = SHOWN[k] ?? k;
-    for (const v of outside(l)) {
+    for (const v of [...outside(l), Number.NaN, Infinity]) {
       assert.throws(() => run(v), (e) => {
         assert.ok(e.message.startsWith(`${name} must be ${l.range}, got `), `${k} = ${v}: ${e.message}`);
         assert.ok(!e.message.includes('\n'));
