@@ -6,7 +6,9 @@ import assert from 'node:assert/strict';
 import { loadEngine } from '../../wasm/lab.mjs';
 import { COMMANDS, main } from '../../wasm/cli.mjs';
 import { FIELDS } from '../../web/app/state.js';
-import { cli, expectError, sampleText, small } from './helpers.mjs';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { cli, expectError, repo, sampleText, small } from './helpers.mjs';
 
 const engine = await loadEngine();
 const limits = engine.limits();
@@ -122,4 +124,13 @@ test('the page\'s lesson ranges (web/app/state.js FIELDS) lie inside the engine\
   }
   for (const k of ['vocabSize', 'nLayer', 'nHead', 'nEmbd', 'blockSize', 'batchSize', 'lr', 'weightDecay', 'gradClip', 'seed', 'temperature', 'topK'])
     assert.ok(checked.includes(k), `the page's ${k} was checked`);
+});
+
+test('the README\'s Limits section lists every row of the table', () => {
+  const readme = readFileSync(path.join(repo, 'README.md'), 'utf8');
+  const section = readme.slice(readme.indexOf('### Limits'), readme.indexOf('## Command line'));
+  for (const k of Object.keys(limits)) assert.ok(section.includes(`\`${k}\``), `README "Limits" lacks ${k}`);
+  for (const [k, l] of rows.filter(([, r]) => r.integer && r.max < 1e5)) {
+    assert.ok(section.includes(`${l.min}–${l.max}`), `README "Limits": ${k} ${l.min}–${l.max}`);
+  }
 });
