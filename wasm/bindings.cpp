@@ -355,9 +355,9 @@ public:
             std::uint64_t seed = 1;
             if (!opts.isUndefined() && !opts.isNull()) {
                 if (has(opts, "greedy")) s.greedy = opts["greedy"].as<bool>();
-                if (has(opts, "temperature")) s.temperature = static_cast<float>(limited(opts, limits::temperature));
+                if (has(opts, "temperature")) s.temperature = limited_float(opts, limits::temperature);
                 if (has(opts, "topK")) s.top_k = limited_size(opts, limits::top_k);
-                if (has(opts, "topP")) s.top_p = static_cast<float>(limited(opts, limits::top_p));
+                if (has(opts, "topP")) s.top_p = limited_float(opts, limits::top_p);
                 if (has(opts, "seed")) seed = static_cast<std::uint64_t>(limited(opts, limits::seed));
             }
             if (!s.greedy) validate(s);
