@@ -53,13 +53,13 @@ export function select(options, value) {
 }
 
 // Number formatting used everywhere (one place, so tests and screenshots agree), in the lab's
-// language: `lang` is the lab's state (never navigator.language). Grouping starts at 5 digits
-// ("1337", "12,345"; German "12.345", decimal comma "0,003").
+// language: `lang` is the lab's state (never navigator.language): "1,115,394" and "0.003" in
+// English, "1.115.394" and "0,003" in German; an unknown language is written as English.
 const LOCALES = { en: 'en-US', de: 'de-DE' };
 const formats = new Map();
 function numberFormat(lang, opts) {
   const key = `${lang}|${JSON.stringify(opts)}`;
-  if (!formats.has(key)) formats.set(key, new Intl.NumberFormat(LOCALES[lang] ?? LOCALES.en, { useGrouping: 'min2', ...opts }));
+  if (!formats.has(key)) formats.set(key, new Intl.NumberFormat(LOCALES[lang] ?? LOCALES.en, opts));
   return formats.get(key);
 }
 /** x with exactly `digits` decimals. */
