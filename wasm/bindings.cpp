@@ -49,11 +49,24 @@ double number(const val& o, const char* key) {
     if (!std::isfinite(d)) fail(key, " must be a finite number, got ", d);
     return d;
 }
-std::size_t whole(const val& o, const char* key, double lo, double hi) {
+// A whole number in [lo, hi] (hi ≤ 2^53: doubles are exact integers up to there) as 64 bits.
+// Seeds go up to 2^53; std::size_t is 32 bits in wasm, and converting a larger double to it is
+// undefined (seeds 2^32 and 2^40 both became 0).
+std::uint64_t whole64(const val& o, const char* key, double lo, double hi) {
     const double d = number(o, key);
     if (d != std::floor(d)) fail(key, " must be a whole number, got ", d);
-    if (d < lo || d > hi) fail(key, " must be between ", lo, " and ", hi, ", got ", d);
-    return static_cast<std::size_t>(d);
+    if (d < lo || d > hi) {
+        // Whole numbers in full (%g would show 2^53 as 9.0072e+15).
+        const auto lo64 = static_cast<std::uint64_t>(lo), hi64 = static_cast<std::uint64_t>(hi);
+        if (d >= 0 && d < 18446744073709551616.0)
+            fail(key, " must be between ", lo64, " and ", hi64, ", got ", static_cast<std::uint64_t>(d));
+        fail(key, " must be between ", lo64, " and ", hi64, ", got ", d);
+    }
+    return static_cast<std::uint64_t>(d);
+}
+// The same for sizes and counts, whose ranges (hi) all fit a 32-bit std::size_t.
+std::size_t whole(const val& o, const char* key, double lo, double hi) {
+    return static_cast<std::size_t>(whole64(o, key, lo, hi));
 }
 bool boolean(const val& o, const char* key) {
     const val v = o[key];
@@ -104,7 +117,7 @@ TrainerSettings apply_settings(TrainerSettings s, const val& o) {
     if (has(o, "warmupSteps")) s.optim.warmup_steps = whole(o, "warmupSteps", 0, 1e7);
     if (has(o, "maxSteps")) s.optim.max_steps = whole(o, "maxSteps", 0, 1e8);
     if (has(o, "minLrRatio")) s.optim.min_lr_ratio = static_cast<float>(number(o, "minLrRatio"));
-    if (has(o, "seed")) s.seed = whole(o, "seed", 0, 9007199254740991.0);
+    if (has(o, "seed")) s.seed = whole64(o, "seed", 0, 9007199254740991.0);
     if (has(o, "valFraction")) s.val_fraction = static_cast<float>(number(o, "valFraction"));
     validate(s);
     return s;
@@ -354,7 +367,7 @@ public:
                 if (has(opts, "temperature")) s.temperature = static_cast<float>(number(opts, "temperature"));
                 if (has(opts, "topK")) s.top_k = whole(opts, "topK", 1, 65536);
                 if (has(opts, "topP")) s.top_p = static_cast<float>(number(opts, "topP"));
-                if (has(opts, "seed")) seed = whole(opts, "seed", 0, 9007199254740991.0);
+                if (has(opts, "seed")) seed = whole64(opts, "seed", 0, 9007199254740991.0);
             }
             if (!s.greedy) validate(s);
             return t_->generate(prompt, static_cast<std::size_t>(n_tokens), s, seed);

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // The lab without a browser: train, evaluate, step, predict, generate, serve. A contract that
-// graders script (README "CLI"): the last stdout line of each command is JSON; any bad input exits
+// graders script (README "Command line"): the last stdout line of each command is JSON; any bad input exits
 // with code 2 and one line `error: …` on stderr.
 import { appendFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';

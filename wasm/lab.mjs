@@ -24,7 +24,7 @@ async function loadCoreModule({ wasmModule, wasmMemory, beforeInstantiate } = {}
     // In the repo the build output sits in wasm/dist; in a copied site, next to this file.
     const dir = [path.join(here, 'dist'), here].find((d) => existsSync(path.join(d, 'lab-core.mjs')));
     if (!dir) throw new Error(`engine not built: ${path.join(here, 'dist', 'lab-core.mjs')} is missing (run the README's build command)`);
-    // Emscripten's ES6 output expects these CommonJS globals under node (TOOLCHAIN.md).
+    // Emscripten's ES6 output expects these CommonJS globals under node (docs/toolchain.md, Node 20).
     globalThis.__dirname ??= dir;
     globalThis.require ??= createRequire(import.meta.url);
     const { default: factory } = await import(pathToFileURL(path.join(dir, 'lab-core.mjs')).href);
@@ -134,7 +134,7 @@ export class Trainer {
    */
   evaluate(opts = {}) { return call(this._engine, () => this._handle().evaluate(opts ?? {})); }
 
-  /** Mean cross-entropy of `text` over the evaluation windows of DESIGN.md. */
+  /** Mean cross-entropy of `text` over the evaluation windows (docs/contracts.md, Text windows). */
   evalText(text) { return call(this._engine, () => this._handle().evalText(requireString(text, 'text'))); }
 
   /** One step on all evaluation windows of `text` (the batch evalText uses); returns the loss before the update. */
@@ -198,7 +198,7 @@ export class Trainer {
   /** A 16-hex-digit hash of every weight: unchanged by predict/generate, changed by a training step. */
   fingerprint() { return call(this._engine, () => this._handle().fingerprint()); }
 
-  /** The model as .safetensors bytes (DESIGN.md); with optimizer moments unless withOptimizer is false. */
+  /** The model as .safetensors bytes (docs/contracts.md); with optimizer moments unless withOptimizer is false. */
   exportCheckpoint(withOptimizer = true) { return call(this._engine, () => this._handle().exportCheckpoint(!!withOptimizer)); }
 
   /** Changes optimizer settings (optimizer, lr, momentum, betas, weightDecay, gradClip, schedule…) or the seed (resets). */

@@ -1,5 +1,6 @@
 #include "model/checkpoint.hpp"
 
+#include <cmath>
 #include <set>
 
 #include "io/safetensors.hpp"
@@ -32,6 +33,15 @@ bool split_layer_name(const std::string& name, std::size_t& layer, std::string& 
     layer = value;
     rest = name.substr(i + 1);
     return true;
+}
+
+// A NaN or Inf weight (or optimizer moment) would only surface later as a NaN loss, far from its
+// cause: refuse it at load, naming the tensor and the place.
+void check_finite(const std::string& name, const float* x, std::size_t n) {
+    for (std::size_t i = 0; i < n; ++i)
+        if (!std::isfinite(x[i]))
+            fail("checkpoint tensor ", quote_name(name), " holds a non-finite value (",
+                 std::isnan(x[i]) ? "NaN" : x[i] > 0 ? "+Inf" : "-Inf", ") at index ", i);
 }
 
 void check_size(const char* what, std::size_t got, std::size_t want) {
@@ -164,7 +174,11 @@ Checkpoint checkpoint_read(const std::uint8_t* bytes, std::size_t n) {
     // Everything is validated: each tensor's bytes are in the file, so these sizes are bounded by n.
     auto load = [&](const std::string& prefix, std::vector<float>& buffer) {
         buffer.assign(layout.total, 0.0f);
-        for (const NamedTensor& s : specs) file.read_f32(prefix + s.name, buffer.data() + s.offset, s.size);
+        for (const NamedTensor& s : specs) {
+            float* x = buffer.data() + s.offset;
+            file.read_f32(prefix + s.name, x, s.size);
+            check_finite(prefix + s.name, x, s.size);
+        }
     };
     load("", ck.params);
     if (ck.has_moments) {

@@ -1,5 +1,5 @@
-// Model checkpoints (DESIGN.md "Checkpoint: safetensors"): one safetensors file, F32, tensor names
-// and shapes exactly as nanoGPT's state_dict, so it loads into PyTorch (README "Checkpoints") and a
+// Model checkpoints (docs/contracts.md, Checkpoint): one safetensors file, F32, tensor names
+// and shapes exactly as nanoGPT's state_dict, so it loads into PyTorch (README, Checkpoints) and a
 // nanoGPT-shaped file loads here.
 //   tensors:  transformer.wte.weight [V,C], transformer.wpe.weight [T,C],
 //             transformer.h.{i}.{ln_1,ln_2}.{weight,bias} [C],

@@ -2,6 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "io/json.hpp"
 #include "util/error.hpp"
 
 namespace lab {
@@ -34,8 +35,8 @@ std::string config_to_json(const GPTConfig& c) {
 }
 
 GPTConfig config_from_json(const std::string& text) {
-    nlohmann::json j = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
-    if (j.is_discarded() || !j.is_object()) fail("config is not a JSON object: ", text.substr(0, 80));
+    const nlohmann::json j = parse_json(text, "config");
+    if (!j.is_object()) fail("config is not a JSON object: ", text.substr(0, 80));
     GPTConfig c;
     auto get = [&](const char* key, std::size_t& out) {
         if (!j.contains(key)) fail("config is missing \"", key, "\"");

@@ -15,7 +15,10 @@ struct GPTConfig {
     bool bias = true;
 };
 
-// Allowed ranges. Wide enough for every lesson, narrow enough that sizes can't overflow.
+// Allowed ranges, wide enough for every lesson. They do NOT keep sizes small: a model at these
+// limits needs far more than 2^32 floats, past a 32-bit std::size_t (wasm32). Memory estimates
+// are computed in checked 64-bit arithmetic (GPT::estimate_floats), and the trainer refuses a
+// config over its memory limit before allocating anything.
 struct ConfigLimits {
     static constexpr std::size_t max_vocab = 65536;
     static constexpr std::size_t max_block = 2048;

@@ -71,7 +71,7 @@ std::vector<TokenLoss> Trainer::surprise(const std::string& text) {
     std::vector<TokenLoss> out;
     out.push_back({tokenizer_.token_text(ids[0]), ids[0], 0.0f, false});
     const std::size_t T = config().block_size;
-    // Windows of DESIGN.md: every token after the first is predicted exactly once.
+    // Text windows (docs/contracts.md): every token after the first is predicted exactly once.
     for (std::size_t begin = 0; begin + 1 < ids.size(); begin += T) {
         const std::size_t n = std::min(T, ids.size() - 1 - begin);
         model_->forward(ids.data() + begin, ids.data() + begin + 1, 1, n);

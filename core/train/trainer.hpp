@@ -91,7 +91,7 @@ public:
 
     // --- training ---
     StepStats train_step();
-    // Loss before the update of one step taken on ALL evaluation windows of `tokens` (DESIGN.md),
+    // Loss before the update of one step taken on ALL evaluation windows of `tokens` (docs/contracts.md),
     // the same batch evaluate_tokens uses. Clipping follows the settings.
     float step_on_windows(const std::vector<std::int32_t>& tokens);
     InspectResult inspect_step(std::size_t position, const std::string& tensor, std::size_t index);
@@ -99,7 +99,7 @@ public:
     void set_optimizer(const OptimizerSettings& s);
 
     // --- measuring (weights unchanged) ---
-    float evaluate_tokens(const std::vector<std::int32_t>& tokens);  // mean loss over DESIGN.md windows
+    float evaluate_tokens(const std::vector<std::int32_t>& tokens);  // mean loss over the text windows (docs/contracts.md)
     // Over the first max_windows windows of the training / validation split (64: a live curve stays quick).
     float train_loss(std::size_t max_windows = kEvalWindows);
     float val_loss(std::size_t max_windows = kEvalWindows);
@@ -137,7 +137,7 @@ private:
     std::vector<std::int32_t> encode_prompt(const std::string& prompt, bool allow_empty) const;
     // Forward of a single sequence (B = 1), cropped to the last block_size tokens.
     std::size_t forward_one(const std::vector<std::int32_t>& ids);
-    // Cuts tokens into DESIGN.md windows, fills batch_in_/batch_tg_ with batches of equal-length
+    // Cuts tokens into text windows (docs/contracts.md); fills batch_in_/batch_tg_ with equal-length
     // windows and calls run(B, T, total predicted tokens) for each; returns that total.
     template <typename F>
     std::size_t for_each_window_batch(const std::vector<std::int32_t>& tokens, F&& run);

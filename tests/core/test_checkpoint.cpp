@@ -32,7 +32,7 @@ std::vector<float> pattern(std::size_t n, float scale) {
     if (n > 3) {
         v[0] = -0.0f;
         v[1] = std::numeric_limits<float>::denorm_min();
-        v[2] = std::numeric_limits<float>::quiet_NaN();
+        v[2] = std::numeric_limits<float>::max();
     }
     return v;
 }
@@ -375,7 +375,19 @@ TEST(Checkpoint, RejectsMissingOrInvalidMetadata) {
 
     c = unpack(tiny_file());
     c.meta["config"] = "not json";
-    expect_rejected(pack(c), {"checkpoint config:", "not a JSON object"});
+    expect_rejected(pack(c), {"checkpoint config: config is not valid JSON (syntax error at byte"});
+
+    c = unpack(tiny_file());
+    c.meta["config"] = "[1]";
+    expect_rejected(pack(c), {"checkpoint config: config is not a JSON object"});
+
+    c = unpack(tiny_file());
+    c.meta["config"] = "{\"vocab_size\":" + std::string(200000, '[') + std::string(200000, ']') + "}";
+    expect_rejected(pack(c), {"checkpoint config: config JSON nests deeper than 64 levels"});
+
+    c = unpack(tiny_file());
+    c.meta["config"] = "{\"vocab_size\":3,\"vocab_size\":4,\"block_size\":2,\"n_layer\":1,\"n_head\":1,\"n_embd\":2}";
+    expect_rejected(pack(c), {"checkpoint config: config names key 'vocab_size' twice"});
 
     c = unpack(tiny_file());
     c.set_config("n_head", 3);
@@ -390,6 +402,30 @@ TEST(Checkpoint, RejectsMissingOrInvalidMetadata) {
     c.meta["tokenizer"] = "{ whatever";
     const Bytes odd = pack(c);
     EXPECT_EQ(lab::checkpoint_read(odd.data(), odd.size()).tokenizer_json, "{ whatever");
+}
+
+TEST(Checkpoint, RejectsNonFiniteWeightsAndMoments) {
+    const float nan = std::numeric_limits<float>::quiet_NaN(), inf = std::numeric_limits<float>::infinity();
+    struct Case { const char* tensor; std::size_t index; float value; const char* shown; };
+    const Case cases[] = {
+        {"transformer.h.0.ln_1.weight", 1, nan, "NaN"},
+        {"transformer.wte.weight", 5, inf, "+Inf"},
+        {"transformer.ln_f.bias", 0, -inf, "-Inf"},
+        {"optimizer.m.transformer.h.0.attn.c_attn.weight", 3, nan, "NaN"},
+        {"optimizer.v.transformer.wpe.weight", 2, inf, "+Inf"},
+    };
+    for (const Case& k : cases) {
+        Contents c = unpack(tiny_file(true));
+        c.at(k.tensor).data[k.index] = k.value;
+        const std::string want = std::string("checkpoint tensor '") + k.tensor + "' holds a non-finite value (" +
+                                 k.shown + ") at index " + std::to_string(k.index);
+        expect_rejected(pack(c), {want.c_str()});
+    }
+    // The largest finite float is a number like any other.
+    Contents c = unpack(tiny_file(true));
+    c.at("transformer.wte.weight").data[0] = -std::numeric_limits<float>::max();
+    const Bytes ok = pack(c);
+    EXPECT_EQ(lab::checkpoint_read(ok.data(), ok.size()).params[0], -std::numeric_limits<float>::max());
 }
 
 TEST(Checkpoint, MomentsAreAllOrNothing) {
@@ -418,7 +454,7 @@ TEST(Checkpoint, RejectsBrokenContainers) {
     Bytes b = bytes;
     b[2] = 0x10;  // header length (~1 MB) past the end
     expect_rejected(b, {"runs past the end"});
-    expect_rejected(Bytes{8, 0, 0, 0, 0, 0, 0, 0, 'n', 'o', 't', ' ', 'j', 's', 'o', 'n'}, {"not valid UTF-8 JSON"});
+    expect_rejected(Bytes{8, 0, 0, 0, 0, 0, 0, 0, 'n', 'o', 't', ' ', 'j', 's', 'o', 'n'}, {"safetensors header is not valid JSON (syntax error at byte"});
 
     // Wrong dtype: rewrite the header text in place (same length).
     b = tiny_file();

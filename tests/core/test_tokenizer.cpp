@@ -361,7 +361,9 @@ TEST(TokenizerJson, RejectsMalformedInput) {
     std::string big = "{\"type\":\"char\",\"vocab\":[";
     for (std::size_t i = 0; i <= Tokenizer::max_vocab; ++i) big += (i ? ",\"" : "\"") + lab::utf8::encode(static_cast<char32_t>(0x10000 + i)) + "\"";
     EXPECT_HAS(error_of([&] { Tokenizer::from_json(big + "]}"); }), "65537 tokens; at most 65536");
-    EXPECT_HAS(error_of([] { Tokenizer::from_json(std::string(100000, '[')); }), "nested more than 16 levels");
+    EXPECT_HAS(error_of([] { Tokenizer::from_json(std::string(100000, '[')); }), "tokenizer JSON nests deeper than 64 levels");
+    EXPECT_HAS(error_of([] { Tokenizer::from_json("{\"type\":\"char\",\"type\":\"bpe\",\"vocab\":[\"a\"]}"); }),
+               "tokenizer names key 'type' twice");
     const std::string deep = std::string(12, '[') + std::string(12, ']');
     EXPECT_HAS(error_of([&] { Tokenizer::from_json("{\"type\":\"bpe\",\"vocab\":[\"a\",\"b\"],\"merges\":[" + deep + "]}"); }),
                "merge 0 must be a pair of integer token ids like [12, 7], got [[...]]");
