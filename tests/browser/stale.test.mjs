@@ -30,7 +30,7 @@ test('a link naming a pasted text it does not hold says so (and which sample is 
   await page.goto(`${lab.server.url}index.html?${smallQuery()}&text=custom&sections=text`);
   await labReady(page);
   const notes = await page.evaluate(() => document.getElementById('lab').shadowRoot.querySelector('.notices').textContent);
-  assert.match(notes, /text="custom" is not valid \(the link names a pasted text but does not hold it \(texts over 4,000 characters are not put in links\)\); using facts/);
+  assert.match(notes, /text="custom" is not valid \(the link names a pasted text but does not hold it \(texts over 4000 characters are not put in links\)\); using facts/);
   await page.context().close();
 });
 

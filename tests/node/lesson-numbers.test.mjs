@@ -17,7 +17,7 @@ test('durations: a unit a person reads, never an exponent', () => {
 });
 
 test('numbers follow the lab’s language; an unknown one falls back to English', () => {
-  assert.deepEqual([fmtInt(1115394, 'en'), fmtInt(1115394, 'de'), fmtInt(800, 'de'), fmtInt(4000, 'en')], ['1,115,394', '1.115.394', '800', '4,000']);
+  assert.deepEqual([fmtInt(1115394, 'en'), fmtInt(1115394, 'de'), fmtInt(800, 'de'), fmtInt(4000, 'en')], ['1,115,394', '1.115.394', '800', '4000']);
   assert.deepEqual([fmtLoss(2.3456, 'de'), fmtProb(0.00012, 'de'), fmtNum(-2.77e-4, 5, 'de')], ['2,346', '1,2e-4', '-2,7700e-4']);
   assert.equal(fmtInt(111539, 'x-invalid'), '111,539');
   // A string's {placeholders} get numbers in the same format.

@@ -55,11 +55,12 @@ export function select(options, value) {
 // Number formatting used everywhere (one place, so tests and screenshots agree), in the lab's
 // language: `lang` is the lab's state (never navigator.language): "1,115,394" and "0.003" in
 // English, "1.115.394" and "0,003" in German; an unknown language is written as English.
+// Grouping starts at five digits ("4000", "12,345"), as style guides for both languages allow.
 const LOCALES = { en: 'en-US', de: 'de-DE' };
 const formats = new Map();
 function numberFormat(lang, opts) {
   const key = `${lang}|${JSON.stringify(opts)}`;
-  if (!formats.has(key)) formats.set(key, new Intl.NumberFormat(LOCALES[lang] ?? LOCALES.en, opts));
+  if (!formats.has(key)) formats.set(key, new Intl.NumberFormat(LOCALES[lang] ?? LOCALES.en, { useGrouping: 'min2', ...opts }));
   return formats.get(key);
 }
 /** x with exactly `digits` decimals. */
