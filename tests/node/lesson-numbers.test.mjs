@@ -17,12 +17,14 @@ test('durations: a unit a person reads, never an exponent', () => {
 });
 
 test('numbers follow the lab’s language; an unknown one falls back to English', () => {
-  assert.deepEqual([fmtInt(1115394, 'en'), fmtInt(1115394, 'de'), fmtInt(800, 'de'), fmtInt(1337, 'en')], ['1,115,394', '1.115.394', '800', '1337']);
+  assert.deepEqual([fmtInt(1115394, 'en'), fmtInt(1115394, 'de'), fmtInt(800, 'de'), fmtInt(4000, 'en')], ['1,115,394', '1.115.394', '800', '4000']);
   assert.deepEqual([fmtLoss(2.3456, 'de'), fmtProb(0.00012, 'de'), fmtNum(-2.77e-4, 5, 'de')], ['2,346', '1,2e-4', '-2,7700e-4']);
   assert.equal(fmtInt(111539, 'x-invalid'), '111,539');
   // A string's {placeholders} get numbers in the same format.
-  assert.equal(t('de', 'tokensWindow', { shown: 800, from: 0, to: 800, length: 111539 }), '800 Tokens: Zeichen 0–800 von 111.539.');
-  assert.equal(t('en', 'tokensWindow', { shown: 800, from: 0, to: 800, length: 111539 }), 'Showing 800 tokens: characters 0–800 of 111,539.');
+  const at = { shown: 800, from: 0, to: 30000, length: 1115394 };
+  assert.equal(t('de', 'tokensWindow', at), '800 Tokens: Zeichen 0–30.000 von 1.115.394.');
+  assert.equal(t('en', 'tokensWindow', at), 'Showing 800 tokens: characters 0–30,000 of 1,115,394.');
+  assert.equal(t('de', 'progressReset', { seed: 1337 }), 'Modell auf die Startgewichte zurückgesetzt (Seed 1337).');
 });
 
 const rows = (losses, steps) => SWEEP_MODELS.flatMap((m, i) => SWEEP_FRACTIONS.map((fraction) => ({

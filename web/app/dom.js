@@ -53,8 +53,9 @@ export function select(options, value) {
 }
 
 // Number formatting used everywhere (one place, so tests and screenshots agree), in the lab's
-// language: `lang` is the lab's state (never navigator.language). Grouping starts at 5 digits
-// ("1337", "12,345"; German "12.345", decimal comma "0,003").
+// language: `lang` is the lab's state (never navigator.language): "1,115,394" and "0.003" in
+// English, "1.115.394" and "0,003" in German; an unknown language is written as English.
+// Grouping starts at five digits ("4000", "12,345"), as style guides for both languages allow.
 const LOCALES = { en: 'en-US', de: 'de-DE' };
 const formats = new Map();
 function numberFormat(lang, opts) {

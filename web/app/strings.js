@@ -403,16 +403,19 @@ export const strings = {
 
 export const languages = Object.keys(strings);
 
+/** Placeholders whose numbers are names, not amounts: written as typed ("seed 1337", never "1,337"). */
+const NAMES_NOT_AMOUNTS = new Set(['seed']);
+
 /**
  * Fill `{name}` placeholders of `s` from `vars`; a number is written in the language's format
  * (dom.js), so a count is never "111539" beside a "1,115,394".
  */
 export function fill(lang, s, vars = {}) {
-  const show = (v) => {
-    if (typeof v !== 'number') return String(v);
+  const show = (v, name) => {
+    if (typeof v !== 'number' || NAMES_NOT_AMOUNTS.has(name)) return String(v);
     return Number.isInteger(v) ? fmtInt(v, lang) : fmtSig(v, 6, lang);
   };
-  return s.replace(/\{(\w+)\}/g, (m, name) => (name in vars ? show(vars[name]) : m));
+  return s.replace(/\{(\w+)\}/g, (m, name) => (name in vars ? show(vars[name], name) : m));
 }
 
 /** Look up `key` in `lang` (falling back to English) and fill `{name}` placeholders from `vars`. */
