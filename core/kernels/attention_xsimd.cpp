@@ -5,11 +5,11 @@
 //  - every weighted sum of rows (out = Σ att·v, dq = Σ dpre·k, dk = Σ dpre·q, dv = Σ att·d) keeps
 //    its hs-long result in registers while it walks the rows, instead of read-modify-writing
 //    memory once per pair of positions.
-// Same math as the scalar twin (attention.cpp); sums are reassociated.
+// Same math as the scalar twin (attention_scalar.cpp); sums are reassociated.
 #include <cmath>
 
+#include "kernels/attention.hpp"
 #include "kernels/simd.hpp"
-#include "layers/attention.hpp"
 
 namespace lab {
 
@@ -94,13 +94,13 @@ void softmax_row(float* arow, float* row, std::size_t n, std::size_t T) {
 // The xsimd versions' layout (the scalar twins use a prefix of it): kᵀ or vᵀ [hs, Tp], one row
 // [Tp], dpre [T, T]. Rows are padded to Tp because scores() writes whole vectors: with T < W,
 // sizing by T instead wrote past the end of the scratch.
-std::size_t attention_scratch_floats(std::size_t T, std::size_t C, std::size_t NH) {
+std::size_t f32_attention_scratch_floats(std::size_t T, std::size_t C, std::size_t NH) {
     const std::size_t Tp = (T + W - 1) / W * W;
     return (C / NH) * Tp + Tp + T * T;
 }
 
-void attention_forward__xsimd(float* out, float* att, float* scratch, const float* qkv,
-                              std::size_t B, std::size_t T, std::size_t C, std::size_t NH) {
+void f32_attention_forward__xsimd(float* out, float* att, float* scratch, const float* qkv,
+                                  std::size_t B, std::size_t T, std::size_t C, std::size_t NH) {
     const std::size_t C3 = 3 * C, hs = C / NH, Tp = (T + W - 1) / W * W;
     const float scale = 1.0f / std::sqrt(static_cast<float>(hs));
     const vf vscale(scale);
@@ -125,8 +125,9 @@ void attention_forward__xsimd(float* out, float* att, float* scratch, const floa
     }
 }
 
-void attention_backward__xsimd(float* dqkv, float* scratch, const float* dout, const float* qkv,
-                               const float* att, std::size_t B, std::size_t T, std::size_t C, std::size_t NH) {
+void f32_attention_backward__xsimd(float* dqkv, float* scratch, const float* dout, const float* qkv,
+                                   const float* att, std::size_t B, std::size_t T, std::size_t C,
+                                   std::size_t NH) {
     const std::size_t C3 = 3 * C, hs = C / NH, Tp = (T + W - 1) / W * W;
     const float scale = 1.0f / std::sqrt(static_cast<float>(hs));
     float* vt = scratch;                    // [hs, Tp]
