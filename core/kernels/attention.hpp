@@ -2,30 +2,35 @@
 //   qkv[B,T,3C] holds q | k | v for each position (each C = NH heads × hs, hs = C/NH).
 //   att[B,NH,T,T] = softmax_causal(q·kᵀ / √hs)     (row t has zeros after column t)
 //   out[B,T,C]    = att · v                          (heads concatenated)
-// Every kernel has a scalar twin with the same signature (the test oracle) and an xsimd version.
-// f32_attention_forward / f32_attention_backward dispatch to the fastest one.
+// Every kernel has a scalar twin in lab::scalar with the same signature (the test oracle) and an
+// xsimd version in lab::simd; lab::f32_attention_forward / lab::f32_attention_backward dispatch to
+// the fastest one.
 #pragma once
 #include <cstddef>
+
+namespace lab::scalar {
+// scalar twins (attention_scalar.cpp)
+void f32_attention_forward(float* out, float* att, float* scratch, const float* qkv,
+                           std::size_t B, std::size_t T, std::size_t C, std::size_t NH);
+void f32_attention_backward(float* dqkv, float* scratch, const float* dout, const float* qkv,
+                            const float* att, std::size_t B, std::size_t T, std::size_t C,
+                            std::size_t NH);
+}  // namespace lab::scalar
+
+namespace lab::simd {
+// xsimd versions (attention_xsimd.cpp)
+void f32_attention_forward(float* out, float* att, float* scratch, const float* qkv,
+                           std::size_t B, std::size_t T, std::size_t C, std::size_t NH);
+void f32_attention_backward(float* dqkv, float* scratch, const float* dout, const float* qkv,
+                            const float* att, std::size_t B, std::size_t T, std::size_t C,
+                            std::size_t NH);
+}  // namespace lab::simd
 
 namespace lab {
 
 // Floats of scratch the kernels need: the xsimd versions pack kᵀ or vᵀ there, the scalar twins
 // use a prefix of it.
 std::size_t f32_attention_scratch_floats(std::size_t T, std::size_t C, std::size_t NH);
-
-// scalar twins (attention_scalar.cpp)
-void f32_attention_forward__scalar(float* out, float* att, float* scratch, const float* qkv,
-                                   std::size_t B, std::size_t T, std::size_t C, std::size_t NH);
-void f32_attention_backward__scalar(float* dqkv, float* scratch, const float* dout, const float* qkv,
-                                    const float* att, std::size_t B, std::size_t T, std::size_t C,
-                                    std::size_t NH);
-
-// xsimd versions (attention_xsimd.cpp)
-void f32_attention_forward__xsimd(float* out, float* att, float* scratch, const float* qkv,
-                                  std::size_t B, std::size_t T, std::size_t C, std::size_t NH);
-void f32_attention_backward__xsimd(float* dqkv, float* scratch, const float* dout, const float* qkv,
-                                   const float* att, std::size_t B, std::size_t T, std::size_t C,
-                                   std::size_t NH);
 
 // dispatch (attention_dispatch.cpp)
 void f32_attention_forward(float* out, float* att, float* scratch, const float* qkv,

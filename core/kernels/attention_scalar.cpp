@@ -4,10 +4,10 @@
 
 #include "kernels/attention.hpp"
 
-namespace lab {
+namespace lab::scalar {
 
-void f32_attention_forward__scalar(float* out, float* att, float* /*scratch*/, const float* qkv,
-                                   std::size_t B, std::size_t T, std::size_t C, std::size_t NH) {
+void f32_attention_forward(float* out, float* att, float* /*scratch*/, const float* qkv,
+                           std::size_t B, std::size_t T, std::size_t C, std::size_t NH) {
     const std::size_t C3 = 3 * C, hs = C / NH;
     const float scale = 1.0f / std::sqrt(static_cast<float>(hs));
     for (std::size_t b = 0; b < B; ++b) {
@@ -47,9 +47,9 @@ void f32_attention_forward__scalar(float* out, float* att, float* /*scratch*/, c
     }
 }
 
-void f32_attention_backward__scalar(float* dqkv, float* scratch, const float* dout, const float* qkv,
-                                    const float* att, std::size_t B, std::size_t T, std::size_t C,
-                                    std::size_t NH) {
+void f32_attention_backward(float* dqkv, float* scratch, const float* dout, const float* qkv,
+                            const float* att, std::size_t B, std::size_t T, std::size_t C,
+                            std::size_t NH) {
     const std::size_t C3 = 3 * C, hs = C / NH;
     const float scale = 1.0f / std::sqrt(static_cast<float>(hs));
     float* datt = scratch;
@@ -90,4 +90,4 @@ void f32_attention_backward__scalar(float* dqkv, float* scratch, const float* do
     }
 }
 
-}  // namespace lab
+}  // namespace lab::scalar

@@ -11,11 +11,9 @@
 #include "kernels/attention.hpp"
 #include "kernels/simd.hpp"
 
-namespace lab {
+namespace lab::simd {
 
 namespace {
-using simd::vf;
-using simd::W;
 
 // Packs src[t, off .. off+hs) of a [T, 3C] buffer into dst[hs, Tp] (Tp = T rounded up to W, zero padded).
 void pack_transposed(float* dst, const float* qkv, std::size_t T, std::size_t Tp, std::size_t C3, std::size_t off,
@@ -91,16 +89,8 @@ void softmax_row(float* arow, float* row, std::size_t n, std::size_t T) {
 }
 }  // namespace
 
-// The xsimd versions' layout (the scalar twins use a prefix of it): kᵀ or vᵀ [hs, Tp], one row
-// [Tp], dpre [T, T]. Rows are padded to Tp because scores() writes whole vectors: with T < W,
-// sizing by T instead wrote past the end of the scratch.
-std::size_t f32_attention_scratch_floats(std::size_t T, std::size_t C, std::size_t NH) {
-    const std::size_t Tp = (T + W - 1) / W * W;
-    return (C / NH) * Tp + Tp + T * T;
-}
-
-void f32_attention_forward__xsimd(float* out, float* att, float* scratch, const float* qkv,
-                                  std::size_t B, std::size_t T, std::size_t C, std::size_t NH) {
+void f32_attention_forward(float* out, float* att, float* scratch, const float* qkv,
+                           std::size_t B, std::size_t T, std::size_t C, std::size_t NH) {
     const std::size_t C3 = 3 * C, hs = C / NH, Tp = (T + W - 1) / W * W;
     const float scale = 1.0f / std::sqrt(static_cast<float>(hs));
     const vf vscale(scale);
@@ -125,9 +115,9 @@ void f32_attention_forward__xsimd(float* out, float* att, float* scratch, const 
     }
 }
 
-void f32_attention_backward__xsimd(float* dqkv, float* scratch, const float* dout, const float* qkv,
-                                   const float* att, std::size_t B, std::size_t T, std::size_t C,
-                                   std::size_t NH) {
+void f32_attention_backward(float* dqkv, float* scratch, const float* dout, const float* qkv,
+                            const float* att, std::size_t B, std::size_t T, std::size_t C,
+                            std::size_t NH) {
     const std::size_t C3 = 3 * C, hs = C / NH, Tp = (T + W - 1) / W * W;
     const float scale = 1.0f / std::sqrt(static_cast<float>(hs));
     float* vt = scratch;                    // [hs, Tp]
@@ -159,6 +149,18 @@ void f32_attention_backward__xsimd(float* dqkv, float* scratch, const float* dou
             }
         }
     }
+}
+
+}  // namespace lab::simd
+
+namespace lab {
+
+// The xsimd versions' layout (the scalar twins use a prefix of it): kᵀ or vᵀ [hs, Tp], one row
+// [Tp], dpre [T, T]. Rows are padded to Tp because scores() writes whole vectors: with T < W,
+// sizing by T instead wrote past the end of the scratch.
+std::size_t f32_attention_scratch_floats(std::size_t T, std::size_t C, std::size_t NH) {
+    const std::size_t Tp = (T + simd::W - 1) / simd::W * simd::W;
+    return (C / NH) * Tp + Tp + T * T;
 }
 
 }  // namespace lab

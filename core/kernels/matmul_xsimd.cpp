@@ -18,11 +18,9 @@
 #include "kernels/matmul.hpp"
 #include "kernels/simd.hpp"
 
-namespace lab {
+namespace lab::simd {
 namespace {
 
-using simd::vf;
-using simd::W;
 
 // Measured (Zen 4, node 20 and g++ 12 -O3): 4×2 and 2×4 are equally fast in wasm; 6×2, 3×3,
 // 3×4 spill in V8 (−30 %); natively 6×2 is +3 %. Unrolling k (clang already unrolls by 4) made
@@ -235,15 +233,15 @@ void gemm(float* c, std::size_t ldc, View a, View b, std::size_t M, std::size_t 
 
 }  // namespace
 
-void f32_matmul_forward__xsimd(float* out, const float* inp, const float* weight, const float* bias,
-                               std::size_t BT, std::size_t C, std::size_t OC) {
+void f32_matmul_forward(float* out, const float* inp, const float* weight, const float* bias,
+                        std::size_t BT, std::size_t C, std::size_t OC) {
     // A = inp [BT,C] row-major; B(k=c, n=o) = weight[o*C + c].
     gemm(out, OC, View{inp, C, 1}, View{weight, 1, C}, BT, OC, C, true, bias);
 }
 
-void f32_matmul_backward__xsimd(float* dinp, float* dweight, float* dbias, const float* dout,
-                                const float* inp, const float* weight,
-                                std::size_t BT, std::size_t C, std::size_t OC) {
+void f32_matmul_backward(float* dinp, float* dweight, float* dbias, const float* dout,
+                         const float* inp, const float* weight,
+                         std::size_t BT, std::size_t C, std::size_t OC) {
     // dinp += dout · weight: A = dout [BT,OC], B = weight [OC,C] row-major.
     gemm(dinp, C, View{dout, OC, 1}, View{weight, C, 1}, BT, C, OC, false, nullptr);
     // dweight += doutᵀ · inp: A(o, bt) = dout[bt*OC + o], B = inp [BT,C] row-major.
@@ -277,4 +275,4 @@ void f32_matmul_backward__xsimd(float* dinp, float* dweight, float* dbias, const
     }
 }
 
-}  // namespace lab
+}  // namespace lab::simd
