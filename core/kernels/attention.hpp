@@ -8,6 +8,12 @@
 #pragma once
 #include <cstddef>
 
+namespace lab {
+// Where the running maximum of a row of scores starts (the stable softmax subtracts it): below
+// every finite score (|score| < 3.4e38), yet finite, so no infinity enters the arithmetic.
+inline constexpr float kScoreMaxStart = -3.0e38f;
+}  // namespace lab
+
 namespace lab::scalar {
 // scalar twins (attention_scalar.cpp)
 void f32_attention_forward(float* out, float* att, float* scratch, const float* qkv,

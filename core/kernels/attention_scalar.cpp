@@ -16,7 +16,7 @@ void f32_attention_forward(float* out, float* att, float* /*scratch*/, const flo
                 const float* q = qkv + (b * T + t) * C3 + h * hs;
                 float* row = att + ((b * NH + h) * T + t) * T;
                 // scores for keys 0..t, and their max for a stable softmax
-                float maxv = -3.0e38f;
+                float maxv = kScoreMaxStart;
                 for (std::size_t t2 = 0; t2 <= t; ++t2) {
                     const float* k = qkv + (b * T + t2) * C3 + C + h * hs;
                     float s = 0.0f;

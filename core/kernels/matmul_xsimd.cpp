@@ -30,6 +30,9 @@ constexpr std::size_t NV = 2;       // vectors of C per micro-tile row
 constexpr std::size_t NR = NV * W;  // columns of C per micro-tile
 constexpr std::size_t KC = 256;     // K block: B micro-panel KC·NR·4 B = 8 KiB stays in L1
 constexpr std::size_t MC = 64;      // M block: packed A MC·KC·AW·4 B ≤ 256 KiB stays in L2
+// Alignment in bytes of the packed buffers and the tail tile: a cache line, which also covers
+// the widest vector (32 B with avx2), so the kernel may use aligned loads and stores.
+constexpr std::size_t kAlignBytes = 64;
 
 // A strided view: element (r, c) at p[r*rs + c*cs].
 struct View {
@@ -47,7 +50,7 @@ constexpr std::size_t AW = 1;
 constexpr std::size_t AW = W;
 #endif
 
-using aligned_vector = std::vector<float, xsimd::aligned_allocator<float, 64>>;
+using aligned_vector = std::vector<float, xsimd::aligned_allocator<float, kAlignBytes>>;
 struct Scratch {
     aligned_vector a, b;
 };
@@ -182,7 +185,7 @@ void micro_kernel(std::size_t kc, const float* __restrict pa, const float* __res
         }
         return;
     }
-    alignas(64) float tmp[MR][NR];
+    alignas(kAlignBytes) float tmp[MR][NR];
     for (std::size_t i = 0; i < MR; ++i)
         for (std::size_t v = 0; v < NV; ++v) acc[i][v].store_unaligned(&tmp[i][v * W]);
     for (std::size_t i = 0; i < mr; ++i) {

@@ -11,6 +11,12 @@
 #pragma once
 #include <cstddef>
 
+namespace lab {
+// The tanh approximation's constants (PyTorch approximate='tanh'), shared by both GELU kernels.
+inline constexpr float kGeluScale = 0.7978845608028654f;  // sqrt(2/pi)
+inline constexpr float kGeluCube = 0.044715f;             // weight of x³ in the tanh argument
+}  // namespace lab
+
 namespace lab::scalar {
 // scalar twins (vector_ops_scalar.cpp)
 void f32_adamw_update(float* params, float* m, float* v, const float* grads, std::size_t n,

@@ -20,11 +20,6 @@ void f32_adamw_update(float* params, float* m, float* v, const float* grads, std
     }
 }
 
-namespace {
-constexpr float kGeluScale = 0.7978845608028654f;  // sqrt(2/pi)
-constexpr float kGeluCube = 0.044715f;
-}  // namespace
-
 void f32_gelu_forward(float* out, const float* inp, std::size_t n) {
     for (std::size_t i = 0; i < n; ++i) {
         const float x = inp[i];

@@ -12,9 +12,6 @@
 
 namespace lab::simd {
 namespace {
-constexpr float kGeluScale = 0.7978845608028654f;  // sqrt(2/pi)
-constexpr float kGeluCube = 0.044715f;
-
 // 0.5·(1 + tanh u) = σ(2u) = 1 / (1 + exp(-2u)): one exp and one division, no cancellation in
 // 1 + tanh u for negative x. exp(-2u) overflows to +inf for x < -10.7: σ = 0, gelu = -0.
 inline vf sigmoid_2u(vf x) {
