@@ -29,7 +29,15 @@ struct TrainerSettings {
 
 // Largest model memory (params, grads, moments, activations) a trainer accepts: the wasm module's
 // memory is capped at 1 GiB, and a refused config must be refused before anything is allocated.
-inline constexpr std::size_t kMaxModelBytes = 640u * 1024u * 1024u;
+inline constexpr std::size_t kBytesPerMiB = 1024u * 1024u;  // the unit of the memory messages ("MB")
+inline constexpr std::size_t kMaxModelBytes = 640u * kBytesPerMiB;
+
+// A step has diverged (it is not applied) when its loss exceeds kDivergedLossFactor·ln V +
+// kDivergedLossMargin: a fresh model starts at ≈ ln V and training only lowers it, so a loss of
+// three times that and more means the update blew the weights up; the margin keeps tiny
+// vocabularies (ln V near 0) from tripping on ordinary noise.
+inline constexpr float kDivergedLossFactor = 3.0f;
+inline constexpr float kDivergedLossMargin = 5.0f;
 
 // Windows train_loss()/val_loss() evaluate by default: a live curve on a 50 MB text must stay cheap.
 inline constexpr std::size_t kEvalWindows = 64;
