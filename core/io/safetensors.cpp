@@ -14,7 +14,7 @@ namespace lab {
 
 // Floats are copied with memcpy, so the host must store them as IEEE-754 little-endian, as the
 // format does (x86 and wasm both do).
-static_assert(sizeof(float) == 4 && std::numeric_limits<float>::is_iec559, "need IEEE-754 float");
+static_assert(sizeof(float) == kF32Bytes && std::numeric_limits<float>::is_iec559, "need IEEE-754 float");
 #if defined(__BYTE_ORDER__) && defined(__ORDER_LITTLE_ENDIAN__)
 static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__, "safetensors I/O needs a little-endian host");
 #endif
@@ -40,7 +40,7 @@ const char* type_name(const json& v) { return v.type_name(); }
 // Number of floats in shape, or fail naming the tensor when it can't be represented in bytes.
 std::size_t checked_count(const std::string& name, const std::vector<std::size_t>& shape) {
     std::size_t count = 1;
-    const std::size_t max_count = std::numeric_limits<std::size_t>::max() / 4;
+    const std::size_t max_count = std::numeric_limits<std::size_t>::max() / kF32Bytes;
     for (std::size_t d : shape) {
         if (d != 0 && count > max_count / d)
             fail("tensor ", quote_name(name), " shape ", shape_str(shape), " has too many elements");
@@ -89,7 +89,7 @@ std::vector<std::uint8_t> safetensors_write(const std::vector<TensorRef>& tensor
     for (const TensorRef& t : tensors) {
         if (t.name == kMetadataKey) fail("tensor name ", quote_name(t.name), " is reserved");
         if (!seen.insert(t.name).second) fail("duplicate tensor name ", quote_name(t.name));
-        const std::size_t bytes = checked_count(t.name, t.shape) * 4;
+        const std::size_t bytes = checked_count(t.name, t.shape) * kF32Bytes;
         if (bytes != 0 && t.data == nullptr) fail("tensor ", quote_name(t.name), " has no data");
         if (bytes > std::numeric_limits<std::size_t>::max() - data_bytes)
             fail("safetensors data is too large at tensor ", quote_name(t.name));
@@ -106,15 +106,15 @@ std::vector<std::uint8_t> safetensors_write(const std::vector<TensorRef>& tensor
     } catch (const nlohmann::ordered_json::exception&) {
         fail("safetensors header: a metadata value or tensor name is not valid UTF-8");
     }
-    text.append((8 - text.size() % 8) % 8, ' ');  // data starts 8-byte aligned
+    text.append((kSafetensorsAlignment - text.size() % kSafetensorsAlignment) % kSafetensorsAlignment, ' ');
 
-    std::vector<std::uint8_t> out(8 + text.size() + data_bytes);
+    std::vector<std::uint8_t> out(kSafetensorsLengthBytes + text.size() + data_bytes);
     const std::uint64_t n = text.size();
-    for (int i = 0; i < 8; ++i) out[i] = static_cast<std::uint8_t>(n >> (8 * i));
-    std::memcpy(out.data() + 8, text.data(), text.size());
-    std::uint8_t* p = out.data() + 8 + text.size();
+    for (std::size_t i = 0; i < kSafetensorsLengthBytes; ++i) out[i] = static_cast<std::uint8_t>(n >> (8 * i));
+    std::memcpy(out.data() + kSafetensorsLengthBytes, text.data(), text.size());
+    std::uint8_t* p = out.data() + kSafetensorsLengthBytes + text.size();
     for (const TensorRef& t : tensors) {
-        const std::size_t bytes = checked_count(t.name, t.shape) * 4;
+        const std::size_t bytes = checked_count(t.name, t.shape) * kF32Bytes;
         if (bytes) std::memcpy(p, t.data, bytes);
         p += bytes;
     }
@@ -124,20 +124,21 @@ std::vector<std::uint8_t> safetensors_write(const std::vector<TensorRef>& tensor
 SafetensorsFile SafetensorsFile::parse(const std::uint8_t* bytes, std::size_t n) {
     check_little_endian();
     if (bytes == nullptr) n = 0;
-    if (n < 8)
-        fail("safetensors file is too short: ", n, " bytes; it needs at least 8 for the header length");
+    if (n < kSafetensorsLengthBytes)
+        fail("safetensors file is too short: ", n, " bytes; it needs at least ", kSafetensorsLengthBytes,
+             " for the header length");
     std::uint64_t header_len = 0;
-    for (int i = 0; i < 8; ++i) header_len |= std::uint64_t{bytes[i]} << (8 * i);
+    for (std::size_t i = 0; i < kSafetensorsLengthBytes; ++i) header_len |= std::uint64_t{bytes[i]} << (8 * i);
     if (header_len > kMaxHeaderBytes)
         fail("safetensors header length ", header_len, " exceeds the limit of ", kMaxHeaderBytes, " bytes");
-    const std::uint64_t available = n - 8;
+    const std::uint64_t available = n - kSafetensorsLengthBytes;
     if (header_len > available)
         fail("safetensors header length ", header_len, " runs past the end of the file (", n,
              " bytes, so at most ", available, " header bytes)");
-    const std::size_t data_start = 8 + static_cast<std::size_t>(header_len);
+    const std::size_t data_start = kSafetensorsLengthBytes + static_cast<std::size_t>(header_len);
     const std::size_t data_size = n - data_start;
 
-    const char* text = reinterpret_cast<const char*>(bytes + 8);
+    const char* text = reinterpret_cast<const char*>(bytes + kSafetensorsLengthBytes);
     const json header = parse_json(text, text + header_len, "safetensors header", "tensor");
     if (!header.is_object())
         fail("safetensors header must be a JSON object, got ", type_name(header));
@@ -177,7 +178,7 @@ SafetensorsFile SafetensorsFile::parse(const std::uint8_t* bytes, std::size_t n)
                                   printable(shape_it->dump()));
             const std::uint64_t dim = d.get<std::uint64_t>();
             if (dim > std::numeric_limits<std::size_t>::max() ||
-                (dim != 0 && count > (std::numeric_limits<std::uint64_t>::max() / 4) / dim))
+                (dim != 0 && count > (std::numeric_limits<std::uint64_t>::max() / kF32Bytes) / dim))
                 fail("tensor ", q, " shape ", printable(shape_it->dump()), " has too many elements");
             count *= dim;
             e.shape.push_back(static_cast<std::size_t>(dim));
@@ -192,8 +193,8 @@ SafetensorsFile SafetensorsFile::parse(const std::uint8_t* bytes, std::size_t n)
         if (begin > end) fail("tensor ", q, " data_offsets [", begin, ",", end, "] begin is after end");
         if (end > data_size)
             fail("tensor ", q, " data_offsets end ", end, " is past the end of the data (", data_size, " bytes)");
-        if (end - begin != count * 4)
-            fail("tensor ", q, " has shape ", shape_str(e.shape), " (", count * 4, " bytes) but data_offsets [",
+        if (end - begin != count * kF32Bytes)
+            fail("tensor ", q, " has shape ", shape_str(e.shape), " (", count * kF32Bytes, " bytes) but data_offsets [",
                  begin, ",", end, "] cover ", end - begin, " bytes");
         e.begin = static_cast<std::size_t>(begin);
         e.count = static_cast<std::size_t>(count);
@@ -238,7 +239,7 @@ void SafetensorsFile::read_f32(const std::string& name, float* out, std::size_t 
     if (count != e.count)
         fail("tensor ", quote_name(name), " has ", e.count, " floats (shape ", shape_str(e.shape),
              "), expected ", count);
-    if (count) std::memcpy(out, data_.data() + e.begin, count * 4);
+    if (count) std::memcpy(out, data_.data() + e.begin, count * kF32Bytes);
 }
 
 }  // namespace lab

@@ -13,6 +13,14 @@
 
 namespace lab {
 
+// The file starts with the JSON header's length, a little-endian u64.
+inline constexpr std::size_t kSafetensorsLengthBytes = 8;
+// The writer pads the header with spaces so the tensor data starts at a multiple of 8 bytes, as
+// the reference implementation does (readers may then map the floats in place).
+inline constexpr std::size_t kSafetensorsAlignment = 8;
+// Bytes per value of F32, the one dtype this engine reads and writes.
+inline constexpr std::size_t kF32Bytes = 4;
+
 // One tensor to write: product(shape) floats at data (may be null when the product is 0).
 struct TensorRef {
     std::string name;

@@ -3,25 +3,33 @@
 //   backward: dinp[BT,C] += dout[BT,OC] · weight[OC,C]
 //             dweight[OC,C] += dout[BT,OC]ᵀ · inp[BT,C]
 //             dbias[OC] += Σ_bt dout[bt,:]                             (dbias may be nullptr)
-// Every kernel has a scalar twin with the same signature (the test oracle) and an xsimd version.
-// f32_matmul_forward / f32_matmul_backward dispatch to the fastest one.
+// Every kernel has a scalar twin in lab::scalar with the same signature (the test oracle) and an
+// xsimd version in lab::simd; lab::f32_matmul_forward / lab::f32_matmul_backward dispatch to the
+// fastest one.
 #pragma once
 #include <cstddef>
 
+namespace lab::scalar {
+// scalar twins (matmul_scalar.cpp)
+void f32_matmul_forward(float* out, const float* inp, const float* weight, const float* bias,
+                        std::size_t BT, std::size_t C, std::size_t OC);
+void f32_matmul_backward(float* dinp, float* dweight, float* dbias, const float* dout,
+                         const float* inp, const float* weight,
+                         std::size_t BT, std::size_t C, std::size_t OC);
+}  // namespace lab::scalar
+
+namespace lab::simd {
+// xsimd versions (matmul_xsimd.cpp)
+void f32_matmul_forward(float* out, const float* inp, const float* weight, const float* bias,
+                        std::size_t BT, std::size_t C, std::size_t OC);
+void f32_matmul_backward(float* dinp, float* dweight, float* dbias, const float* dout,
+                         const float* inp, const float* weight,
+                         std::size_t BT, std::size_t C, std::size_t OC);
+}  // namespace lab::simd
+
 namespace lab {
 
-void f32_matmul_forward__scalar(float* out, const float* inp, const float* weight, const float* bias,
-                                std::size_t BT, std::size_t C, std::size_t OC);
-void f32_matmul_backward__scalar(float* dinp, float* dweight, float* dbias, const float* dout,
-                                 const float* inp, const float* weight,
-                                 std::size_t BT, std::size_t C, std::size_t OC);
-
-void f32_matmul_forward__xsimd(float* out, const float* inp, const float* weight, const float* bias,
-                               std::size_t BT, std::size_t C, std::size_t OC);
-void f32_matmul_backward__xsimd(float* dinp, float* dweight, float* dbias, const float* dout,
-                                const float* inp, const float* weight,
-                                std::size_t BT, std::size_t C, std::size_t OC);
-
+// dispatch (matmul_dispatch.cpp)
 void f32_matmul_forward(float* out, const float* inp, const float* weight, const float* bias,
                         std::size_t BT, std::size_t C, std::size_t OC);
 void f32_matmul_backward(float* dinp, float* dweight, float* dbias, const float* dout,

@@ -1,10 +1,10 @@
 // Scalar twins of the matmul kernels: straightforward loops, the oracle for the xsimd versions.
 #include "kernels/matmul.hpp"
 
-namespace lab {
+namespace lab::scalar {
 
-void f32_matmul_forward__scalar(float* out, const float* inp, const float* weight, const float* bias,
-                                std::size_t BT, std::size_t C, std::size_t OC) {
+void f32_matmul_forward(float* out, const float* inp, const float* weight, const float* bias,
+                        std::size_t BT, std::size_t C, std::size_t OC) {
     for (std::size_t bt = 0; bt < BT; ++bt) {
         const float* x = inp + bt * C;
         for (std::size_t o = 0; o < OC; ++o) {
@@ -16,9 +16,9 @@ void f32_matmul_forward__scalar(float* out, const float* inp, const float* weigh
     }
 }
 
-void f32_matmul_backward__scalar(float* dinp, float* dweight, float* dbias, const float* dout,
-                                 const float* inp, const float* weight,
-                                 std::size_t BT, std::size_t C, std::size_t OC) {
+void f32_matmul_backward(float* dinp, float* dweight, float* dbias, const float* dout,
+                         const float* inp, const float* weight,
+                         std::size_t BT, std::size_t C, std::size_t OC) {
     for (std::size_t bt = 0; bt < BT; ++bt) {
         const float* g = dout + bt * OC;
         float* dx = dinp + bt * C;
@@ -41,4 +41,4 @@ void f32_matmul_backward__scalar(float* dinp, float* dweight, float* dbias, cons
     }
 }
 
-}  // namespace lab
+}  // namespace lab::scalar

@@ -18,11 +18,9 @@
 #include "kernels/matmul.hpp"
 #include "kernels/simd.hpp"
 
-namespace lab {
+namespace lab::simd {
 namespace {
 
-using simd::vf;
-using simd::W;
 
 // Measured (Zen 4, node 20 and g++ 12 -O3): 4×2 and 2×4 are equally fast in wasm; 6×2, 3×3,
 // 3×4 spill in V8 (−30 %); natively 6×2 is +3 %. Unrolling k (clang already unrolls by 4) made
@@ -32,6 +30,9 @@ constexpr std::size_t NV = 2;       // vectors of C per micro-tile row
 constexpr std::size_t NR = NV * W;  // columns of C per micro-tile
 constexpr std::size_t KC = 256;     // K block: B micro-panel KC·NR·4 B = 8 KiB stays in L1
 constexpr std::size_t MC = 64;      // M block: packed A MC·KC·AW·4 B ≤ 256 KiB stays in L2
+// Alignment in bytes of the packed buffers and the tail tile: a cache line, which also covers
+// the widest vector (32 B with avx2), so the kernel may use aligned loads and stores.
+constexpr std::size_t kAlignBytes = 64;
 
 // A strided view: element (r, c) at p[r*rs + c*cs].
 struct View {
@@ -49,7 +50,7 @@ constexpr std::size_t AW = 1;
 constexpr std::size_t AW = W;
 #endif
 
-using aligned_vector = std::vector<float, xsimd::aligned_allocator<float, 64>>;
+using aligned_vector = std::vector<float, xsimd::aligned_allocator<float, kAlignBytes>>;
 struct Scratch {
     aligned_vector a, b;
 };
@@ -184,7 +185,7 @@ void micro_kernel(std::size_t kc, const float* __restrict pa, const float* __res
         }
         return;
     }
-    alignas(64) float tmp[MR][NR];
+    alignas(kAlignBytes) float tmp[MR][NR];
     for (std::size_t i = 0; i < MR; ++i)
         for (std::size_t v = 0; v < NV; ++v) acc[i][v].store_unaligned(&tmp[i][v * W]);
     for (std::size_t i = 0; i < mr; ++i) {
@@ -235,15 +236,15 @@ void gemm(float* c, std::size_t ldc, View a, View b, std::size_t M, std::size_t 
 
 }  // namespace
 
-void f32_matmul_forward__xsimd(float* out, const float* inp, const float* weight, const float* bias,
-                               std::size_t BT, std::size_t C, std::size_t OC) {
+void f32_matmul_forward(float* out, const float* inp, const float* weight, const float* bias,
+                        std::size_t BT, std::size_t C, std::size_t OC) {
     // A = inp [BT,C] row-major; B(k=c, n=o) = weight[o*C + c].
     gemm(out, OC, View{inp, C, 1}, View{weight, 1, C}, BT, OC, C, true, bias);
 }
 
-void f32_matmul_backward__xsimd(float* dinp, float* dweight, float* dbias, const float* dout,
-                                const float* inp, const float* weight,
-                                std::size_t BT, std::size_t C, std::size_t OC) {
+void f32_matmul_backward(float* dinp, float* dweight, float* dbias, const float* dout,
+                         const float* inp, const float* weight,
+                         std::size_t BT, std::size_t C, std::size_t OC) {
     // dinp += dout · weight: A = dout [BT,OC], B = weight [OC,C] row-major.
     gemm(dinp, C, View{dout, OC, 1}, View{weight, C, 1}, BT, C, OC, false, nullptr);
     // dweight += doutᵀ · inp: A(o, bt) = dout[bt*OC + o], B = inp [BT,C] row-major.
@@ -277,4 +278,4 @@ void f32_matmul_backward__xsimd(float* dinp, float* dweight, float* dbias, const
     }
 }
 
-}  // namespace lab
+}  // namespace lab::simd

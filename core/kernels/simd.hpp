@@ -23,4 +23,7 @@
 namespace lab::simd {
 using vf = xsimd::batch<float>;              // the default arch: avx2 or sse2 natively, sse4.1 in wasm
 constexpr std::size_t W = vf::size;          // lanes per vector (4 in wasm and with sse2, 8 with avx2)
+// n rounded up to a whole number of vectors: the length of a row that a kernel reads or writes
+// one vector at a time, tail included.
+constexpr std::size_t whole_vectors(std::size_t n) { return (n + W - 1) / W * W; }
 }  // namespace lab::simd

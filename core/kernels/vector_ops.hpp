@@ -6,32 +6,42 @@
 //   f32_gelu_backward: dinp += gelu'(inp) * dout        (differentiates f32_gelu_forward)
 //   f32_sum_squares:   Σ x², returned as double (gradient norms)
 //   f32_axpy: y += a*x          f32_scale: x *= a
-// Every kernel has a scalar twin (__scalar, the test oracle) and an xsimd version (__xsimd);
-// the unsuffixed name dispatches to the fastest one.
+// Every kernel has a scalar twin in lab::scalar (the test oracle) and an xsimd version in
+// lab::simd, same name and signature; the one in lab dispatches to the fastest one.
 #pragma once
 #include <cstddef>
 
 namespace lab {
+// The tanh approximation's constants (PyTorch approximate='tanh'), shared by both GELU kernels.
+inline constexpr float kGeluScale = 0.7978845608028654f;  // sqrt(2/pi)
+inline constexpr float kGeluCube = 0.044715f;             // weight of x³ in the tanh argument
+}  // namespace lab
 
+namespace lab::scalar {
 // scalar twins (vector_ops_scalar.cpp)
-void f32_adamw_update__scalar(float* params, float* m, float* v, const float* grads, std::size_t n,
-                              float lr, float beta1, float beta2, float beta1_correction,
-                              float beta2_correction, float eps, float weight_decay);
-void f32_gelu_forward__scalar(float* out, const float* inp, std::size_t n);
-void f32_gelu_backward__scalar(float* dinp, const float* inp, const float* dout, std::size_t n);
-double f32_sum_squares__scalar(const float* x, std::size_t n);
-void f32_axpy__scalar(float* y, float a, const float* x, std::size_t n);
-void f32_scale__scalar(float* x, float a, std::size_t n);
+void f32_adamw_update(float* params, float* m, float* v, const float* grads, std::size_t n,
+                      float lr, float beta1, float beta2, float beta1_correction,
+                      float beta2_correction, float eps, float weight_decay);
+void f32_gelu_forward(float* out, const float* inp, std::size_t n);
+void f32_gelu_backward(float* dinp, const float* inp, const float* dout, std::size_t n);
+double f32_sum_squares(const float* x, std::size_t n);
+void f32_axpy(float* y, float a, const float* x, std::size_t n);
+void f32_scale(float* x, float a, std::size_t n);
+}  // namespace lab::scalar
 
+namespace lab::simd {
 // xsimd versions (vector_ops_xsimd.cpp)
-void f32_adamw_update__xsimd(float* params, float* m, float* v, const float* grads, std::size_t n,
-                             float lr, float beta1, float beta2, float beta1_correction,
-                             float beta2_correction, float eps, float weight_decay);
-void f32_gelu_forward__xsimd(float* out, const float* inp, std::size_t n);
-void f32_gelu_backward__xsimd(float* dinp, const float* inp, const float* dout, std::size_t n);
-double f32_sum_squares__xsimd(const float* x, std::size_t n);
-void f32_axpy__xsimd(float* y, float a, const float* x, std::size_t n);
-void f32_scale__xsimd(float* x, float a, std::size_t n);
+void f32_adamw_update(float* params, float* m, float* v, const float* grads, std::size_t n,
+                      float lr, float beta1, float beta2, float beta1_correction,
+                      float beta2_correction, float eps, float weight_decay);
+void f32_gelu_forward(float* out, const float* inp, std::size_t n);
+void f32_gelu_backward(float* dinp, const float* inp, const float* dout, std::size_t n);
+double f32_sum_squares(const float* x, std::size_t n);
+void f32_axpy(float* y, float a, const float* x, std::size_t n);
+void f32_scale(float* x, float a, std::size_t n);
+}  // namespace lab::simd
+
+namespace lab {
 
 // dispatch (vector_ops_dispatch.cpp)
 void f32_adamw_update(float* params, float* m, float* v, const float* grads, std::size_t n,

@@ -6,17 +6,17 @@ namespace lab {
 void f32_adamw_update(float* params, float* m, float* v, const float* grads, std::size_t n,
                       float lr, float beta1, float beta2, float beta1_correction,
                       float beta2_correction, float eps, float weight_decay) {
-    f32_adamw_update__xsimd(params, m, v, grads, n, lr, beta1, beta2, beta1_correction,
-                            beta2_correction, eps, weight_decay);
+    simd::f32_adamw_update(params, m, v, grads, n, lr, beta1, beta2, beta1_correction,
+                           beta2_correction, eps, weight_decay);
 }
 void f32_gelu_forward(float* out, const float* inp, std::size_t n) {
-    f32_gelu_forward__xsimd(out, inp, n);
+    simd::f32_gelu_forward(out, inp, n);
 }
 void f32_gelu_backward(float* dinp, const float* inp, const float* dout, std::size_t n) {
-    f32_gelu_backward__xsimd(dinp, inp, dout, n);
+    simd::f32_gelu_backward(dinp, inp, dout, n);
 }
-double f32_sum_squares(const float* x, std::size_t n) { return f32_sum_squares__xsimd(x, n); }
-void f32_axpy(float* y, float a, const float* x, std::size_t n) { f32_axpy__xsimd(y, a, x, n); }
-void f32_scale(float* x, float a, std::size_t n) { f32_scale__xsimd(x, a, n); }
+double f32_sum_squares(const float* x, std::size_t n) { return simd::f32_sum_squares(x, n); }
+void f32_axpy(float* y, float a, const float* x, std::size_t n) { simd::f32_axpy(y, a, x, n); }
+void f32_scale(float* x, float a, std::size_t n) { simd::f32_scale(x, a, n); }
 
 }  // namespace lab

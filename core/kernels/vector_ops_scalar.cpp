@@ -3,11 +3,11 @@
 
 #include "kernels/vector_ops.hpp"
 
-namespace lab {
+namespace lab::scalar {
 
-void f32_adamw_update__scalar(float* params, float* m, float* v, const float* grads, std::size_t n,
-                              float lr, float beta1, float beta2, float beta1_correction,
-                              float beta2_correction, float eps, float weight_decay) {
+void f32_adamw_update(float* params, float* m, float* v, const float* grads, std::size_t n,
+                      float lr, float beta1, float beta2, float beta1_correction,
+                      float beta2_correction, float eps, float weight_decay) {
     for (std::size_t i = 0; i < n; ++i) {
         const float g = grads[i];
         const float mi = beta1 * m[i] + (1.0f - beta1) * g;
@@ -20,12 +20,7 @@ void f32_adamw_update__scalar(float* params, float* m, float* v, const float* gr
     }
 }
 
-namespace {
-constexpr float kGeluScale = 0.7978845608028654f;  // sqrt(2/pi)
-constexpr float kGeluCube = 0.044715f;
-}  // namespace
-
-void f32_gelu_forward__scalar(float* out, const float* inp, std::size_t n) {
+void f32_gelu_forward(float* out, const float* inp, std::size_t n) {
     for (std::size_t i = 0; i < n; ++i) {
         const float x = inp[i];
         const float u = kGeluScale * (x + kGeluCube * x * x * x);
@@ -34,7 +29,7 @@ void f32_gelu_forward__scalar(float* out, const float* inp, std::size_t n) {
 }
 
 // d/dx 0.5x(1+tanh u) = 0.5(1+tanh u) + 0.5x(1-tanh²u)·sqrt(2/pi)(1+3·0.044715x²)
-void f32_gelu_backward__scalar(float* dinp, const float* inp, const float* dout, std::size_t n) {
+void f32_gelu_backward(float* dinp, const float* inp, const float* dout, std::size_t n) {
     for (std::size_t i = 0; i < n; ++i) {
         const float x = inp[i];
         const float u = kGeluScale * (x + kGeluCube * x * x * x);
@@ -46,18 +41,18 @@ void f32_gelu_backward__scalar(float* dinp, const float* inp, const float* dout,
     }
 }
 
-double f32_sum_squares__scalar(const float* x, std::size_t n) {
+double f32_sum_squares(const float* x, std::size_t n) {
     double s = 0.0;
     for (std::size_t i = 0; i < n; ++i) s += static_cast<double>(x[i]) * x[i];
     return s;
 }
 
-void f32_axpy__scalar(float* y, float a, const float* x, std::size_t n) {
+void f32_axpy(float* y, float a, const float* x, std::size_t n) {
     for (std::size_t i = 0; i < n; ++i) y[i] += a * x[i];
 }
 
-void f32_scale__scalar(float* x, float a, std::size_t n) {
+void f32_scale(float* x, float a, std::size_t n) {
     for (std::size_t i = 0; i < n; ++i) x[i] *= a;
 }
 
-}  // namespace lab
+}  // namespace lab::scalar

@@ -10,14 +10,8 @@
 #include "kernels/simd.hpp"
 #include "kernels/vector_ops.hpp"
 
-namespace lab {
+namespace lab::simd {
 namespace {
-using simd::vf;
-using simd::W;
-
-constexpr float kGeluScale = 0.7978845608028654f;  // sqrt(2/pi)
-constexpr float kGeluCube = 0.044715f;
-
 // 0.5·(1 + tanh u) = σ(2u) = 1 / (1 + exp(-2u)): one exp and one division, no cancellation in
 // 1 + tanh u for negative x. exp(-2u) overflows to +inf for x < -10.7: σ = 0, gelu = -0.
 inline vf sigmoid_2u(vf x) {
@@ -35,9 +29,9 @@ inline vf gelu_local_grad(vf x) {
 }
 }  // namespace
 
-void f32_adamw_update__xsimd(float* params, float* m, float* v, const float* grads, std::size_t n,
-                             float lr, float beta1, float beta2, float beta1_correction,
-                             float beta2_correction, float eps, float weight_decay) {
+void f32_adamw_update(float* params, float* m, float* v, const float* grads, std::size_t n,
+                      float lr, float beta1, float beta2, float beta1_correction,
+                      float beta2_correction, float eps, float weight_decay) {
     const vf b1(beta1), b2(beta2), omb1(1.0f - beta1), omb2(1.0f - beta2);
     const vf bc1(beta1_correction), bc2(beta2_correction), vlr(lr), veps(eps), wd(weight_decay);
     std::size_t i = 0;
@@ -53,11 +47,11 @@ void f32_adamw_update__xsimd(float* params, float* m, float* v, const float* gra
         (p - vlr * (mhat / (xsimd::sqrt(vhat) + veps) + wd * p)).store_unaligned(params + i);
     }
     if (i < n)
-        f32_adamw_update__scalar(params + i, m + i, v + i, grads + i, n - i, lr, beta1, beta2,
+        scalar::f32_adamw_update(params + i, m + i, v + i, grads + i, n - i, lr, beta1, beta2,
                                  beta1_correction, beta2_correction, eps, weight_decay);
 }
 
-void f32_gelu_forward__xsimd(float* out, const float* inp, std::size_t n) {
+void f32_gelu_forward(float* out, const float* inp, std::size_t n) {
     std::size_t i = 0;
     for (; i + W <= n; i += W) gelu_forward(vf::load_unaligned(inp + i)).store_unaligned(out + i);
     if (i < n) {
@@ -68,7 +62,7 @@ void f32_gelu_forward__xsimd(float* out, const float* inp, std::size_t n) {
     }
 }
 
-void f32_gelu_backward__xsimd(float* dinp, const float* inp, const float* dout, std::size_t n) {
+void f32_gelu_backward(float* dinp, const float* inp, const float* dout, std::size_t n) {
     std::size_t i = 0;
     for (; i + W <= n; i += W) {
         const vf d = vf::load_unaligned(dinp + i) +
@@ -89,7 +83,7 @@ void f32_gelu_backward__xsimd(float* dinp, const float* inp, const float* dout, 
 }
 
 // Blocks of 256 elements are summed in float lanes (64 squares per lane), then added in double.
-double f32_sum_squares__xsimd(const float* x, std::size_t n) {
+double f32_sum_squares(const float* x, std::size_t n) {
     constexpr std::size_t kBlock = 256;
     static_assert(kBlock % (4 * W) == 0, "block is a whole number of 4-vector steps");
     double total = 0.0;
@@ -112,22 +106,22 @@ double f32_sum_squares__xsimd(const float* x, std::size_t n) {
         s = s + a * a;
     }
     total += static_cast<double>(xsimd::hadd(s));
-    return total + f32_sum_squares__scalar(x + i, n - i);
+    return total + scalar::f32_sum_squares(x + i, n - i);
 }
 
-void f32_axpy__xsimd(float* y, float a, const float* x, std::size_t n) {
+void f32_axpy(float* y, float a, const float* x, std::size_t n) {
     const vf va(a);
     std::size_t i = 0;
     for (; i + W <= n; i += W)
         (vf::load_unaligned(y + i) + va * vf::load_unaligned(x + i)).store_unaligned(y + i);
-    f32_axpy__scalar(y + i, a, x + i, n - i);
+    scalar::f32_axpy(y + i, a, x + i, n - i);
 }
 
-void f32_scale__xsimd(float* x, float a, std::size_t n) {
+void f32_scale(float* x, float a, std::size_t n) {
     const vf va(a);
     std::size_t i = 0;
     for (; i + W <= n; i += W) (vf::load_unaligned(x + i) * va).store_unaligned(x + i);
-    f32_scale__scalar(x + i, a, n - i);
+    scalar::f32_scale(x + i, a, n - i);
 }
 
-}  // namespace lab
+}  // namespace lab::simd

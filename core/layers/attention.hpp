@@ -7,7 +7,8 @@
 
 namespace lab {
 
-// scratch: attention_scratch_floats(T, C, NH) floats (the xsimd version packs kᵀ and vᵀ there).
+// scratch: attention_scratch_floats(T, C, NH) floats. The hot loops (a scalar twin and an xsimd
+// version) are in kernels/attention.hpp.
 std::size_t attention_scratch_floats(std::size_t T, std::size_t C, std::size_t NH);
 
 void attention_forward(float* out, float* att, float* scratch, const float* qkv,
@@ -15,15 +16,5 @@ void attention_forward(float* out, float* att, float* scratch, const float* qkv,
 // Differentiates out = softmax(q·kᵀ/√hs)·v back to dqkv (+=).
 void attention_backward(float* dqkv, float* scratch, const float* dout, const float* qkv,
                         const float* att, std::size_t B, std::size_t T, std::size_t C, std::size_t NH);
-
-// Scalar twins (the test oracle) and xsimd versions; the names above dispatch.
-void attention_forward__scalar(float* out, float* att, float* scratch, const float* qkv,
-                               std::size_t B, std::size_t T, std::size_t C, std::size_t NH);
-void attention_backward__scalar(float* dqkv, float* scratch, const float* dout, const float* qkv,
-                                const float* att, std::size_t B, std::size_t T, std::size_t C, std::size_t NH);
-void attention_forward__xsimd(float* out, float* att, float* scratch, const float* qkv,
-                              std::size_t B, std::size_t T, std::size_t C, std::size_t NH);
-void attention_backward__xsimd(float* dqkv, float* scratch, const float* dout, const float* qkv,
-                               const float* att, std::size_t B, std::size_t T, std::size_t C, std::size_t NH);
 
 }  // namespace lab

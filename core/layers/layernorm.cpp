@@ -6,7 +6,6 @@ namespace lab {
 
 void layernorm_forward(float* out, float* mean, float* rstd, const float* inp, const float* weight,
                        const float* bias, std::size_t N, std::size_t C) {
-    const float eps = 1e-5f;
     for (std::size_t n = 0; n < N; ++n) {
         const float* x = inp + n * C;
         float m = 0.0f;
@@ -18,7 +17,7 @@ void layernorm_forward(float* out, float* mean, float* rstd, const float* inp, c
             v += d * d;
         }
         v /= static_cast<float>(C);
-        const float s = 1.0f / std::sqrt(v + eps);
+        const float s = 1.0f / std::sqrt(v + kLayerNormEps);
         float* o = out + n * C;
         if (bias) for (std::size_t i = 0; i < C; ++i) o[i] = (x[i] - m) * s * weight[i] + bias[i];
         else for (std::size_t i = 0; i < C; ++i) o[i] = (x[i] - m) * s * weight[i];

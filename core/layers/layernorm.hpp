@@ -6,6 +6,10 @@
 
 namespace lab {
 
+// Added to the variance before the square root: PyTorch's default, so checkpoints behave the same
+// in nanoGPT, and a row of equal values normalises to 0 instead of dividing by 0.
+inline constexpr float kLayerNormEps = 1e-5f;
+
 void layernorm_forward(float* out, float* mean, float* rstd, const float* inp, const float* weight,
                        const float* bias, std::size_t N, std::size_t C);
 // Differentiates out = norm·weight + bias with norm = (inp − mean)·rstd; accumulates (+=).

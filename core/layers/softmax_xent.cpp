@@ -23,10 +23,8 @@ void softmax_forward(float* probs, const float* logits, std::size_t N, std::size
 void crossentropy_forward(float* losses, const float* probs, const std::int32_t* targets,
                           std::size_t N, std::size_t V) {
     for (std::size_t n = 0; n < N; ++n) {
-        // A probability that underflowed to 0 would give +inf: clamp to the smallest normal float,
-        // so a confident mistake costs a lot (≈ 87.3) but never an infinity.
         float p = probs[n * V + static_cast<std::size_t>(targets[n])];
-        if (p < 1.17549435e-38f) p = 1.17549435e-38f;
+        if (p < kMinTargetProb) p = kMinTargetProb;
         losses[n] = -std::log(p);
     }
 }

@@ -111,7 +111,7 @@ GPT::GPT(const GPTConfig& config, std::size_t max_batch) : config_(config), layo
 
 void GPT::init_weights(std::uint64_t seed) {
     Rng rng(seed);
-    const float residual_std = 0.02f / std::sqrt(2.0f * static_cast<float>(config_.n_layer));
+    const float residual_std = kInitStd / std::sqrt(2.0f * static_cast<float>(config_.n_layer));
     // Fill in nanoGPT's module order so the stream of random numbers is easy to reproduce.
     for (std::size_t k = 0; k < NUM_PARAM_KINDS; ++k) {
         const ParamSlot& s = layout_.slots[k];
@@ -121,7 +121,7 @@ void GPT::init_weights(std::uint64_t seed) {
         for (std::size_t i = 0; i < s.size; ++i) {
             if (is_ln_weight) p[i] = 1.0f;
             else if (!s.is_matrix) p[i] = 0.0f;  // biases
-            else p[i] = static_cast<float>(rng.normal()) * (is_residual_proj ? residual_std : 0.02f);
+            else p[i] = static_cast<float>(rng.normal()) * (is_residual_proj ? residual_std : kInitStd);
         }
     }
 }

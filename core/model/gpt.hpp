@@ -13,6 +13,11 @@
 
 namespace lab {
 
+// Standard deviation of the initial weight matrices, as nanoGPT (GPT-2's init); the two residual
+// projections per block get kInitStd / √(2·n_layer), so the residual stream's variance does not
+// grow with depth.
+inline constexpr float kInitStd = 0.02f;
+
 class GPT {
 public:
     GPT(const GPTConfig& config, std::size_t max_batch);

@@ -24,9 +24,9 @@ std::int32_t sample_token(const float* probs, std::size_t V, const SamplingSetti
     validate(s);
     // Temperature rescales log-probabilities: p_i^(1/τ), renormalised (done in double).
     std::vector<std::pair<double, std::size_t>> cand(V);
-    double maxlog = -1e300;
+    double maxlog = kSampleLogStart;
     for (std::size_t i = 0; i < V; ++i) {
-        const double lp = std::log(std::max(static_cast<double>(probs[i]), 1e-45)) / s.temperature;
+        const double lp = std::log(std::max(static_cast<double>(probs[i]), kSampleMinProb)) / s.temperature;
         cand[i] = {lp, i};
         maxlog = std::max(maxlog, lp);
     }

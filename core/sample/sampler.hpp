@@ -8,6 +8,13 @@
 
 namespace lab {
 
+// A probability below this (one that underflowed to 0) is read as this, about the smallest
+// positive float (1.4e-45), so its log is finite (≈ −103.6).
+inline constexpr double kSampleMinProb = 1e-45;
+// Where the running maximum of the rescaled log-probabilities starts: below any of them, since
+// ln(kSampleMinProb) / temperature > −1e48 for every temperature the settings allow (> 1e-45).
+inline constexpr double kSampleLogStart = -1e300;
+
 struct SamplingSettings {
     bool greedy = false;
     float temperature = 1.0f;  // > 0

@@ -33,8 +33,8 @@ GPTConfig config_of(const TrainerSettings& s, std::size_t vocab) {
 void check_memory(const GPTConfig& c, std::size_t batch) {
     const double bytes = 4.0 * static_cast<double>(GPT::estimate_floats(c, batch));
     if (bytes > static_cast<double>(kMaxModelBytes))
-        fail("this model would need about ", static_cast<long long>(bytes / 1048576.0), " MB of memory; the limit is ",
-             kMaxModelBytes / 1048576, " MB: use fewer layers, a smaller width, context or batch");
+        fail("this model would need about ", static_cast<long long>(bytes / static_cast<double>(kBytesPerMiB)), " MB of memory; the limit is ",
+             kMaxModelBytes / kBytesPerMiB, " MB: use fewer layers, a smaller width, context or batch");
 }
 }  // namespace
 
@@ -147,7 +147,7 @@ void Trainer::set_optimizer(const OptimizerSettings& s) {
 
 bool Trainer::apply_update(StepStats& st) {
     const std::size_t V = config().vocab_size;
-    const float explode = 3.0f * std::log(static_cast<float>(V)) + 5.0f;
+    const float explode = kDivergedLossFactor * std::log(static_cast<float>(V)) + kDivergedLossMargin;
     if (!std::isfinite(st.loss) || st.loss > explode) {
         st.diverged = true;
         if (!last_good_params_.empty()) {  // weights of the last step whose loss was fine
@@ -285,12 +285,16 @@ float Trainer::weight_value(const std::string& tensor, std::size_t index) const 
 }
 
 std::string Trainer::fingerprint() const {
-    std::uint64_t h = 1469598103934665603ULL;
+    // FNV-1a's 64-bit prime, multiplied in after each byte. The start value is one digit short of
+    // FNV's offset basis (14695981039346656037); it is kept so fingerprints stay the ones printed
+    // before (any fixed start separates buffers alike).
+    constexpr std::uint64_t kFnvPrime = 1099511628211ULL, kFingerprintStart = 1469598103934665603ULL;
+    std::uint64_t h = kFingerprintStart;
     const auto* p = reinterpret_cast<const unsigned char*>(model_->params().data());
     const std::size_t n = model_->params().size() * sizeof(float);
     for (std::size_t i = 0; i < n; ++i) {
         h ^= p[i];
-        h *= 1099511628211ULL;
+        h *= kFnvPrime;
     }
     char buf[17];
     std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(h));

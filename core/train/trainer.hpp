@@ -28,6 +28,16 @@ struct TrainerSettings {
     float val_fraction = 0.1f;       // the last part of the text is held out for validation
 };
 
+// The unit of the memory messages ("MB"); the limit itself is kMaxModelBytes (model/limits.hpp).
+inline constexpr std::size_t kBytesPerMiB = 1024u * 1024u;
+
+// A step has diverged (it is not applied) when its loss exceeds kDivergedLossFactor·ln V +
+// kDivergedLossMargin: a fresh model starts at ≈ ln V and training only lowers it, so a loss of
+// three times that and more means the update blew the weights up; the margin keeps tiny
+// vocabularies (ln V near 0) from tripping on ordinary noise.
+inline constexpr float kDivergedLossFactor = 3.0f;
+inline constexpr float kDivergedLossMargin = 5.0f;
+
 // Windows train_loss()/val_loss() evaluate by default: a live curve on a 50 MB text must stay cheap.
 inline constexpr std::size_t kEvalWindows = 64;
 

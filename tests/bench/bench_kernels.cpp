@@ -69,10 +69,10 @@ void matmul_shapes(benchmark::internal::Benchmark* b) {
     b->Unit(benchmark::kMicrosecond);
 }
 
-BENCHMARK_TEMPLATE(BM_MatmulForward, lab::f32_matmul_forward__scalar)->Apply(matmul_shapes);
-BENCHMARK_TEMPLATE(BM_MatmulForward, lab::f32_matmul_forward__xsimd)->Apply(matmul_shapes);
-BENCHMARK_TEMPLATE(BM_MatmulBackward, lab::f32_matmul_backward__scalar)->Apply(matmul_shapes);
-BENCHMARK_TEMPLATE(BM_MatmulBackward, lab::f32_matmul_backward__xsimd)->Apply(matmul_shapes);
+BENCHMARK_TEMPLATE(BM_MatmulForward, lab::scalar::f32_matmul_forward)->Apply(matmul_shapes);
+BENCHMARK_TEMPLATE(BM_MatmulForward, lab::simd::f32_matmul_forward)->Apply(matmul_shapes);
+BENCHMARK_TEMPLATE(BM_MatmulBackward, lab::scalar::f32_matmul_backward)->Apply(matmul_shapes);
+BENCHMARK_TEMPLATE(BM_MatmulBackward, lab::simd::f32_matmul_backward)->Apply(matmul_shapes);
 
 // ---- element-wise kernels (n = 1024·4·128: the MLP activation of B·T = 1024, C = 128) ----
 
@@ -126,13 +126,13 @@ void BM_VectorOpsSumSquares(benchmark::State& state) {
     state.SetItemsProcessed(static_cast<long>(state.iterations()) * state.range(0));
 }
 
-BENCHMARK_TEMPLATE(BM_VectorOpsGeluForward, lab::f32_gelu_forward__scalar)->Arg(kVectorN);
-BENCHMARK_TEMPLATE(BM_VectorOpsGeluForward, lab::f32_gelu_forward__xsimd)->Arg(kVectorN);
-BENCHMARK_TEMPLATE(BM_VectorOpsGeluBackward, lab::f32_gelu_backward__scalar)->Arg(kVectorN);
-BENCHMARK_TEMPLATE(BM_VectorOpsGeluBackward, lab::f32_gelu_backward__xsimd)->Arg(kVectorN);
-BENCHMARK_TEMPLATE(BM_VectorOpsAdamw, lab::f32_adamw_update__scalar)->Arg(kVectorN);
-BENCHMARK_TEMPLATE(BM_VectorOpsAdamw, lab::f32_adamw_update__xsimd)->Arg(kVectorN);
-BENCHMARK_TEMPLATE(BM_VectorOpsSumSquares, lab::f32_sum_squares__scalar)->Arg(kVectorN);
-BENCHMARK_TEMPLATE(BM_VectorOpsSumSquares, lab::f32_sum_squares__xsimd)->Arg(kVectorN);
+BENCHMARK_TEMPLATE(BM_VectorOpsGeluForward, lab::scalar::f32_gelu_forward)->Arg(kVectorN);
+BENCHMARK_TEMPLATE(BM_VectorOpsGeluForward, lab::simd::f32_gelu_forward)->Arg(kVectorN);
+BENCHMARK_TEMPLATE(BM_VectorOpsGeluBackward, lab::scalar::f32_gelu_backward)->Arg(kVectorN);
+BENCHMARK_TEMPLATE(BM_VectorOpsGeluBackward, lab::simd::f32_gelu_backward)->Arg(kVectorN);
+BENCHMARK_TEMPLATE(BM_VectorOpsAdamw, lab::scalar::f32_adamw_update)->Arg(kVectorN);
+BENCHMARK_TEMPLATE(BM_VectorOpsAdamw, lab::simd::f32_adamw_update)->Arg(kVectorN);
+BENCHMARK_TEMPLATE(BM_VectorOpsSumSquares, lab::scalar::f32_sum_squares)->Arg(kVectorN);
+BENCHMARK_TEMPLATE(BM_VectorOpsSumSquares, lab::simd::f32_sum_squares)->Arg(kVectorN);
 
 }  // namespace

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "kernels/attention.hpp"
 #include "kernels/matmul.hpp"
 #include "kernels/simd.hpp"
 #include "kernels/vector_ops.hpp"
@@ -59,8 +60,8 @@ void check_forward(const Shape& s, bool with_bias, Rng& rng) {
     std::vector<float> want(s.BT * s.OC, std::numeric_limits<float>::quiet_NaN());
     std::vector<float> got = want;
     const float* b = with_bias ? bias.data() : nullptr;
-    f32_matmul_forward__scalar(want.data(), inp.data(), weight.data(), b, s.BT, s.C, s.OC);
-    f32_matmul_forward__xsimd(got.data(), inp.data(), weight.data(), b, s.BT, s.C, s.OC);
+    scalar::f32_matmul_forward(want.data(), inp.data(), weight.data(), b, s.BT, s.C, s.OC);
+    simd::f32_matmul_forward(got.data(), inp.data(), weight.data(), b, s.BT, s.C, s.OC);
     expect_close(got, want, matmul_tol(s.C), "forward out " + name(s, with_bias));
 }
 
@@ -74,12 +75,12 @@ void check_backward(const Shape& s, bool with_bias, Rng& rng) {
     const auto dbias0 = random_vec(s.OC, rng, -2.0f, 2.0f);
     auto dinp_want = dinp0, dweight_want = dweight0, dbias_want = dbias0;
     auto dinp_got = dinp0, dweight_got = dweight0, dbias_got = dbias0;
-    f32_matmul_backward__scalar(dinp_want.data(), dweight_want.data(),
+    scalar::f32_matmul_backward(dinp_want.data(), dweight_want.data(),
                                 with_bias ? dbias_want.data() : nullptr, dout.data(), inp.data(),
                                 weight.data(), s.BT, s.C, s.OC);
-    f32_matmul_backward__xsimd(dinp_got.data(), dweight_got.data(),
-                               with_bias ? dbias_got.data() : nullptr, dout.data(), inp.data(),
-                               weight.data(), s.BT, s.C, s.OC);
+    simd::f32_matmul_backward(dinp_got.data(), dweight_got.data(),
+                              with_bias ? dbias_got.data() : nullptr, dout.data(), inp.data(),
+                              weight.data(), s.BT, s.C, s.OC);
     expect_close(dinp_got, dinp_want, matmul_tol(s.OC), "dinp " + name(s, with_bias));
     expect_close(dweight_got, dweight_want, matmul_tol(s.BT), "dweight " + name(s, with_bias));
     expect_close(dbias_got, dbias_want, matmul_tol(s.BT), "dbias " + name(s, with_bias));
@@ -143,14 +144,14 @@ TEST(KernelMatmul, DispatchMatchesXsimd) {
     const auto bias = random_vec(s.OC, rng), dout = random_vec(s.BT * s.OC, rng);
     std::vector<float> a(s.BT * s.OC), b(s.BT * s.OC);
     f32_matmul_forward(a.data(), inp.data(), weight.data(), bias.data(), s.BT, s.C, s.OC);
-    f32_matmul_forward__xsimd(b.data(), inp.data(), weight.data(), bias.data(), s.BT, s.C, s.OC);
+    simd::f32_matmul_forward(b.data(), inp.data(), weight.data(), bias.data(), s.BT, s.C, s.OC);
     EXPECT_EQ(a, b);
     std::vector<float> dx1(s.BT * s.C), dw1(s.OC * s.C), db1(s.OC);
     auto dx2 = dx1, dw2 = dw1, db2 = db1;
     f32_matmul_backward(dx1.data(), dw1.data(), db1.data(), dout.data(), inp.data(), weight.data(),
                         s.BT, s.C, s.OC);
-    f32_matmul_backward__xsimd(dx2.data(), dw2.data(), db2.data(), dout.data(), inp.data(),
-                               weight.data(), s.BT, s.C, s.OC);
+    simd::f32_matmul_backward(dx2.data(), dw2.data(), db2.data(), dout.data(), inp.data(),
+                              weight.data(), s.BT, s.C, s.OC);
     EXPECT_EQ(dx1, dx2);
     EXPECT_EQ(dw1, dw2);
     EXPECT_EQ(db1, db2);
@@ -173,10 +174,10 @@ TEST(KernelVectorOps, AdamwUpdate) {
             const auto p0 = random_vec(n, rng), g = random_vec(n, rng, -0.1f, 0.1f);
             const auto m0 = random_vec(n, rng, -0.05f, 0.05f), v0 = random_vec(n, rng, 0.0f, 1e-3f);
             auto p1 = p0, m1 = m0, v1 = v0, p2 = p0, m2 = m0, v2 = v0;
-            f32_adamw_update__scalar(p1.data(), m1.data(), v1.data(), g.data(), n, 1e-3f, b1, b2,
+            scalar::f32_adamw_update(p1.data(), m1.data(), v1.data(), g.data(), n, 1e-3f, b1, b2,
                                      bc1, bc2, 1e-8f, 0.1f);
-            f32_adamw_update__xsimd(p2.data(), m2.data(), v2.data(), g.data(), n, 1e-3f, b1, b2,
-                                    bc1, bc2, 1e-8f, 0.1f);
+            simd::f32_adamw_update(p2.data(), m2.data(), v2.data(), g.data(), n, 1e-3f, b1, b2,
+                                   bc1, bc2, 1e-8f, 0.1f);
             const std::string what = "adamw n=" + std::to_string(n) + " t=" + std::to_string(t);
             expect_close(p2, p1, 1e-6f, what + " params");
             expect_close(m2, m1, 1e-6f, what + " m");
@@ -198,8 +199,8 @@ TEST(KernelVectorOps, GeluForward) {
     for (std::size_t n : vector_sizes()) {
         const auto x = gelu_inputs(n, rng);
         std::vector<float> want(n, std::numeric_limits<float>::quiet_NaN()), got = want;
-        f32_gelu_forward__scalar(want.data(), x.data(), n);
-        f32_gelu_forward__xsimd(got.data(), x.data(), n);
+        scalar::f32_gelu_forward(want.data(), x.data(), n);
+        simd::f32_gelu_forward(got.data(), x.data(), n);
         expect_close(got, want, 2e-6f, "gelu forward n=" + std::to_string(n));
     }
 }
@@ -209,8 +210,8 @@ TEST(KernelVectorOps, GeluBackwardAccumulates) {
     for (std::size_t n : vector_sizes()) {
         const auto x = gelu_inputs(n, rng), dout = random_vec(n, rng);
         auto want = random_vec(n, rng), got = want;
-        f32_gelu_backward__scalar(want.data(), x.data(), dout.data(), n);
-        f32_gelu_backward__xsimd(got.data(), x.data(), dout.data(), n);
+        scalar::f32_gelu_backward(want.data(), x.data(), dout.data(), n);
+        simd::f32_gelu_backward(got.data(), x.data(), dout.data(), n);
         expect_close(got, want, 2e-6f, "gelu backward n=" + std::to_string(n));
     }
 }
@@ -220,7 +221,7 @@ TEST(KernelVectorOps, GeluBackwardMatchesFiniteDifferences) {
     const std::size_t n = 3 * W + 2;
     const auto x = random_vec(n, rng, -4.0f, 4.0f);
     std::vector<float> grad(n, 0.0f), ones(n, 1.0f);
-    f32_gelu_backward__xsimd(grad.data(), x.data(), ones.data(), n);
+    simd::f32_gelu_backward(grad.data(), x.data(), ones.data(), n);
     for (std::size_t i = 0; i < n; ++i) {
         const double h = 1e-3, xi = x[i], k = 0.7978845608028654;
         auto gelu = [&](double z) {
@@ -235,11 +236,11 @@ TEST(KernelVectorOps, SumSquares) {
     Rng rng(14);
     for (std::size_t n : vector_sizes()) {
         const auto x = random_vec(n, rng, -3.0f, 3.0f);
-        const double want = f32_sum_squares__scalar(x.data(), n);
-        const double got = f32_sum_squares__xsimd(x.data(), n);
+        const double want = scalar::f32_sum_squares(x.data(), n);
+        const double got = simd::f32_sum_squares(x.data(), n);
         EXPECT_NEAR(got, want, 1e-6 * want) << "n=" << n;
     }
-    EXPECT_EQ(f32_sum_squares__xsimd(nullptr, 0), 0.0);
+    EXPECT_EQ(simd::f32_sum_squares(nullptr, 0), 0.0);
 }
 
 TEST(KernelVectorOps, AxpyAndScale) {
@@ -247,11 +248,11 @@ TEST(KernelVectorOps, AxpyAndScale) {
     for (std::size_t n : vector_sizes()) {
         const auto x = random_vec(n, rng), y0 = random_vec(n, rng);
         auto want = y0, got = y0;
-        f32_axpy__scalar(want.data(), -0.37f, x.data(), n);
-        f32_axpy__xsimd(got.data(), -0.37f, x.data(), n);
+        scalar::f32_axpy(want.data(), -0.37f, x.data(), n);
+        simd::f32_axpy(got.data(), -0.37f, x.data(), n);
         expect_close(got, want, 1e-7f, "axpy n=" + std::to_string(n));
-        f32_scale__scalar(want.data(), 1.7f, n);
-        f32_scale__xsimd(got.data(), 1.7f, n);
+        scalar::f32_scale(want.data(), 1.7f, n);
+        simd::f32_scale(got.data(), 1.7f, n);
         expect_close(got, want, 1e-7f, "scale n=" + std::to_string(n));
     }
 }
@@ -262,9 +263,34 @@ TEST(KernelVectorOps, DispatchMatchesXsimd) {
     const auto x = gelu_inputs(n, rng);
     std::vector<float> a(n), b(n);
     f32_gelu_forward(a.data(), x.data(), n);
-    f32_gelu_forward__xsimd(b.data(), x.data(), n);
+    simd::f32_gelu_forward(b.data(), x.data(), n);
     EXPECT_EQ(a, b);
-    EXPECT_EQ(f32_sum_squares(x.data(), n), f32_sum_squares__xsimd(x.data(), n));
+    EXPECT_EQ(f32_sum_squares(x.data(), n), simd::f32_sum_squares(x.data(), n));
+}
+
+// The xsimd attention against its scalar twin, at sequence lengths and head sizes W, k·W, < W and
+// W + tail (W = lanes per vector). The scratch is exactly f32_attention_scratch_floats long, so an
+// ASan build catches a kernel writing past it (T < W once did).
+TEST(KernelAttention, MatchesScalarTwin) {
+    struct Head { std::size_t hs, NH; };
+    for (const std::size_t T : {std::size_t{1}, std::size_t{2}, std::size_t{3}, W - 1, W, W + 1, 2 * W, 2 * W + 3, std::size_t{33}})
+    for (const Head hd : {Head{1, 1}, Head{3, 2}, Head{W, 1}, Head{2 * W, 2}, Head{W + 1, 2}, Head{16, 4}})
+    for (const std::size_t B : {1, 2}) {
+        const std::size_t C = hd.hs * hd.NH, NH = hd.NH;
+        SCOPED_TRACE("B " + std::to_string(B) + " T " + std::to_string(T) + " C " + std::to_string(C) + " NH " + std::to_string(NH));
+        Rng rng(11);
+        auto qkv = random_vec(B * T * 3 * C, rng, -2.0f, 2.0f), G = random_vec(B * T * C, rng);
+        std::vector<float> scratch(f32_attention_scratch_floats(T, C, NH));
+        std::vector<float> o1(B * T * C), o2(o1.size()), a1(B * NH * T * T), a2(a1.size());
+        scalar::f32_attention_forward(o1.data(), a1.data(), scratch.data(), qkv.data(), B, T, C, NH);
+        simd::f32_attention_forward(o2.data(), a2.data(), scratch.data(), qkv.data(), B, T, C, NH);
+        for (std::size_t i = 0; i < o1.size(); ++i) ASSERT_NEAR(o1[i], o2[i], 1e-5f * (1 + std::fabs(o1[i]))) << "out " << i;
+        for (std::size_t i = 0; i < a1.size(); ++i) ASSERT_NEAR(a1[i], a2[i], 1e-6f) << "att " << i;
+        std::vector<float> d1(qkv.size(), 0.5f), d2(qkv.size(), 0.5f);  // backward accumulates
+        scalar::f32_attention_backward(d1.data(), scratch.data(), G.data(), qkv.data(), a1.data(), B, T, C, NH);
+        simd::f32_attention_backward(d2.data(), scratch.data(), G.data(), qkv.data(), a1.data(), B, T, C, NH);
+        for (std::size_t i = 0; i < d1.size(); ++i) ASSERT_NEAR(d1[i], d2[i], 1e-5f * (1 + std::fabs(d1[i]))) << "dqkv " << i;
+    }
 }
 
 }  // namespace

@@ -5,17 +5,15 @@
 //  - every weighted sum of rows (out = Σ att·v, dq = Σ dpre·k, dk = Σ dpre·q, dv = Σ att·d) keeps
 //    its hs-long result in registers while it walks the rows, instead of read-modify-writing
 //    memory once per pair of positions.
-// Same math as the scalar twin (attention.cpp); sums are reassociated.
+// Same math as the scalar twin (attention_scalar.cpp); sums are reassociated.
 #include <cmath>
 
+#include "kernels/attention.hpp"
 #include "kernels/simd.hpp"
-#include "layers/attention.hpp"
 
-namespace lab {
+namespace lab::simd {
 
 namespace {
-using simd::vf;
-using simd::W;
 
 // Packs src[t, off .. off+hs) of a [T, 3C] buffer into dst[hs, Tp] (Tp = T rounded up to W, zero padded).
 void pack_transposed(float* dst, const float* qkv, std::size_t T, std::size_t Tp, std::size_t C3, std::size_t off,
@@ -70,7 +68,7 @@ void weighted_rows_any(float* y, const float* coef, std::size_t cs, const float*
 
 // row[0..n) = exp(row − max) / Σ, stable; row[n..T) = 0.
 void softmax_row(float* arow, float* row, std::size_t n, std::size_t T) {
-    float maxv = -3.0e38f;
+    float maxv = kScoreMaxStart;
     for (std::size_t t2 = 0; t2 < n; ++t2) maxv = row[t2] > maxv ? row[t2] : maxv;
     const vf vmax(maxv);
     vf vsum(0.0f);
@@ -91,17 +89,9 @@ void softmax_row(float* arow, float* row, std::size_t n, std::size_t T) {
 }
 }  // namespace
 
-// The xsimd versions' layout (the scalar twins use a prefix of it): kᵀ or vᵀ [hs, Tp], one row
-// [Tp], dpre [T, T]. Rows are padded to Tp because scores() writes whole vectors: with T < W,
-// sizing by T instead wrote past the end of the scratch.
-std::size_t attention_scratch_floats(std::size_t T, std::size_t C, std::size_t NH) {
-    const std::size_t Tp = (T + W - 1) / W * W;
-    return (C / NH) * Tp + Tp + T * T;
-}
-
-void attention_forward__xsimd(float* out, float* att, float* scratch, const float* qkv,
-                              std::size_t B, std::size_t T, std::size_t C, std::size_t NH) {
-    const std::size_t C3 = 3 * C, hs = C / NH, Tp = (T + W - 1) / W * W;
+void f32_attention_forward(float* out, float* att, float* scratch, const float* qkv,
+                           std::size_t B, std::size_t T, std::size_t C, std::size_t NH) {
+    const std::size_t C3 = 3 * C, hs = C / NH, Tp = whole_vectors(T);
     const float scale = 1.0f / std::sqrt(static_cast<float>(hs));
     const vf vscale(scale);
     float* kt = scratch;             // [hs, Tp]
@@ -113,7 +103,7 @@ void attention_forward__xsimd(float* out, float* att, float* scratch, const floa
             for (std::size_t t = 0; t < T; ++t) {
                 const float* q = base + t * C3 + h * hs;
                 float* arow = att + ((b * NH + h) * T + t) * T;
-                const std::size_t n = t + 1, nt = (n + W - 1) / W * W;
+                const std::size_t n = t + 1, nt = whole_vectors(n);
                 scores(row, q, kt, hs, Tp, nt);
                 for (std::size_t t2 = 0; t2 < nt; t2 += W) (vf::load_unaligned(row + t2) * vscale).store_unaligned(row + t2);
                 softmax_row(arow, row, n, T);
@@ -125,9 +115,10 @@ void attention_forward__xsimd(float* out, float* att, float* scratch, const floa
     }
 }
 
-void attention_backward__xsimd(float* dqkv, float* scratch, const float* dout, const float* qkv,
-                               const float* att, std::size_t B, std::size_t T, std::size_t C, std::size_t NH) {
-    const std::size_t C3 = 3 * C, hs = C / NH, Tp = (T + W - 1) / W * W;
+void f32_attention_backward(float* dqkv, float* scratch, const float* dout, const float* qkv,
+                            const float* att, std::size_t B, std::size_t T, std::size_t C,
+                            std::size_t NH) {
+    const std::size_t C3 = 3 * C, hs = C / NH, Tp = whole_vectors(T);
     const float scale = 1.0f / std::sqrt(static_cast<float>(hs));
     float* vt = scratch;                    // [hs, Tp]
     float* datt = scratch + hs * Tp;        // [Tp]
@@ -142,7 +133,7 @@ void attention_backward__xsimd(float* dqkv, float* scratch, const float* dout, c
             // datt[t, t2] = d[t]·v[t2];  att = softmax(pre) → dpre = att·(datt − Σ att·datt)·scale
             for (std::size_t t = 0; t < T; ++t) {
                 const float* arow = A + t * T;
-                const std::size_t n = t + 1, nt = (n + W - 1) / W * W;
+                const std::size_t n = t + 1, nt = whole_vectors(n);
                 scores(datt, dob + t * C + h * hs, vt, hs, Tp, nt);
                 float dot = 0.0f;
                 for (std::size_t t2 = 0; t2 < n; ++t2) dot += arow[t2] * datt[t2];
@@ -158,6 +149,18 @@ void attention_backward__xsimd(float* dqkv, float* scratch, const float* dout, c
             }
         }
     }
+}
+
+}  // namespace lab::simd
+
+namespace lab {
+
+// The xsimd versions' layout (the scalar twins use a prefix of it): kᵀ or vᵀ [hs, Tp], one row
+// [Tp], dpre [T, T]. Rows are padded to Tp because scores() writes whole vectors: with T < W,
+// sizing by T instead wrote past the end of the scratch.
+std::size_t f32_attention_scratch_floats(std::size_t T, std::size_t C, std::size_t NH) {
+    const std::size_t Tp = simd::whole_vectors(T);
+    return (C / NH) * Tp + Tp + T * T;
 }
 
 }  // namespace lab
