@@ -3,6 +3,7 @@
 // graders script (README "CLI"): the last stdout line of each command is JSON; any bad input exits
 // with code 2 and one line `error: …` on stderr.
 import { readFileSync, writeFileSync, existsSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs, UsageError } from './cli-args.mjs';
@@ -25,10 +26,12 @@ commands:
 Run "node wasm/cli.mjs <command> --help" for a command's options.`,
   train: `usage: node wasm/cli.mjs train [--text FILE] [--steps N] [--seed S] [--n-layer L] [--n-head H]
        [--n-embd C] [--block-size T] [--batch-size B] [--optimizer sgd|momentum|adamw] [--lr X]
-       [--tokenizer char|bpe] [--vocab-size V] [--out FILE.safetensors]
+       [--tokenizer char|bpe] [--vocab-size V] [--workers N] [--out FILE.safetensors]
 
-Trains on FILE (default: the built-in sample text). Progress goes to stderr; the last stdout line is
-{"steps":N,"loss":x,"val_loss":y,"tokens_per_s":z,"params":p}.`,
+Trains on FILE (default: the built-in sample text). --workers N splits every batch over N worker
+threads holding a copy of the model each (default: one per core, at most one per batch row and 16,
+fewer if memory is short); 1 = no extra threads. Progress goes to stderr; the last stdout line is
+{"steps":N,"loss":x,"val_loss":y,"tokens_per_s":z,"params":p,"workers":w}.`,
   eval: `usage: node wasm/cli.mjs eval --checkpoint FILE --text FILE
 
 Mean cross-entropy over the text's windows (block_size+1 tokens, stride block_size), with the
@@ -58,7 +61,7 @@ const SPECS = {
     text: 'file', steps: ['int', 0, 1000000], seed: ['int', 0, Number.MAX_SAFE_INTEGER], 'n-layer': ['int', 1, 48],
     'n-head': ['int', 1, 64], 'n-embd': ['int', 1, 4096], 'block-size': ['int', 1, 2048], 'batch-size': ['int', 1, 512],
     optimizer: ['enum', 'sgd', 'momentum', 'adamw'], lr: ['pos'], tokenizer: ['enum', 'char', 'bpe'],
-    'vocab-size': ['int', 2, 65536], out: 'string',
+    'vocab-size': ['int', 2, 65536], workers: ['int', 1, 16], out: 'string',
   },
   eval: { checkpoint: 'file', text: 'file' },
   step: {
@@ -97,6 +100,17 @@ async function loadTrainer(file, settings = {}) {
   return e.loadCheckpoint(new Uint8Array(readFileSync(file)), settings);
 }
 
+/** One trainer in this thread (workers = 1), else replicas in worker threads (wasm/parallel.mjs). */
+async function trainerFor(text, settings, workers) {
+  const available = Math.min(os.availableParallelism(), 16);
+  if ((workers ?? available) === 1) return (await engine()).createTrainer(text, settings);
+  const { createParallelTrainer, spawnNodeReplica } = await import('./parallel.mjs');
+  const t = await createParallelTrainer({ spawn: spawnNodeReplica, workers, available, memoryBudget: os.freemem(), text, settings });
+  const { workers: n, bytes } = t.plan;
+  process.stderr.write(`${n} worker${n > 1 ? 's' : ''} (one model copy each, about ${Math.ceil(bytes / 1048576)} MB in all)\n`);
+  return t;
+}
+
 const out = (obj) => process.stdout.write(`${JSON.stringify(obj)}\n`);
 
 function progress(step, total, loss, tps) {
@@ -120,16 +134,15 @@ const commands = {
       'batch-size': 'batchSize', optimizer: 'optimizer', lr: 'lr', tokenizer: 'tokenizer', 'vocab-size': 'vocabSize',
     };
     for (const [k, v] of Object.entries(map)) if (o[k] !== undefined) settings[v] = o[k];
-    const e = await engine();
-    const trainer = e.createTrainer(text, settings);
+    const trainer = await trainerFor(text, settings, o.workers);
     const steps = o.steps ?? 200;
-    const info = trainer.info();
+    const info = await trainer.info();
     process.stderr.write(`model: ${info.params} parameters, vocabulary ${info.vocabSize} (${info.tokenizer}), ` +
       `${info.trainTokens} training tokens, ${info.valTokens} validation tokens\n`);
     let done = 0; let seconds = 0; let tokens = 0; let loss = null; let diverged = null;
     const chunk = Math.max(1, Math.min(50, Math.ceil(steps / 20)));
     while (done < steps) {
-      const r = trainer.train(Math.min(chunk, steps - done));
+      const r = await trainer.train(Math.min(chunk, steps - done));
       done += r.losses.length;
       seconds += r.seconds;
       tokens += r.losses.length * info.tokensPerStep;
@@ -137,9 +150,13 @@ const commands = {
       progress(done, steps, loss, seconds > 0 ? tokens / seconds : 0);
       if (r.diverged) { diverged = r.diverged.message; break; }
     }
-    const ev = trainer.evaluate();
-    if (o.out) writeFileSync(o.out, trainer.exportCheckpoint(true));
-    const result = { steps: done, loss, val_loss: ev.valLoss, tokens_per_s: seconds > 0 ? tokens / seconds : 0, params: info.params };
+    const ev = await trainer.evaluate();
+    if (o.out) writeFileSync(o.out, await trainer.exportCheckpoint(true));
+    await trainer.dispose();
+    const result = {
+      steps: done, loss, val_loss: ev.valLoss, tokens_per_s: seconds > 0 ? tokens / seconds : 0, params: info.params,
+      workers: info.workers ?? 1,
+    };
     if (diverged) {
       process.stderr.write(`error: ${diverged}\n`);
       out({ ...result, diverged });
