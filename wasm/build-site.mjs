@@ -4,8 +4,6 @@ import path from 'node:path';
 import { siteMounts } from './site.mjs';
 import { createBundler } from './bundle.mjs';
 
-const ENGINE_FILES = ['lab.mjs', 'lab-core.mjs', 'lab-core.wasm'];
-
 async function copyTree(src, dst) {
   let n = 0;
   await fs.mkdir(dst, { recursive: true });
@@ -21,11 +19,11 @@ async function copyTree(src, dst) {
 /** Writes the site into `dir`; returns the number of files copied. */
 export async function buildSite(dir) {
   let n = 0;
-  for (const [prefix, dirs] of [...siteMounts].reverse()) {
+  for (const [prefix, dirs, only] of [...siteMounts].reverse()) {
     const target = path.join(dir, prefix);
-    if (prefix === '/engine/') {
+    if (only) {
       await fs.mkdir(target, { recursive: true });
-      for (const f of ENGINE_FILES) {
+      for (const f of only) {
         const src = dirs.map((d) => path.join(d, f));
         const found = [];
         for (const s of src) { try { await fs.access(s); found.push(s); } catch { /* next */ } }

@@ -12,6 +12,7 @@ const isNode = typeof process !== 'undefined' && !!process.versions?.node && typ
   && typeof WorkerGlobalScope === 'undefined';
 
 let enginePromise = null;
+let loadedEngine = null;
 
 async function loadCoreModule({ wasmModule, wasmMemory, beforeInstantiate } = {}) {
   if (isNode) {
@@ -51,17 +52,39 @@ async function loadCoreModule({ wasmModule, wasmMemory, beforeInstantiate } = {}
 
 const wasmUrl = () => new URL('./lab-core.wasm', import.meta.url).href;
 
-/** Converts the errors Embind lets through (numbers for aborts, wrong argument types) to Error. */
-function call(fn) {
+/**
+ * A wasm trap (out-of-bounds access, unreachable, stack overflow) leaves the instance's memory in
+ * an unknown state: whatever ran may have been cut off halfway. Such an instance is never used
+ * again (its Engine is marked broken); loadEngine() then makes a fresh one.
+ */
+function isTrap(e) {
+  return e instanceof WebAssembly.RuntimeError || (e instanceof RangeError && /call stack/i.test(e.message));
+}
+
+/** Runs fn on `engine`'s instance; converts what Embind lets through (traps, type errors) to Error. */
+function call(engine, fn) {
+  if (engine.broken) throw brokenError(engine);
   try {
     return fn();
   } catch (e) {
+    if (isTrap(e)) {
+      engine.broken = String(e.message).split('\n')[0] || 'wasm trap';
+      const err = new Error(`the engine stopped (${engine.broken}); this engine instance is not used again (loadEngine() makes a fresh one)`);
+      err.trap = true;
+      throw err;
+    }
     if (e instanceof Error) {
       // Embind's own type errors name a C++ signature; keep the first line only.
       throw new Error(String(e.message).split('\n')[0]);
     }
     throw new Error(`engine error: ${String(e)}`);
   }
+}
+
+function brokenError(engine) {
+  const err = new Error(`this engine instance stopped after a wasm trap (${engine.broken}); loadEngine() makes a fresh one`);
+  err.trap = true;
+  return err;
 }
 
 const LONE_SURROGATE = /[\uD800-\uDFFF]/u; // in u-mode only unpaired halves match
@@ -82,8 +105,8 @@ function requireString(value, name) {
  * All methods are synchronous; call dispose() when done.
  */
 export class Trainer {
-  /** @param {any} handle the Embind object (internal) */
-  constructor(handle) { this._h = handle; }
+  /** @param {any} handle the Embind object (internal)  @param {Engine} engine its instance */
+  constructor(handle, engine) { this._h = handle; this._engine = engine; }
 
   _handle() {
     if (!this._h) throw new Error('this trainer was disposed');
@@ -93,7 +116,7 @@ export class Trainer {
   /** @returns {{params:number, flopsPerStep:number, tokensPerStep:number, seqLen:number, vocabSize:number,
    *   config:{vocab_size:number,block_size:number,n_layer:number,n_head:number,n_embd:number},
    *   tokenizer:'char'|'bpe', step:number, trainTokens:number, valTokens:number, hasValidation:boolean, settings:object}} */
-  info() { return call(() => this._handle().info()); }
+  info() { return call(this._engine, () => this._handle().info()); }
 
   /**
    * Runs n training steps (stops early if training diverges: then the weights are those of the
@@ -102,7 +125,7 @@ export class Trainer {
    * @returns {{step:number, loss:number|null, losses:Float32Array, lr:number, gradNorm:number, seconds:number,
    *   tokensPerSecond:number, diverged:null|{message:string, step:number}}}
    */
-  train(n) { return call(() => this._handle().train(n)); }
+  train(n) { return call(this._engine, () => this._handle().train(n)); }
 
   /**
    * Data parallelism, part 1: the gradient of rows [rowStart, rowStart + rowCount) of this step's
@@ -126,16 +149,16 @@ export class Trainer {
   applyGradients(grads, lossSum) { return call(() => this._handle().applyGradients(grads, lossSum)); }
 
   /** Mean loss over the first 64 windows of the training and of the validation split (valLoss null if there is none). */
-  evaluate() { return call(() => this._handle().evaluate()); }
+  evaluate() { return call(this._engine, () => this._handle().evaluate()); }
 
   /** Mean cross-entropy of `text` over the evaluation windows of DESIGN.md. */
-  evalText(text) { return call(() => this._handle().evalText(requireString(text, 'text'))); }
+  evalText(text) { return call(this._engine, () => this._handle().evalText(requireString(text, 'text'))); }
 
   /** One step on all evaluation windows of `text` (the batch evalText uses); returns the loss before the update. */
-  stepOnText(text) { return call(() => this._handle().stepOnText(requireString(text, 'text'))); }
+  stepOnText(text) { return call(this._engine, () => this._handle().stepOnText(requireString(text, 'text'))); }
 
   /** Number of tokens of `text` under this model's tokenizer. */
-  countTokens(text) { return call(() => this._handle().countTokens(requireString(text, 'text'))); }
+  countTokens(text) { return call(this._engine, () => this._handle().countTokens(requireString(text, 'text'))); }
 
   /**
    * Takes ONE real training step, phase by phase: predict → loss → backprop → update.
@@ -143,7 +166,7 @@ export class Trainer {
    *   and the weight to follow (a nanoGPT tensor name and a flat index; default: an embedding weight of the target token)
    */
   inspectStep(opts = {}) {
-    return call(() => {
+    return call(this._engine, () => {
       const info = this._handle().info();
       const position = opts.position ?? info.seqLen - 1;
       return this._handle().inspectStep(position, opts.tensor ?? '', opts.index ?? 0);
@@ -151,66 +174,73 @@ export class Trainer {
   }
 
   /** Next-token distribution after `prompt`, most likely first. Weights unchanged. */
-  predict(prompt, topK = 10) { return call(() => this._handle().predict(requireString(prompt, 'prompt'), topK)); }
+  predict(prompt, topK = 10) { return call(this._engine, () => this._handle().predict(requireString(prompt, 'prompt'), topK)); }
 
   /**
    * Continues `prompt` by nTokens sampled tokens (returns the continuation only). Weights unchanged.
    * @param {{temperature?:number, topK?:number, topP?:number, seed?:number, greedy?:boolean}} [opts]
    */
   generate(prompt, nTokens, opts = {}) {
-    return call(() => this._handle().generate(requireString(prompt ?? '', 'prompt'), nTokens, opts));
+    return call(this._engine, () => this._handle().generate(requireString(prompt ?? '', 'prompt'), nTokens, opts));
   }
 
   /** The first n input→target pairs of the training text with the model's p(target) and surprise −ln p. */
-  pairs(n = 16) { return call(() => this._handle().pairs(n)); }
+  pairs(n = 16) { return call(this._engine, () => this._handle().pairs(n)); }
 
   /** Per-token loss over `text` (the first token has loss null: nothing predicts it). */
-  surprise(text) { return call(() => this._handle().surprise(requireString(text, 'text'))); }
+  surprise(text) { return call(this._engine, () => this._handle().surprise(requireString(text, 'text'))); }
 
   /** Attention probabilities of (layer, head) for `prompt`: weights[q*n + k], row q = query position. */
   attention(prompt, layer = 0, head = 0) {
-    return call(() => {
+    return call(this._engine, () => {
       const r = this._handle().attention(requireString(prompt, 'prompt'), layer, head);
       return { tokens: r.tokens, n: r.tokens.length, weights: r.weights };
     });
   }
 
   /** The current value of one weight (nanoGPT tensor name, flat index). */
-  weight(tensor, index) { return call(() => this._handle().weight(requireString(tensor, 'tensor'), index)); }
+  weight(tensor, index) { return call(this._engine, () => this._handle().weight(requireString(tensor, 'tensor'), index)); }
 
   /** Every parameter tensor: [{name, shape, size}] in nanoGPT's order. */
-  tensors() { return call(() => this._handle().tensors()); }
+  tensors() { return call(this._engine, () => this._handle().tensors()); }
 
   /** Gradient norm of every tensor from the last step (before clipping). */
-  gradNorms() { return call(() => this._handle().gradNorms()); }
+  gradNorms() { return call(this._engine, () => this._handle().gradNorms()); }
 
   /** A 16-hex-digit hash of every weight: unchanged by predict/generate, changed by a training step. */
-  fingerprint() { return call(() => this._handle().fingerprint()); }
+  fingerprint() { return call(this._engine, () => this._handle().fingerprint()); }
 
   /** The model as .safetensors bytes (DESIGN.md); with optimizer moments unless withOptimizer is false. */
-  exportCheckpoint(withOptimizer = true) { return call(() => this._handle().exportCheckpoint(!!withOptimizer)); }
+  exportCheckpoint(withOptimizer = true) { return call(this._engine, () => this._handle().exportCheckpoint(!!withOptimizer)); }
 
   /** Changes optimizer settings (optimizer, lr, momentum, betas, weightDecay, gradClip, schedule…) or the seed (resets). */
-  setSettings(settings) { call(() => this._handle().setSettings(settings)); }
+  setSettings(settings) { call(this._engine, () => this._handle().setSettings(settings)); }
 
   /** Back to step 0 with fresh weights from `seed` (same seed ⇒ same weights). */
-  reset(seed) { call(() => this._handle().reset(seed ?? this._handle().info().settings.seed)); }
+  reset(seed) { call(this._engine, () => this._handle().reset(seed ?? this._handle().info().settings.seed)); }
 
   /** The vocabulary: index = token id. */
-  vocab() { return call(() => this._handle().vocab()); }
+  vocab() { return call(this._engine, () => this._handle().vocab()); }
 
   /** `text` split into this model's tokens: [{id, text}]. */
-  tokens(text) { return call(() => this._handle().tokens(requireString(text, 'text'))); }
+  tokens(text) { return call(this._engine, () => this._handle().tokens(requireString(text, 'text'))); }
 
   /** Frees the model's memory. */
   dispose() {
-    if (this._h) { this._h.delete(); this._h = null; }
+    if (!this._h) return;
+    // A broken instance's objects are dropped with it (deleting them would run its code again).
+    if (!this._engine.broken) this._h.delete();
+    this._h = null;
   }
 }
 
 /** The loaded engine: a factory for trainers. */
 export class Engine {
-  constructor(module) { this._m = module; }
+  constructor(module) {
+    this._m = module;
+    /** null, or what stopped this instance (a wasm trap): then every call throws, see loadEngine */
+    this.broken = null;
+  }
 
   /**
    * A new model for `text` (the tokenizer is built from the text).
@@ -221,7 +251,7 @@ export class Engine {
    *   seed?:number, valFraction?:number}} [settings]
    */
   createTrainer(text, settings = {}) {
-    return call(() => new Trainer(new this._m.Trainer(requireString(text, 'text'), settings ?? {})));
+    return call(this, () => new Trainer(new this._m.Trainer(requireString(text, 'text'), settings ?? {}), this));
   }
 
   /**
@@ -231,30 +261,37 @@ export class Engine {
    */
   loadCheckpoint(bytes, settings = {}) {
     const { text = '', ...rest } = settings ?? {};
-    return call(() => new Trainer(new this._m.Trainer(bytes, requireString(text, 'text'), rest)));
+    return call(this, () => new Trainer(new this._m.Trainer(bytes, requireString(text, 'text'), rest), this));
   }
 
   /** Tokenizes `text` with a tokenizer trained on it: {vocabSize, tokens:[{id,text}], vocab:[string]}. */
   tokenize(text, opts = {}) {
-    const r = call(() => this._m.tokenize(requireString(text, 'text'), opts ?? {}));
+    const r = call(this, () => this._m.tokenize(requireString(text, 'text'), opts ?? {}));
     return { vocabSize: r.vocabSize, tokens: Array.from(r.ids, (id) => ({ id, text: r.vocab[id] })), vocab: r.vocab };
   }
 
   /** The default settings. */
-  defaults() { return call(() => this._m.defaults()); }
+  defaults() { return call(this, () => this._m.defaults()); }
 
   /** Largest model memory (bytes) a trainer accepts. */
-  maxModelBytes() { return this._m.maxModelBytes(); }
+  maxModelBytes() { return call(this, () => this._m.maxModelBytes()); }
 }
 
 /**
- * Loads the wasm engine once (node: from disk; browser/worker: next to this module).
+ * Loads the wasm engine once (node: from disk; browser/worker: next to this module). After a wasm
+ * trap broke it (engine.broken), the next call loads a fresh instance.
  * @param {{wasmModule?: Promise<WebAssembly.Module>, wasmMemory?: WebAssembly.Memory, beforeInstantiate?: () => void}} [opts]
  *   browser only: a compile already started with WebAssembly.compileStreaming(fetch(lab-core.wasm))
  *   (saves a round trip on page load); the memory to use (sizes as in CMakeLists.txt), and a
  *   callback run just before the engine starts using that memory
  */
 export function loadEngine(opts = {}) {
-  enginePromise ??= loadCoreModule(isNode ? {} : opts).then((m) => new Engine(m));
+  if (loadedEngine?.broken) {
+    // A fresh instance: the compiled module can be instantiated again, the old memory can't be reused.
+    enginePromise = null;
+    loadedEngine = null;
+    opts = opts.wasmModule ? { wasmModule: opts.wasmModule } : {};
+  }
+  enginePromise ??= loadCoreModule(isNode ? {} : opts).then((m) => (loadedEngine = new Engine(m)));
   return enginePromise;
 }

@@ -6,9 +6,15 @@ import path from 'node:path';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
-/** [urlPrefix, folder] pairs, most specific first. A prefix may list several folders (first hit wins). */
+/** The engine files the page loads; nothing else of wasm/ (sources, CLI, server) is served. */
+export const ENGINE_FILES = ['lab.mjs', 'lab-core.mjs', 'lab-core.wasm'];
+
+/**
+ * [urlPrefix, folders, only?] triples, most specific first. A prefix may list several folders
+ * (first hit wins); `only`, when given, is the complete list of file names served under it.
+ */
 export const siteMounts = [
-  ['/engine/', [path.join(root, 'wasm/dist'), path.join(root, 'wasm')]],
+  ['/engine/', [path.join(root, 'wasm/dist'), path.join(root, 'wasm')], ENGINE_FILES],
   ['/vendor/uplot/', [path.join(root, 'node_modules/uplot/dist')]],
   ['/', [path.join(root, 'web')]],
 ];
@@ -26,6 +32,23 @@ export const contentTypes = {
   '.png': 'image/png',
   '.ico': 'image/x-icon',
   '.safetensors': 'application/octet-stream',
+};
+
+/**
+ * The policy the page is written for (no inline scripts or styles; 'wasm-unsafe-eval' compiles the
+ * engine). The server sends it with every response; a static host should send the same. It keeps
+ * script out of the page even if something got an attribute or markup into it. frame-ancestors is
+ * left open on purpose: course pages on other sites embed embed.html in an iframe.
+ */
+export const CONTENT_SECURITY_POLICY =
+  "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; worker-src 'self'; "
+  + "object-src 'none'; base-uri 'self'; form-action 'self'";
+
+/** Headers on every response of the server (README "What the server sends"). */
+export const SECURITY_HEADERS = {
+  'Content-Security-Policy': CONTENT_SECURITY_POLICY,
+  'X-Content-Type-Options': 'nosniff',
+  'Referrer-Policy': 'no-referrer',
 };
 
 export { root as repoRoot };

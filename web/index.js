@@ -2,10 +2,11 @@
 // the element's attributes before the element is defined (so it starts with them, validated), and
 // every change the learner makes is written back with history.replaceState.
 import { prestartWorker } from './app/prestart.js';
+import { applyQuery } from './app/url-query.js';
 
 const workerStarted = prestartWorker(new URL('app/worker.js', import.meta.url)); // first of all
 const lab = document.getElementById('lab');
-for (const [name, value] of new URLSearchParams(location.search)) lab.setAttribute(name, value);
+applyQuery(lab, location.search); // only the element's own attributes (no on*, no style)
 lab.addEventListener('lab-change', (e) => {
   const q = e.detail.query;
   const url = `${location.pathname}${q ? `?${q}` : ''}${location.hash}`;

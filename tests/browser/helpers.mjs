@@ -1,5 +1,5 @@
-// Shared set-up of the browser tests: the lab's own dev server with the strict CSP as a RESPONSE
-// header (a <meta> CSP would not govern the module worker), Debian's Chromium driven by
+// Shared set-up of the browser tests: the lab's own dev server, which sends the strict CSP as a
+// RESPONSE header (a <meta> CSP would not govern the module worker), Debian's Chromium driven by
 // playwright-core, console/page-error collection, and the screenshot folder.
 import { existsSync, mkdirSync } from 'node:fs';
 import http from 'node:http';
@@ -8,10 +8,11 @@ import { fileURLToPath } from 'node:url';
 import { before, after } from 'node:test';
 import { chromium } from 'playwright-core';
 import { startServer } from '../../wasm/server.mjs';
+import { CONTENT_SECURITY_POLICY } from '../../wasm/site.mjs';
 
 export const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const artifacts = path.join(repo, 'tests/artifacts');
-export const CSP = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; worker-src 'self'";
+export const CSP = CONTENT_SECURITY_POLICY; // the server sends it with every response
 
 /** Fail early, with the fix, when the wasm engine has not been built. */
 export function assertEngineBuilt() {
@@ -26,7 +27,7 @@ export function assertEngineBuilt() {
  * that something useful is on screen before the wasm has loaded).
  */
 export async function serve({ engineDelayMs = 0 } = {}) {
-  const inner = await startServer({ port: 0, headers: { 'Content-Security-Policy': CSP } });
+  const inner = await startServer({ port: 0 }); // with its default headers: the strict CSP
   if (!engineDelayMs) return inner;
   // A small delaying proxy in front of the real server.
   const proxy = http.createServer((req, res) => {

@@ -21,7 +21,7 @@ function expectError(r, re) {
 test('train on the built-in sample writes a checkpoint and reports JSON', () => {
   const r = cli(['train', '--steps', '150', '--seed', '3', '--lr', '0.003', ...model, '--out', ckpt]);
   assert.equal(r.code, 0, r.stderr);
-  assert.deepEqual(Object.keys(r.json), ['steps', 'loss', 'val_loss', 'tokens_per_s', 'params']);
+  assert.deepEqual(Object.keys(r.json), ['steps', 'loss', 'val_loss', 'tokens_per_s', 'params', 'workers']);
   assert.equal(r.json.steps, 150);
   assert.ok(r.json.loss < 2.6 && r.json.val_loss < 2.8, JSON.stringify(r.json));
   assert.ok(r.json.tokens_per_s > 0 && r.json.params > 10000);

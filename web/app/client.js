@@ -3,7 +3,8 @@
 // text and settings, so the learner loses the trained weights but not the experiment.
 //
 // Events (EventTarget): 'progress', 'stopped' (detail = worker message), 'crash' ({message}),
-// 'restarted' ({info}).
+// 'restarted' ({info}). Only the current training run's 'progress' and 'stopped' are passed on
+// (each carries its run number; see worker.js): a late message of an ended run changes nothing.
 
 import { WorkerRpc } from './worker-rpc.js';
 
@@ -12,18 +13,18 @@ export class LabClient extends WorkerRpc {
   constructor(baseUrl) {
     super(new URL('app/worker.js', baseUrl), 'training-loop-lab');
     this.lastInit = null; // {text, settings}
-    this.training = false;
+    this.run = 0;         // the training run the page shows (0: none yet)
     this.spawn();
   }
 
   onMessage(msg) {
-    if (msg.id === undefined && msg.type === 'stopped') this.training = false;
+    if (msg.id === undefined && (msg.type === 'progress' || msg.type === 'stopped') && msg.run !== this.run) return;
     super.onMessage(msg);
   }
 
   async onCrash(message) {
     if (this.closed) return;
-    this.training = false;
+    this.run = 0;
     this.stopWorker(`worker stopped: ${message}`);
     this.dispatchEvent(new CustomEvent('crash', { detail: { message } }));
     this.spawn();
@@ -57,8 +58,9 @@ export class LabClient extends WorkerRpc {
   }
 
   async start(budget) {
-    this.training = true;
-    try { await this.call('start', { budget }); } catch (e) { this.training = false; throw e; }
+    const r = await this.call('start', { budget });
+    this.run = r.run;
+    return r;
   }
 
   pause() { return this.call('pause'); }

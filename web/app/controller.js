@@ -44,6 +44,19 @@ export class LabController {
     this.lastAnnounce = 0;
     this.tps = null;
     this.drawQueued = false;
+    this.chain = Promise.resolve(); // see serial()
+  }
+
+  /**
+   * Runs the actions that change what the worker trains (start, pause, step, reset, a new model, a
+   * loaded file) one after another in the order they were asked for — by a button, an attribute or
+   * the host page's API — so a reply can never undo a later action (e.g. Reset then Start: the
+   * reset's reply used to mark the new run as stopped). Returns the action's promise.
+   */
+  serial(action) {
+    const done = this.chain.then(action);
+    this.chain = done.catch(() => {});
+    return done;
   }
 
   t(key, vars) { return translate(this.state.lang, key, vars); }
@@ -66,6 +79,7 @@ export class LabController {
     await this.host.styled;
     this.render();                               // 2. every section on screen at once
     this.reportProblems(this.startProblems);     //    …with any invalid attribute reported
+    this.reportIgnoredParams();
     if (this.startProblems.length) this.emit('lab-change', { query: this.query() });
     const textOk = await this.loadText(text.catch(() => this.fetchText())); // 3. the text
     try {
@@ -254,6 +268,14 @@ export class LabController {
     }
   }
 
+  /** Query parameters of the page that are not settings (url-query.js dropped them). */
+  reportIgnoredParams() {
+    const allowed = [...FIELD_BY_NAME.keys()].join(', ');
+    for (const name of this.host.ignoredParams ?? []) {
+      this.fail(this.t('paramIgnored', { name: name.length > 40 ? `${name.slice(0, 40)}…` : name, allowed }));
+    }
+  }
+
   snapshot() {
     return {
       step: this.step, loss: this.history.lastLoss ?? this.lastVal()?.trainLoss ?? null, valLoss: this.history.lastVal,
@@ -317,8 +339,10 @@ export class LabController {
       return;
     }
     if (effects.has('model')) {
-      if (textChanged && !(await this.loadText())) return;
-      await this.buildModel();
+      await this.serial(async () => {
+        if (textChanged && !(await this.loadText())) return;
+        await this.buildModel();
+      });
     } else if (effects.has('seed')) {
       await this.reset();
     } else if (effects.has('live')) {
@@ -441,10 +465,12 @@ export class LabController {
     this.reflectAll();
     this.updateLink();
     this.emit('lab-change', { query: toParams(this.state).toString() });
-    if (text !== undefined || s.text !== before.text) {
-      if (!(await this.loadText())) return;
-    }
-    if (this.ready) await this.buildModel();
+    await this.serial(async () => {
+      if (text !== undefined || s.text !== before.text) {
+        if (!(await this.loadText())) return;
+      }
+      if (this.ready) await this.buildModel();
+    });
   }
 
   /**
@@ -452,7 +478,7 @@ export class LabController {
    * firstStep: the worker trains one step right away (autoplay: training starts sooner).
    */
   async buildModel({ firstStep = false } = {}) {
-    if (this.running) await this.pause();
+    await this.doPause();
     const s = this.state;
     try {
       await this.showModel(await this.client.init({ text: this.text, settings: trainerSettings(s), firstStep }));
@@ -537,7 +563,12 @@ export class LabController {
     }
   }
 
-  async start() {
+  start() { return this.serial(() => this.doStart()); }
+  pause() { return this.serial(() => this.doPause()); }
+  stepOnce() { return this.serial(() => this.doStep()); }
+  reset() { return this.serial(() => this.doReset()); }
+
+  async doStart() {
     if (!this.info || this.running) return;
     if (this.state.steps > 0 && this.step >= this.state.steps) {
       this.say(this.t('budgetReached', { steps: this.state.steps }));
@@ -549,8 +580,9 @@ export class LabController {
     try { await this.client.start(this.state.steps); } catch (e) { this.setRunning(false); this.fail(e.message); }
   }
 
-  async pause() {
-    if (!this.running) return;
+  /** Stops the worker's training run, if any (its 'stopped' message arrives before this resolves). */
+  async doPause() {
+    if (!this.info) return;
     try { await this.client.pause(); } catch { /* worker gone: crash handler reports it */ }
   }
 
@@ -608,7 +640,7 @@ export class LabController {
   }
 
   /** One training step (the Step button). */
-  async stepOnce() {
+  async doStep() {
     if (!this.info || this.running) return;
     await this.trainSteps(1);
     this.refreshAll();
@@ -636,9 +668,9 @@ export class LabController {
     }
   }
 
-  async reset() {
+  async doReset() {
     if (!this.info) return;
-    if (this.running) await this.pause();
+    await this.doPause();
     try {
       const r = await this.client.call('reset', { seed: this.state.seed });
       if (this.client.lastInit) this.client.lastInit.settings.seed = this.state.seed;
@@ -657,7 +689,9 @@ export class LabController {
     } catch (e) { this.fail(e.message); }
   }
 
-  async inspectStep(opts) {
+  inspectStep(opts) { return this.serial(() => this.doInspectStep(opts)); }
+
+  async doInspectStep(opts) {
     if (!this.info || this.running) return;
     try {
       const r = await this.client.call('inspectStep', opts);
@@ -681,7 +715,9 @@ export class LabController {
     } catch (e) { this.fail(e.message); }
   }
 
-  async inferStep() {
+  inferStep() { return this.serial(() => this.doInferStep()); }
+
+  async doInferStep() {
     if (!this.info || this.running) return;
     try {
       const before = await this.client.call('fingerprint');
@@ -707,9 +743,11 @@ export class LabController {
     } catch (e) { this.fail(e.message); }
   }
 
-  async loadCheckpoint(file) {
+  loadCheckpoint(file) { return this.serial(() => this.doLoadCheckpoint(file)); }
+
+  async doLoadCheckpoint(file) {
     if (!this.ready) return;
-    if (this.running) await this.pause();
+    await this.doPause();
     const name = file.name;
     if (file.size > MAX_CHECKPOINT_BYTES) {
       const m = this.t('badFile', { name, message: `${Math.round(file.size / 1e6)} MB > ${MAX_CHECKPOINT_BYTES / 1e6} MB` });
@@ -741,6 +779,8 @@ export class LabController {
     } catch { /* the selected text can still be copied by hand */ }
   }
 
-  // Test hook (documented as unstable): make the worker crash.
+  // Test hooks (documented as unstable): make the worker crash; make the engine's next training
+  // call report a wasm trap (the worker then restores the last good model in a fresh instance).
   crashWorker() { return this.client.call('crash'); }
+  simulateTrap() { return this.client.call('simulateTrap'); }
 }

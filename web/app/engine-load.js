@@ -16,6 +16,7 @@ const CHUNK_BYTES = 1024 * 1024; // ~4 ms of faults: the worker still answers me
 /**
  * @param {URL} engineDir the folder with lab.mjs, lab-core.mjs and lab-core.wasm
  * @returns {() => Promise<object>} resolves with the engine (lab.mjs loadEngine), loaded once
+ *   (again, as a fresh instance, after a wasm trap broke the first)
  */
 export function startEngineLoad(engineDir) {
   let wasmMemory;
@@ -30,9 +31,14 @@ export function startEngineLoad(engineDir) {
   const api = import(new URL('lab.mjs', engineDir).href);
   api.catch(() => {});
   let engine = null;
+  let loaded = null;
   // The engine writes into its memory from the moment it is instantiated: stop before that.
   const beforeInstantiate = () => { touching = false; };
-  return () => (engine ??= api.then((m) => m.loadEngine({ wasmModule, wasmMemory, beforeInstantiate })));
+  return () => {
+    if (loaded?.broken) engine = null; // after a wasm trap: lab.mjs makes a fresh instance
+    engine ??= api.then((m) => m.loadEngine({ wasmModule, wasmMemory, beforeInstantiate }));
+    return engine.then((e) => (loaded = e));
+  };
 }
 
 async function touchPages(memory, going) {

@@ -56,13 +56,18 @@ export function defaults() {
   return s;
 }
 
-/** Is `v` an allowed text source: a sample name, or a same-origin relative/absolute .txt URL? */
+/**
+ * Is `v` an allowed text source: a sample name, or a same-origin URL whose path ends in .txt?
+ * The path is what counts (`/engine/lab-core.wasm?a.txt` is not a text), after URL resolution.
+ */
 export function isTextSource(v, origin) {
   if (SAMPLES.includes(v) || v === 'custom') return true;
-  if (!/\.txt(\?.*)?$/i.test(v) || v.length > 500) return false;
+  if (v.length > 500) return false;
   try {
     const base = origin ?? 'http://same.invalid';
-    return new URL(v, base + '/').origin === base;
+    const url = new URL(v, base + '/');
+    const file = decodeURIComponent(url.pathname); // a server decodes %3F too
+    return url.origin === base && /\.txt$/i.test(file) && !/[?#]/.test(file);
   } catch { return false; }
 }
 

@@ -17,6 +17,7 @@ export const strings = {
     reasonTooLong: 'at most {max} characters',
     reasonNotSample: 'a sample name ({choices}) or a same-origin .txt URL',
     reasonMultiple: 'must be a multiple of n-head ({nHead})',
+    paramIgnored: 'The address sets "{name}", which is not a setting of the lab; it was ignored. Settings: {allowed}.',
     dismiss: 'Dismiss',
     contents: 'Sections of the lab',
 
@@ -170,6 +171,7 @@ export const strings = {
     reasonChoice: 'erlaubt: {choices}',
     reasonTooLong: 'höchstens {max} Zeichen',
     reasonNotSample: 'ein Beispielname ({choices}) oder eine .txt-URL derselben Herkunft',
+    paramIgnored: 'Die Adresse setzt „{name}“, das ist keine Einstellung des Labors; ignoriert. Einstellungen: {allowed}.',
     reasonMultiple: 'muss ein Vielfaches von n-head ({nHead}) sein',
     dismiss: 'Schließen',
     contents: 'Abschnitte des Labors',

@@ -2,6 +2,12 @@
 // thread only draws. Requests {id, cmd, args} get one reply {id, ok, result | error}. While
 // training, the loop runs chunks of ~40 ms of real steps and posts {type:'progress'} after each,
 // yielding between chunks so that 'pause' (and any other request) is handled at once.
+//
+// Order the page can trust: requests are handled one at a time, in the order they were sent (a
+// request that waits — for the engine, a text, the loop to stop — holds back the ones after it).
+// Each training run has a number (`run`, in the start reply and in its progress/stopped
+// messages); every request that ends or replaces the model first stops the loop and waits until
+// its 'stopped' message is posted, so after a reset, pause or new model no old run goes on.
 
 import { startEngineLoad } from './engine-load.js';
 
@@ -16,11 +22,24 @@ const TOKEN_LIMIT = 800; // tokens sent to the page for display
 let engine = null;
 let trainer = null;
 let running = false;
+let run = 0;          // number of the latest training run
+let loopDone = null;  // resolves when the running loop has posted 'stopped'
 let lastVal = null; // {step, trainLoss, valLoss}
+let text = '';       // the text the model trains on
+// The last good model, to restore after a wasm trap (lab.mjs): taken whenever training stops and
+// after every new model, and every SNAPSHOT_MS while training.
+let lastGood = null; // {bytes, settings}
+let lastSnapshot = 0;
+const SNAPSHOT_MS = 20_000;
+// Training settings carried into a restored model (its shape and tokenizer come from the checkpoint).
+const KEEP_SETTINGS = ['optimizer', 'lr', 'momentum', 'beta1', 'beta2', 'weightDecay', 'gradClip', 'schedule',
+  'warmupSteps', 'maxSteps', 'seed', 'batchSize'];
 let evalSeconds = 0;
 
 const post = (msg, transfer) => self.postMessage(msg, transfer ?? []);
 const sleep0 = () => new Promise((r) => setTimeout(r, 0));
+
+function setText(t) { text = t; }
 
 function needTrainer() {
   if (!trainer) throw new Error('no model yet: load a text first');
@@ -35,8 +54,41 @@ function evaluateNow() {
   return lastVal;
 }
 
-async function trainLoop(budget) {
-  running = true;
+function keepGood() {
+  if (!trainer) return;
+  try {
+    const s = trainer.info().settings;
+    lastGood = { bytes: trainer.exportCheckpoint(true), settings: Object.fromEntries(KEEP_SETTINGS.map((k) => [k, s[k]])) };
+    lastSnapshot = performance.now();
+  } catch { /* keep the older one */ }
+}
+
+/**
+ * After a wasm trap the engine instance is dropped (lab.mjs): load a fresh one and restore the last
+ * good model with the learner's text. Returns a sentence for the error message.
+ */
+async function recover() {
+  running = false;
+  trainer = null;
+  try {
+    await loadEngine();
+    if (!lastGood) return 'The engine was restarted; load a text to make a model.';
+    trainer = engine.loadCheckpoint(lastGood.bytes, { text, ...lastGood.settings });
+    evaluateNow();
+    post({ type: 'restarted', info: trainer.info(), val: lastVal });
+    return `The engine was restarted with the last good model (step ${trainer.info().step}).`;
+  } catch (e) {
+    return `The engine could not be restarted (${e.message}); reload the page.`;
+  }
+}
+
+/** Asks the loop to stop and waits until it has (its 'stopped' message is out). */
+async function stopLoop() {
+  running = false;
+  await loopDone;
+}
+
+async function trainLoop(budget, id) {
   let n = 1;
   let lastEvalAt = 0;
   const recent = []; // [tokens, seconds] of the last chunks, for a steady tokens/s
@@ -45,7 +97,8 @@ async function trainLoop(budget) {
     const step = trainer.info().step;
     if (budget > 0 && step >= budget) {
       running = false;
-      post({ type: 'stopped', reason: 'done', step, val: lastVal });
+      keepGood();
+      post({ type: 'stopped', run: id, reason: 'done', step, val: lastVal });
       return;
     }
     const k = budget > 0 ? Math.min(n, budget - step) : n;
@@ -54,7 +107,8 @@ async function trainLoop(budget) {
       r = trainer.train(k);
     } catch (e) {
       running = false;
-      post({ type: 'stopped', reason: 'error', message: e.message, step });
+      const message = e.trap ? `${e.message}. ${await recover()}` : e.message;
+      post({ type: 'stopped', run: id, reason: 'error', message, step });
       return;
     }
     const secs = Math.max(r.seconds, 1e-4);
@@ -66,6 +120,7 @@ async function trainLoop(budget) {
     // Validation: often enough for a live curve, rarely enough to cost < ~10 % of the time.
     const evalEvery = Math.max(400, evalSeconds * 1000 * 10);
     const budgetHit = budget > 0 && r.step >= budget;
+    if (now - lastSnapshot > SNAPSHOT_MS) keepGood();
     if (now - lastEvalAt > evalEvery || budgetHit || r.diverged) {
       evaluateNow();
       lastEvalAt = performance.now();
@@ -73,18 +128,20 @@ async function trainLoop(budget) {
     // The losses of the steps that count (a diverged step was rolled back).
     const losses = Float32Array.from(r.losses).slice(0, Math.max(0, r.step - step));
     post({
-      type: 'progress', step: r.step, loss: losses.at(-1) ?? r.loss, losses, lr: r.lr,
+      type: 'progress', run: id, step: r.step, loss: losses.at(-1) ?? r.loss, losses, lr: r.lr,
       gradNorm: r.gradNorm, tokensPerSecond: tps, val: lastVal, diverged: r.diverged ?? null,
     });
     if (r.diverged) {
       running = false;
-      post({ type: 'stopped', reason: 'diverged', step: r.step, message: r.diverged.message, divergedAt: r.diverged.step });
+      keepGood();
+      post({ type: 'stopped', run: id, reason: 'diverged', step: r.step, message: r.diverged.message, divergedAt: r.diverged.step });
       return;
     }
     await sleep0();
   }
   evaluateNow(); // the paused model's validation loss, not an older one
-  post({ type: 'stopped', reason: 'pause', step: trainer.info().step, val: lastVal });
+  keepGood();
+  post({ type: 'stopped', run: id, reason: 'pause', step: trainer.info().step, val: lastVal });
 }
 
 async function fetchText(url) {
@@ -103,10 +160,10 @@ function tokenSummary(text, tokenizer, vocabSize) {
 
 /** Swaps in a new model (made first, so a bad request keeps the old one) and measures it. */
 function adopt(next, { evaluate = true } = {}) {
-  running = false;
-  trainer?.dispose();
+  trainer?.dispose(); // (the loop was stopped by the caller: stopLoop)
   trainer = next;
   lastVal = null;
+  keepGood();
   if (evaluate) evaluateNow();
   return { info: trainer.info(), val: lastVal };
 }
@@ -116,13 +173,16 @@ const commands = {
   // The text comes as a string, or as a same-origin URL that this worker fetches itself (page
   // start: the page thread is busy drawing then); it is posted as soon as it is in, and the
   // reply carries it too.
-  async init({ text, textUrl, settings, firstStep = false }) {
+  async init({ text: given, textUrl, settings, firstStep = false }) {
+    let text = given;
     const fetched = textUrl === undefined ? null : fetchText(textUrl);
     // The page shows the text at once, before the engine is ready (event {type:'text'}).
     fetched?.then((t) => post({ type: 'text', textUrl, text: t }), () => {});
     await loadEngine();
     if (fetched) text = await fetched;
+    await stopLoop();
     const next = engine.createTrainer(text, settings); // throws on bad settings: old model kept
+    setText(text);
     if (!firstStep) return { ...adopt(next), ...(fetched ? { text } : {}) };
     // Autoplay: step 1 comes before the first evaluation, which the training loop then runs at once.
     adopt(next, { evaluate: false });
@@ -133,11 +193,20 @@ const commands = {
   async tokenize({ text, tokenizer, vocabSize }) { await loadEngine(); return tokenSummary(text, tokenizer, vocabSize); },
   start({ budget = 0 } = {}) {
     needTrainer();
-    if (!running) trainLoop(budget);
-    return true;
+    if (running) return { run };
+    running = true;
+    run += 1;
+    const id = run;
+    // The loop begins after this reply is out, so the page knows the run before its first progress.
+    loopDone = sleep0().then(() => trainLoop(budget, id)).catch((e) => {
+      running = false;
+      post({ type: 'stopped', run: id, reason: 'error', message: String(e?.message ?? e), step: 0 });
+    });
+    return { run: id };
   },
-  pause() { running = false; return { step: trainer?.info().step ?? 0 }; },
-  train({ n = 1 } = {}) {
+  async pause() { await stopLoop(); return { step: trainer?.info().step ?? 0 }; },
+  async train({ n = 1 } = {}) {
+    await stopLoop();
     const before = needTrainer().info().step;
     const r = trainer.train(n);
     evaluateNow();
@@ -149,7 +218,8 @@ const commands = {
   generate({ prompt, n, opts }) { return needTrainer().generate(prompt, n, opts); },
   pairs({ n }) { return needTrainer().pairs(n); },
   surprise({ text }) { return needTrainer().surprise(text); },
-  inspectStep(args) {
+  async inspectStep(args) {
+    await stopLoop();
     const r = needTrainer().inspectStep(args ?? {});
     evaluateNow();
     return { ...r, val: lastVal, info: trainer.info() };
@@ -160,31 +230,40 @@ const commands = {
   exportCheckpoint() { return needTrainer().exportCheckpoint(); },
   async loadCheckpoint({ bytes, settings }) {
     await loadEngine();
-    return adopt(engine.loadCheckpoint(new Uint8Array(bytes), settings));
+    await stopLoop();
+    const next = engine.loadCheckpoint(new Uint8Array(bytes), settings);
+    setText(settings?.text ?? '');
+    return adopt(next);
   },
   setSettings({ settings }) { needTrainer().setSettings(settings); return trainer.info(); },
-  reset({ seed }) {
-    running = false;
+  async reset({ seed }) {
+    await stopLoop();
     needTrainer().reset(seed);
     lastVal = null;
+    keepGood();
     evaluateNow();
     return { info: trainer.info(), val: lastVal };
   },
-  // Test hook: make the worker die the way a real crash would (an uncaught error).
+  // Test hooks: make the worker die the way a real crash would (an uncaught error); make the
+  // engine report a wasm trap on its next call (as a trap inside the instance would).
   crash() { setTimeout(() => { throw new Error('simulated worker crash'); }); return true; },
+  simulateTrap() { needTrainer()._h.train = () => { throw new WebAssembly.RuntimeError('memory access out of bounds (simulated)'); }; return true; },
 };
 
 post({ type: 'started' }); // the page waits for this before its own heavy start-up (prestart.js)
 
-self.onmessage = async (ev) => {
-  const { id, cmd, args } = ev.data ?? {};
-  const fn = commands[cmd];
+async function handle({ id, cmd, args } = {}) {
   try {
-    if (!fn) throw new Error(`unknown command ${cmd}`);
-    const result = await fn(args);
+    if (typeof cmd !== 'string' || !Object.hasOwn(commands, cmd)) throw new Error(`unknown command ${String(cmd)}`);
+    const result = await commands[cmd](args);
     const transfer = result instanceof Uint8Array ? [result.buffer] : [];
     post({ id, ok: true, result }, transfer);
   } catch (e) {
-    post({ id, ok: false, error: String(e?.message ?? e) });
+    let error = String(e?.message ?? e);
+    if (e?.trap) error = `${error}. ${await recover()}`;
+    post({ id, ok: false, error });
   }
-};
+}
+
+let queue = Promise.resolve(); // one request at a time, in order (see the top of this file)
+self.onmessage = (ev) => { queue = queue.then(() => handle(ev.data ?? {})); };
