@@ -137,7 +137,7 @@ export class Trainer {
    * @param {Float32Array} [out]
    * @returns {{step:number, lossSum:number, grads:Float32Array}} lossSum: sum of the slice's per-token losses
    */
-  gradientsFor(rowStart, rowCount, out) { return call(() => this._handle().gradientsFor(rowStart, rowCount, out ?? null)); }
+  gradientsFor(rowStart, rowCount, out) { return call(this._engine, () => this._handle().gradientsFor(rowStart, rowCount, out ?? null)); }
 
   /**
    * Data parallelism, part 2: the rest of the step on the gradient summed over every slice (and
@@ -146,7 +146,7 @@ export class Trainer {
    * @param {number} lossSum
    * @returns {{step:number, loss:number, lr:number, gradNorm:number, diverged:null|{message:string, step:number}}}
    */
-  applyGradients(grads, lossSum) { return call(() => this._handle().applyGradients(grads, lossSum)); }
+  applyGradients(grads, lossSum) { return call(this._engine, () => this._handle().applyGradients(grads, lossSum)); }
 
   /** Mean loss over the first 64 windows of the training and of the validation split (valLoss null if there is none). */
   evaluate() { return call(this._engine, () => this._handle().evaluate()); }
