@@ -69,8 +69,50 @@ export function planWorkers({ requested, available, batchSize, info, memoryBudge
   return { workers: requested, ...c };
 }
 
+const CALLS = new Set(['info', 'evaluate', 'exportCheckpoint', 'fingerprint', 'predict', 'generate', 'gradNorms', 'weight', 'setSettings']);
+
+/**
+ * What a replica does with a request (replica.mjs runs it in a worker; LocalReplica in this thread):
+ *   init {text, settings} / load {bytes, text, settings}: make the model (new / from a checkpoint) → info()
+ *   step {apply, compute, rows} → {stats, grads}: applies {grads, lossSum} when `apply` is given,
+ *     then, if `compute`, the gradient of rows [start, start + count) of the next step
+ *   call {method, args} → trainer[method](...args)
+ * @param {{trainer?: object, loadEngine?: () => Promise<object>}} state
+ */
+export function replicaHandler(state) {
+  let buffer = null; // the gradient buffer, passed back and forth (transferred, not copied)
+  return async (msg) => {
+    if (msg.cmd === 'init' || msg.cmd === 'load') {
+      const engine = await state.loadEngine();
+      const next = msg.cmd === 'init' ? engine.createTrainer(msg.text, msg.settings)
+        : engine.loadCheckpoint(new Uint8Array(msg.bytes), { ...msg.settings, text: msg.text });
+      state.trainer?.dispose();
+      state.trainer = next;
+      buffer = null;
+      return next.info();
+    }
+    const { trainer } = state;
+    if (!trainer) throw new Error('this replica has no model yet (send init first)');
+    if (msg.cmd === 'step') {
+      let stats = null;
+      if (msg.apply) {
+        stats = trainer.applyGradients(msg.apply.grads, msg.apply.lossSum);
+        buffer = msg.apply.grads;
+      }
+      let grads = null;
+      if (msg.compute && !stats?.diverged) {
+        grads = trainer.gradientsFor(msg.rows[0], msg.rows[1], buffer);
+        buffer = null;
+      }
+      return { stats, grads };
+    }
+    if (msg.cmd === 'call' && CALLS.has(msg.method)) return trainer[msg.method](...(msg.args ?? []));
+    throw new Error(`unknown replica request ${JSON.stringify(msg.cmd === 'call' ? msg.method : msg.cmd)}`);
+  };
+}
+
 /** One worker running replica.mjs, with request/reply over postMessage. */
-class Replica {
+export class WorkerReplica {
   constructor(worker, index) {
     this.worker = worker;
     this.index = index;
@@ -110,6 +152,19 @@ class Replica {
   }
 
   call(method, ...args) { return this.request({ cmd: 'call', method, args }); }
+  terminate() { return this.worker.terminate(); }
+}
+
+/**
+ * A replica in this thread, around a trainer owned by the caller (a browser training worker
+ * computes one slice itself). Work starts after the current task has posted the other replicas'
+ * requests, so they run meanwhile.
+ */
+export class LocalReplica {
+  constructor(trainer) { this.handle = replicaHandler({ trainer }); }
+  request(msg) { return Promise.resolve().then(() => this.handle(msg)); }
+  call(method, ...args) { return this.request({ cmd: 'call', method, args }); }
+  terminate() {}
 }
 
 /**
@@ -122,7 +177,7 @@ class Replica {
 export async function createParallelTrainer({ spawn, workers, available = 1, memoryBudget = Infinity, text, settings = {} }) {
   if (workers !== undefined && (!Number.isInteger(workers) || workers < 1 || workers > MAX_WORKERS))
     throw new Error(`workers must be a whole number between 1 and ${MAX_WORKERS}, got ${workers}`);
-  const first = new Replica(await spawn(0), 0);
+  const first = new WorkerReplica(await spawn(0), 0);
   const replicas = [first];
   try {
     // Replica 0 first with a one-row pass: it checks the settings and tells what a replica costs.
@@ -130,19 +185,20 @@ export async function createParallelTrainer({ spawn, workers, available = 1, mem
     const B = probe.settings.batchSize;
     const plan = planWorkers({ requested: workers, available, batchSize: B, info: probe, memoryBudget });
     const slices = sliceRows(B, plan.workers);
-    for (let r = 1; r < plan.workers; ++r) replicas.push(new Replica(await spawn(r), r));
+    for (let r = 1; r < plan.workers; ++r) replicas.push(new WorkerReplica(await spawn(r), r));
     const infos = await Promise.all(replicas.map((rep, r) =>
       (r === 0 && slices[0][1] === 1 ? probe : rep.request({ cmd: 'init', text, settings: { ...settings, sliceRows: slices[r][1] } }))));
     const prints = await Promise.all(replicas.map((rep) => rep.call('fingerprint')));
     if (prints.some((p) => p !== prints[0])) throw new Error(`the replicas did not start from the same weights: ${prints.join(', ')}`);
     return new ParallelTrainer(replicas, slices, infos[0], plan);
   } catch (e) {
-    for (const rep of replicas) rep.worker.terminate();
+    for (const rep of replicas) rep.terminate();
     throw e;
   }
 }
 
 export class ParallelTrainer {
+  /** replicas: WorkerReplica / LocalReplica objects in slice order; info: replica 0's info(). */
   constructor(replicas, slices, info, plan) {
     this.replicas = replicas;
     this.slices = slices;
@@ -172,12 +228,12 @@ export class ParallelTrainer {
     if (!Number.isInteger(n) || n < 0 || n > 1e6) throw new Error(`number of steps must be a whole number between 0 and 1000000, got ${n}`);
     const t0 = performance.now();
     const losses = [];
-    let last = { step: this.info0.step, lr: 0, gradNorm: 0, diverged: null };
+    let last = { step: n > 0 ? null : (await this.replicas[0].call('info')).step, lr: 0, gradNorm: 0, diverged: null };
     const step = (apply, compute) => this.all((rep, r) => {
       const msg = { cmd: 'step', compute, rows: this.slices[r] };
       if (!apply) return rep.request(msg);
       return rep.request({ ...msg, apply: { grads: apply[r], lossSum: apply.lossSum } }, [apply[r].buffer]);
-    }, (x) => `step ${x.stats?.step ?? x.grads?.step}`);
+    }, (x) => (x.stats?.diverged ? 'diverged' : `step ${x.stats?.step ?? x.grads?.step}`));
     let pending = n > 0 ? (await step(null, true)).map((x) => x.grads) : null;
     for (let k = 0; k < n; ++k) {
       // The sum in replica order, into replica 0's buffer; the others get copies in their own.
@@ -197,7 +253,6 @@ export class ParallelTrainer {
     }
     const seconds = (performance.now() - t0) / 1000;
     const tokens = losses.length * this.info0.tokensPerStep;
-    this.info0 = { ...this.info0, step: last.step };
     return {
       step: last.step, loss: losses.length ? losses.at(-1) : null, losses: Float32Array.from(losses), lr: last.lr,
       gradNorm: last.gradNorm, seconds, tokensPerSecond: seconds > 0 ? tokens / seconds : 0, diverged: last.diverged ?? null,
@@ -213,6 +268,6 @@ export class ParallelTrainer {
 
   /** Stops the workers. */
   async dispose() {
-    await Promise.all(this.replicas.map((rep) => rep.worker.terminate()));
+    await Promise.all(this.replicas.map((rep) => rep.terminate()));
   }
 }
