@@ -73,6 +73,7 @@ const CALLS = new Set(['info', 'evaluate', 'exportCheckpoint', 'fingerprint', 'p
 
 /**
  * What a replica does with a request (replica.mjs runs it in a worker; LocalReplica in this thread):
+ *   warm: load the engine (a helper started before there is a model to copy) → true
  *   init {text, settings} / load {bytes, text, settings}: make the model (new / from a checkpoint) → info()
  *   step {apply, compute, rows} → {stats, grads}: applies {grads, lossSum} when `apply` is given,
  *     then, if `compute`, the gradient of rows [start, start + count) of the next step
@@ -82,6 +83,7 @@ const CALLS = new Set(['info', 'evaluate', 'exportCheckpoint', 'fingerprint', 'p
 export function replicaHandler(state) {
   let buffer = null; // the gradient buffer, passed back and forth (transferred, not copied)
   return async (msg) => {
+    if (msg.cmd === 'warm') return !!(await state.loadEngine());
     if (msg.cmd === 'init' || msg.cmd === 'load') {
       const engine = await state.loadEngine();
       const next = msg.cmd === 'init' ? engine.createTrainer(msg.text, msg.settings)
@@ -161,7 +163,10 @@ export class WorkerReplica {
  * requests, so they run meanwhile.
  */
 export class LocalReplica {
-  constructor(trainer) { this.handle = replicaHandler({ trainer }); }
+  constructor(trainer) {
+    this.trainer = trainer;
+    this.handle = replicaHandler({ trainer });
+  }
   request(msg) { return Promise.resolve().then(() => this.handle(msg)); }
   call(method, ...args) { return this.request({ cmd: 'call', method, args }); }
   terminate() {}

@@ -8,14 +8,19 @@
 // Each training run has a number (`run`, in the start reply and in its progress/stopped
 // messages); every request that ends or replaces the model first stops the loop and waits until
 // its 'stopped' message is posted, so after a reset, pause or new model no old run goes on.
+//
+// Training uses the machine's cores: helper workers started from here hold copies of the model
+// and compute slices of each batch (helpers.js); progress messages say how many `workers` train.
 
 import { startEngineLoad } from './engine-load.js';
+import { Helpers } from './helpers.js';
 
 // The engine starts loading the moment the worker starts, before the page asks for anything.
 const loadEngine = (() => {
   const load = startEngineLoad(new URL('../engine/', import.meta.url));
   return () => load().then((e) => (engine = e));
 })();
+const helpers = new Helpers(new URL('../engine/', import.meta.url));
 const CHUNK_SECONDS = 0.04;
 const TOKEN_LIMIT = 800; // tokens sent to the page for display
 
@@ -26,6 +31,7 @@ let run = 0;          // number of the latest training run
 let loopDone = null;  // resolves when the running loop has posted 'stopped'
 let lastVal = null; // {step, trainLoss, valLoss}
 let text = '';       // the text the model trains on
+let modelSettings = {}; // the settings it was made with, as given (the helpers' copies get the same)
 // The last good model, to restore after a wasm trap (lab.mjs): taken whenever training stops and
 // after every new model, and every SNAPSHOT_MS while training.
 let lastGood = null; // {bytes, settings}
@@ -39,7 +45,10 @@ let evalSeconds = 0;
 const post = (msg, transfer) => self.postMessage(msg, transfer ?? []);
 const sleep0 = () => new Promise((r) => setTimeout(r, 0));
 
-function setText(t) { text = t; }
+function setText(t, settings = {}) {
+  text = t;
+  modelSettings = settings;
+}
 
 function needTrainer() {
   if (!trainer) throw new Error('no model yet: load a text first');
@@ -74,6 +83,7 @@ async function recover() {
     await loadEngine();
     if (!lastGood) return 'The engine was restarted; load a text to make a model.';
     trainer = engine.loadCheckpoint(lastGood.bytes, { text, ...lastGood.settings });
+    modelSettings = lastGood.settings;
     evaluateNow();
     post({ type: 'restarted', info: trainer.info(), val: lastVal });
     return `The engine was restarted with the last good model (step ${trainer.info().step}).`;
@@ -104,7 +114,7 @@ async function trainLoop(budget, id) {
     const k = budget > 0 ? Math.min(n, budget - step) : n;
     let r;
     try {
-      r = trainer.train(k);
+      r = await helpers.train(trainer, k, { text, settings: modelSettings });
     } catch (e) {
       running = false;
       const message = e.trap ? `${e.message}. ${await recover()}` : e.message;
@@ -129,7 +139,7 @@ async function trainLoop(budget, id) {
     const losses = Float32Array.from(r.losses).slice(0, Math.max(0, r.step - step));
     post({
       type: 'progress', run: id, step: r.step, loss: losses.at(-1) ?? r.loss, losses, lr: r.lr,
-      gradNorm: r.gradNorm, tokensPerSecond: tps, val: lastVal, diverged: r.diverged ?? null,
+      gradNorm: r.gradNorm, tokensPerSecond: tps, val: lastVal, diverged: r.diverged ?? null, workers: r.workers,
     });
     if (r.diverged) {
       running = false;
@@ -162,6 +172,7 @@ function tokenSummary(text, tokenizer, vocabSize) {
 function adopt(next, { evaluate = true } = {}) {
   trainer?.dispose(); // (the loop was stopped by the caller: stopLoop)
   trainer = next;
+  helpers.markStale();
   lastVal = null;
   keepGood();
   if (evaluate) evaluateNow();
@@ -182,7 +193,7 @@ const commands = {
     if (fetched) text = await fetched;
     await stopLoop();
     const next = engine.createTrainer(text, settings); // throws on bad settings: old model kept
-    setText(text);
+    setText(text, settings);
     if (!firstStep) return { ...adopt(next), ...(fetched ? { text } : {}) };
     // Autoplay: step 1 comes before the first evaluation, which the training loop then runs at once.
     adopt(next, { evaluate: false });
@@ -209,6 +220,7 @@ const commands = {
     await stopLoop();
     const before = needTrainer().info().step;
     const r = trainer.train(n);
+    helpers.markStale();
     evaluateNow();
     return { ...r, losses: Float32Array.from(r.losses).slice(0, Math.max(0, r.step - before)), val: lastVal };
   },
@@ -221,6 +233,7 @@ const commands = {
   async inspectStep(args) {
     await stopLoop();
     const r = needTrainer().inspectStep(args ?? {});
+    helpers.markStale();
     evaluateNow();
     return { ...r, val: lastVal, info: trainer.info() };
   },
@@ -232,13 +245,20 @@ const commands = {
     await loadEngine();
     await stopLoop();
     const next = engine.loadCheckpoint(new Uint8Array(bytes), settings);
-    setText(settings?.text ?? '');
+    const { text: given = '', ...rest } = settings ?? {};
+    setText(given, rest);
     return adopt(next);
   },
-  setSettings({ settings }) { needTrainer().setSettings(settings); return trainer.info(); },
+  setSettings({ settings }) {
+    needTrainer().setSettings(settings);
+    modelSettings = { ...modelSettings, ...settings };
+    helpers.markStale();
+    return trainer.info();
+  },
   async reset({ seed }) {
     await stopLoop();
     needTrainer().reset(seed);
+    helpers.markStale();
     lastVal = null;
     keepGood();
     evaluateNow();
@@ -247,7 +267,15 @@ const commands = {
   // Test hooks: make the worker die the way a real crash would (an uncaught error); make the
   // engine report a wasm trap on its next call (as a trap inside the instance would).
   crash() { setTimeout(() => { throw new Error('simulated worker crash'); }); return true; },
-  simulateTrap() { needTrainer()._h.train = () => { throw new WebAssembly.RuntimeError('memory access out of bounds (simulated)'); }; return true; },
+  simulateTrap() {
+    const trap = () => { throw new WebAssembly.RuntimeError('memory access out of bounds (simulated)'); };
+    needTrainer()._h.train = trap;
+    trainer._h.gradientsFor = trap; // training on several workers
+    return true;
+  },
+  // Test hook: how many workers train (1 = this one alone; null = as many as fit).
+  async setWorkers({ n = null } = {}) { await stopLoop(); helpers.setWorkers(n); return true; },
+  helpersState() { return helpers.state(); },
 };
 
 post({ type: 'started' }); // the page waits for this before its own heavy start-up (prestart.js)
@@ -255,6 +283,7 @@ post({ type: 'started' }); // the page waits for this before its own heavy start
 async function handle({ id, cmd, args } = {}) {
   try {
     if (typeof cmd !== 'string' || !Object.hasOwn(commands, cmd)) throw new Error(`unknown command ${String(cmd)}`);
+    await helpers.idle(); // a training chunk on several workers is not interrupted
     const result = await commands[cmd](args);
     const transfer = result instanceof Uint8Array ? [result.buffer] : [];
     post({ id, ok: true, result }, transfer);
