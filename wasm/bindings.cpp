@@ -172,20 +172,22 @@ val tensor_norms(const std::vector<TensorNorm>& v) {
     return a;
 }
 
+// null, or {message, step} of a step that diverged.
+val diverged_of(const StepStats& st) {
+    if (!st.diverged) return val::null();
+    val d = val::object();
+    d.set("message", st.message);
+    d.set("step", st.step);
+    return d;
+}
+
 val step_stats(const StepStats& st) {
     val o = val::object();
     o.set("step", st.step);
     o.set("loss", st.loss);
     o.set("lr", st.lr);
     o.set("gradNorm", st.grad_norm);
-    if (st.diverged) {
-        val d = val::object();
-        d.set("message", st.message);
-        d.set("step", st.step);
-        o.set("diverged", d);
-    } else {
-        o.set("diverged", val::null());
-    }
+    o.set("diverged", diverged_of(st));
     return o;
 }
 
@@ -268,14 +270,7 @@ public:
             o.set("gradNorm", last.grad_norm);
             o.set("seconds", secs);
             o.set("tokensPerSecond", secs > 0 ? tokens / secs : 0.0);
-            if (last.diverged) {
-                val d = val::object();
-                d.set("message", last.message);
-                d.set("step", last.step);
-                o.set("diverged", d);
-            } else {
-                o.set("diverged", val::null());
-            }
+            o.set("diverged", diverged_of(last));
             return o;
         });
     }
