@@ -63,7 +63,7 @@ std::string text(const val& o, const char* key) {
 
 const char* const kSettingKeys[] = {"tokenizer", "vocabSize", "nLayer", "nHead", "nEmbd", "blockSize", "batchSize",
                                     "sliceRows", "optimizer", "lr", "momentum", "beta1", "beta2", "weightDecay", "gradClip",
-                                    "schedule", "warmupSteps", "maxSteps", "seed", "valFraction"};
+                                    "schedule", "warmupSteps", "maxSteps", "minLrRatio", "seed", "valFraction"};
 
 TrainerSettings apply_settings(TrainerSettings s, const val& o) {
     if (o.isUndefined() || o.isNull()) return s;
@@ -98,6 +98,7 @@ TrainerSettings apply_settings(TrainerSettings s, const val& o) {
     if (has(o, "schedule")) s.optim.schedule = schedule_from_name(text(o, "schedule"));
     if (has(o, "warmupSteps")) s.optim.warmup_steps = whole(o, "warmupSteps", 0, 1e7);
     if (has(o, "maxSteps")) s.optim.max_steps = whole(o, "maxSteps", 0, 1e8);
+    if (has(o, "minLrRatio")) s.optim.min_lr_ratio = static_cast<float>(number(o, "minLrRatio"));
     if (has(o, "seed")) s.seed = whole(o, "seed", 0, 9007199254740991.0);
     if (has(o, "valFraction")) s.val_fraction = static_cast<float>(number(o, "valFraction"));
     validate(s);
@@ -131,6 +132,7 @@ val settings_to_js(const TrainerSettings& s) {
     o.set("schedule", std::string(schedule_name(s.optim.schedule)));
     o.set("warmupSteps", s.optim.warmup_steps);
     o.set("maxSteps", s.optim.max_steps);
+    o.set("minLrRatio", nice(s.optim.min_lr_ratio));
     o.set("seed", static_cast<double>(s.seed));
     o.set("valFraction", nice(s.val_fraction));
     return o;
@@ -308,11 +310,14 @@ public:
         });
     }
 
-    val evaluate() {
+    // opts.windows: how many windows of each split to evaluate (default kEvalWindows).
+    val evaluate(const val& opts) {
         return guarded([&] {
+            std::size_t windows = kEvalWindows;
+            if (!opts.isUndefined() && !opts.isNull() && has(opts, "windows")) windows = whole(opts, "windows", 1, 1e9);
             val o = val::object();
-            o.set("trainLoss", t_->train_loss());
-            o.set("valLoss", t_->has_val() ? val(t_->val_loss()) : val::null());
+            o.set("trainLoss", t_->train_loss(windows));
+            o.set("valLoss", t_->has_val() ? val(t_->val_loss(windows)) : val::null());
             return o;
         });
     }

@@ -2,8 +2,8 @@
 // The lab without a browser: train, evaluate, step, predict, generate, serve. A contract that
 // graders script (README "CLI"): the last stdout line of each command is JSON; any bad input exits
 // with code 2 and one line `error: …` on stderr.
-import { readFileSync, writeFileSync, existsSync } from 'node:fs';
-import os from 'node:os';
+import { appendFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import os, { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs, UsageError } from './cli-args.mjs';
@@ -11,75 +11,115 @@ import { parseArgs, UsageError } from './cli-args.mjs';
 const here = path.dirname(fileURLToPath(import.meta.url));
 export const SAMPLE_TEXT = path.join(here, '..', 'web', 'samples', 'facts.txt');
 
-const HELP = {
-  main: `usage: node wasm/cli.mjs <command> [options]
-
-commands:
-  train      train a model on a text (default: the built-in sample) and optionally save it
-  eval       mean cross-entropy of a checkpoint on a text
-  step       one training step on all windows of a text; writes the updated checkpoint
-  predict    next-token probabilities after a prompt
-  generate   sample a continuation of a prompt
-  serve      serve the lab on localhost
-  site       copy the lab's static files into a folder for any static host
-
-Run "node wasm/cli.mjs <command> --help" for a command's options.`,
-  train: `usage: node wasm/cli.mjs train [--text FILE] [--steps N] [--seed S] [--n-layer L] [--n-head H]
-       [--n-embd C] [--block-size T] [--batch-size B] [--optimizer sgd|momentum|adamw] [--lr X]
-       [--tokenizer char|bpe] [--vocab-size V] [--workers N] [--out FILE.safetensors]
-
-Trains on FILE (default: the built-in sample text). --workers N splits every batch over N worker
-threads holding a copy of the model each (default: one per core, at most one per batch row and 16,
-fewer if memory is short); 1 = no extra threads. Progress goes to stderr; the last stdout line is
-{"steps":N,"loss":x,"val_loss":y,"tokens_per_s":z,"params":p,"workers":w}.`,
-  eval: `usage: node wasm/cli.mjs eval --checkpoint FILE --text FILE
-
-Mean cross-entropy over the text's windows (block_size+1 tokens, stride block_size), with the
-checkpoint's own tokenizer. Last stdout line: {"loss":x,"tokens":n}.`,
-  step: `usage: node wasm/cli.mjs step --checkpoint IN --text FILE --optimizer sgd|momentum|adamw --lr X --out OUT
-       [--weight-decay W] [--grad-clip G]
-
-One training step on exactly the batch "eval" uses (all windows of the text); no clipping and no
-weight decay unless asked. Writes OUT; last stdout line: {"loss":x} (the loss before the update).`,
-  predict: `usage: node wasm/cli.mjs predict --checkpoint FILE --prompt STR [--top-k K]
-
-Last stdout line: {"top":[{"token":"…","id":i,"prob":p},…]} (next-token probabilities, sorted).`,
-  generate: `usage: node wasm/cli.mjs generate --checkpoint FILE [--prompt STR] [--tokens N] [--temperature T]
-       [--top-k K] [--top-p P] [--seed S]
-
-Last stdout line: {"text":"…"} (the prompt followed by N sampled tokens; also "continuation").`,
-  serve: `usage: node wasm/cli.mjs serve [--port N] [--host H]
-
-Serves the lab at http://127.0.0.1:8000/ (by default) and prints the URL. Ctrl-C stops it.`,
-  site: `usage: node wasm/cli.mjs site DIR
-
-Copies the page, the engine and the chart library into DIR (relative URLs: any static host, any sub-path).`,
+// Options: one line each. `setting` = the engine setting it sets (wasm/lab.mjs); `fixed` = the model's
+// shape or data order, which a --checkpoint already fixes; `adamw` = only AdamW uses it.
+const OPTIMIZER = { type: ['enum', 'sgd', 'momentum', 'adamw'], arg: 'sgd|momentum|adamw', setting: 'optimizer', help: 'update rule (adamw)' };
+const TRAIN = {
+  text: { type: 'file', arg: 'FILE', help: 'text to learn (default: the built-in sample web/samples/facts.txt; web/samples/fables.txt is big enough to generalize from); its last 10 % is held out' },
+  checkpoint: { type: 'file', arg: 'IN', help: 'resume exactly: weights, optimizer moments, step and seed of IN' },
+  steps: { type: ['int', 0, 1000000], arg: 'N', help: 'total steps to reach, counting those already in --checkpoint (200)' },
+  seed: { type: ['int', 0, Number.MAX_SAFE_INTEGER], arg: 'S', setting: 'seed', fixed: true, help: 'initial weights and batch order (1337)' },
+  'n-layer': { type: ['int', 1, 48], arg: 'L', setting: 'nLayer', fixed: true, help: 'transformer blocks (2)' },
+  'n-head': { type: ['int', 1, 64], arg: 'H', setting: 'nHead', fixed: true, help: 'attention heads; must divide --n-embd (4)' },
+  'n-embd': { type: ['int', 1, 4096], arg: 'C', setting: 'nEmbd', fixed: true, help: 'embedding width (64)' },
+  'block-size': { type: ['int', 1, 2048], arg: 'T', setting: 'blockSize', fixed: true, help: 'context length in tokens (64)' },
+  tokenizer: { type: ['enum', 'char', 'bpe'], arg: 'char|bpe', setting: 'tokenizer', fixed: true, help: 'tokens are characters or BPE pieces (char)' },
+  'vocab-size': { type: ['int', 2, 65536], arg: 'V', setting: 'vocabSize', fixed: true, help: 'BPE vocabulary size (256)' },
+  'batch-size': { type: ['int', 1, 512], arg: 'B', setting: 'batchSize', help: 'sequences per step (16)' },
+  optimizer: OPTIMIZER,
+  lr: { type: ['pos'], arg: 'X', setting: 'lr', help: 'learning rate; the peak with --schedule cosine (0.003)' },
+  schedule: { type: ['enum', 'constant', 'cosine'], arg: 'constant|cosine', setting: 'schedule', help: 'after warmup: constant, or cosine decay to --min-lr (constant)' },
+  'warmup-steps': { type: ['int', 0, 10000000], arg: 'N', setting: 'warmupSteps', help: 'linear warmup of the learning rate over the first N steps (0)' },
+  'min-lr': { type: ['nonneg'], arg: 'X', help: 'learning rate the cosine ends at (lr / 10)' },
+  'lr-decay-steps': { type: ['int', 1, 100000000], arg: 'N', help: 'step at which the cosine reaches --min-lr (--steps)' },
+  beta1: { type: ['num', 0, 1, 'open'], arg: 'X', setting: 'beta1', adamw: true, help: 'AdamW first-moment decay (0.9)' },
+  beta2: { type: ['num', 0, 1, 'open'], arg: 'X', setting: 'beta2', adamw: true, help: 'AdamW second-moment decay (0.99)' },
+  'weight-decay': { type: ['num', 0, 10], arg: 'W', setting: 'weightDecay', help: 'decoupled weight decay on 2-D weights (0)' },
+  'grad-clip': { type: ['nonneg'], arg: 'G', setting: 'gradClip', help: 'clip the global gradient norm to G; 0 = off (1)' },
+  'eval-interval': { type: ['int', 1, 1000000], arg: 'N', help: 'evaluate every N steps (default: only at the end)' },
+  'eval-windows': { type: ['int', 1, 1000000000], arg: 'N', help: 'windows of each split per evaluation (64)' },
+  log: { type: 'outfile', arg: 'FILE.jsonl', help: 'one JSON line per evaluation: {step,loss,val_loss,lr,tokens_per_s,elapsed}' },
+  out: { type: 'outfile', arg: 'FILE.safetensors', help: 'save the model and its optimizer state at the end' },
+  workers: { type: ['int', 1, 16], arg: 'N', help: 'threads sharing every batch, one model copy each (one per core; at most 16, one per batch row, what memory allows); 1 = this thread only' },
 };
 
-const SPECS = {
+const COMMANDS = {
   train: {
-    text: 'file', steps: ['int', 0, 1000000], seed: ['int', 0, Number.MAX_SAFE_INTEGER], 'n-layer': ['int', 1, 48],
-    'n-head': ['int', 1, 64], 'n-embd': ['int', 1, 4096], 'block-size': ['int', 1, 2048], 'batch-size': ['int', 1, 512],
-    optimizer: ['enum', 'sgd', 'momentum', 'adamw'], lr: ['pos'], tokenizer: ['enum', 'char', 'bpe'],
-    'vocab-size': ['int', 2, 65536], workers: ['int', 1, 16], out: 'string',
+    about: 'train a model on a text (default: the built-in sample) and optionally save it',
+    text: `Trains on FILE. Progress goes to stderr (a bar with ETA on a terminal); the last stdout line is
+{"steps":N,"loss":x,"val_loss":y,"tokens_per_s":z,"params":p,"workers":w} (steps reached, last
+batch loss, held-out loss, threads that trained). Exit 1 if training diverged or --out could not be written (then the model is saved
+in the working folder and the error line says where).`,
+    spec: TRAIN,
   },
-  eval: { checkpoint: 'file', text: 'file' },
+  eval: {
+    about: 'mean cross-entropy of a checkpoint on a text',
+    text: `Mean cross-entropy over the text's windows (block_size+1 tokens, stride block_size), with the
+checkpoint's own tokenizer. Last stdout line: {"loss":x,"tokens":n}.`,
+    spec: { checkpoint: { type: 'file', arg: 'FILE', help: 'the model' }, text: { type: 'file', arg: 'FILE', help: 'the text to score' } },
+    required: ['checkpoint', 'text'],
+  },
   step: {
-    checkpoint: 'file', text: 'file', optimizer: ['enum', 'sgd', 'momentum', 'adamw'], lr: ['pos'], out: 'string',
-    'weight-decay': ['nonneg'], 'grad-clip': ['nonneg'],
+    about: 'one training step on all windows of a text; writes the updated checkpoint',
+    text: `One training step on exactly the batch "eval" uses (all windows of the text); no clipping and no
+weight decay unless asked. Writes OUT; last stdout line: {"loss":x} (the loss before the update).`,
+    spec: {
+      checkpoint: { type: 'file', arg: 'IN', help: 'the model (and optimizer moments) to update' },
+      text: { type: 'file', arg: 'FILE', help: 'the text whose windows form the batch' },
+      optimizer: { ...OPTIMIZER, help: 'update rule' }, lr: { ...TRAIN.lr, help: 'learning rate' },
+      out: { ...TRAIN.out, help: 'where to write the updated model' },
+      beta1: TRAIN.beta1, beta2: TRAIN.beta2,
+      'weight-decay': TRAIN['weight-decay'], 'grad-clip': { ...TRAIN['grad-clip'], help: 'clip the global gradient norm to G; 0 = off (0)' },
+    },
+    required: ['checkpoint', 'text', 'optimizer', 'lr', 'out'],
   },
-  predict: { checkpoint: 'file', prompt: 'string', 'top-k': ['int', 1, 65536] },
+  predict: {
+    about: 'next-token probabilities after a prompt',
+    text: 'Last stdout line: {"top":[{"token":"…","id":i,"prob":p},…]} (next-token probabilities, sorted).',
+    spec: {
+      checkpoint: { type: 'file', arg: 'FILE', help: 'the model' }, prompt: { type: 'string', arg: 'STR', help: 'the context' },
+      'top-k': { type: ['int', 1, 65536], arg: 'K', help: 'how many tokens to list (10)' },
+    },
+    required: ['checkpoint', 'prompt'],
+  },
   generate: {
-    checkpoint: 'file', prompt: 'string', tokens: ['int', 0, 10000], temperature: ['pos'], 'top-k': ['int', 1, 65536],
-    'top-p': ['pos'], seed: ['int', 0, Number.MAX_SAFE_INTEGER],
+    about: 'sample a continuation of a prompt',
+    text: 'Last stdout line: {"text":"…"} (the prompt followed by N sampled tokens; also "continuation").',
+    spec: {
+      checkpoint: { type: 'file', arg: 'FILE', help: 'the model' }, prompt: { type: 'string', arg: 'STR', help: 'the start (empty)' },
+      tokens: { type: ['int', 0, 10000], arg: 'N', help: 'tokens to sample (200)' },
+      temperature: { type: ['pos'], arg: 'T', help: 'below 1: safer, above 1: wilder (1)' },
+      'top-k': { type: ['int', 1, 65536], arg: 'K', help: 'sample among the K likeliest tokens only' },
+      'top-p': { type: ['pos'], arg: 'P', help: 'sample among the likeliest tokens whose probabilities sum to P' },
+      seed: { type: ['int', 0, Number.MAX_SAFE_INTEGER], arg: 'S', help: 'same seed, same sample (1)' },
+    },
+    required: ['checkpoint'],
   },
-  serve: { port: ['int', 0, 65535], host: 'string' },
-  site: {},
+  serve: {
+    about: 'serve the lab on localhost',
+    text: 'Serves the lab at http://127.0.0.1:8000/ (by default) and prints the URL. Ctrl-C stops it.',
+    spec: { port: { type: ['int', 0, 65535], arg: 'N', help: 'port; 0 = any free one (8000)' }, host: { type: 'string', arg: 'H', help: 'address to listen on (127.0.0.1)' } },
+  },
+  site: {
+    about: 'copy the lab\'s static files into a folder for any static host',
+    usage: 'site DIR',
+    text: 'Copies the page, the engine and the chart library into DIR (relative URLs: any static host, any sub-path).',
+    spec: {},
+  },
 };
-const REQUIRED = {
-  eval: ['checkpoint', 'text'], step: ['checkpoint', 'text', 'optimizer', 'lr', 'out'],
-  predict: ['checkpoint', 'prompt'], generate: ['checkpoint'],
-};
+
+function help(name) {
+  if (!name) {
+    const list = Object.entries(COMMANDS).map(([c, d]) => `  ${c.padEnd(10)} ${d.about}`).join('\n');
+    return `usage: node wasm/cli.mjs <command> [options]\n\ncommands:\n${list}\n\nRun "node wasm/cli.mjs <command> --help" for a command's options.`;
+  }
+  const { spec, text, usage, required = [] } = COMMANDS[name];
+  const lines = Object.entries(spec).map(([k, e]) => {
+    const flag = e.type === 'bool' ? `--[no-]${k}` : `--${k} ${e.arg}`;
+    return `  ${flag.padEnd(32)} ${e.help}${required.includes(k) ? ' (required)' : ''}`;
+  });
+  return `usage: node wasm/cli.mjs ${usage ?? `${name} [options]`}\n\n${text}${lines.length ? `\n\noptions:\n${lines.join('\n')}` : ''}`;
+}
 
 function readText(file) {
   const buf = readFileSync(file);
@@ -101,65 +141,158 @@ async function loadTrainer(file, settings = {}) {
 }
 
 /** One trainer in this thread (workers = 1), else replicas in worker threads (wasm/parallel.mjs). */
-async function trainerFor(text, settings, workers) {
+async function trainerFor(e, text, settings, o) {
   const available = Math.min(os.availableParallelism(), 16);
-  if ((workers ?? available) === 1) return (await engine()).createTrainer(text, settings);
+  if ((o.workers ?? available) === 1) return o.checkpoint ? loadTrainer(o.checkpoint, { text, ...settings }) : e.createTrainer(text, settings);
   const { createParallelTrainer, spawnNodeReplica } = await import('./parallel.mjs');
-  const t = await createParallelTrainer({ spawn: spawnNodeReplica, workers, available, memoryBudget: os.freemem(), text, settings });
-  const { workers: n, bytes } = t.plan;
-  process.stderr.write(`${n} worker${n > 1 ? 's' : ''} (one model copy each, about ${Math.ceil(bytes / 1048576)} MB in all)\n`);
+  const checkpoint = o.checkpoint ? new Uint8Array(readFileSync(o.checkpoint)) : undefined;
+  const t = await createParallelTrainer({ spawn: spawnNodeReplica, workers: o.workers, available, memoryBudget: os.freemem(), text, settings, checkpoint });
+  process.stderr.write(`${t.workers} worker threads, one model copy each (about ${Math.ceil(t.plan.bytes / 1048576)} MB in all)\n`);
   return t;
 }
 
 const out = (obj) => process.stdout.write(`${JSON.stringify(obj)}\n`);
 
-function progress(step, total, loss, tps) {
-  const msg = `step ${step}/${total}  loss ${loss === null ? '–' : loss.toFixed(4)}  ${Math.round(tps)} tokens/s`;
-  if (process.stderr.isTTY) {
-    const width = 24;
-    const filled = total ? Math.round((width * step) / total) : width;
-    process.stderr.write(`\r[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${msg}   `);
-    if (step === total) process.stderr.write('\n');
-  } else {
-    process.stderr.write(`${msg}\n`);
+/** The engine settings the options of `spec` that carry a `setting` ask for. */
+function settingsOf(o, spec) {
+  const settings = {};
+  for (const [k, e] of Object.entries(spec)) if (e.setting && o[k] !== undefined) settings[e.setting] = o[k];
+  return settings;
+}
+
+/** Refuses options that would be silently ignored: shape flags with a checkpoint, Adam's with another optimizer. */
+function refuseIgnored(o, spec) {
+  for (const [k, e] of Object.entries(spec)) {
+    if (o[k] === undefined) continue;
+    if (e.fixed && o.checkpoint !== undefined) throw new UsageError(`--${k} can't be used with --checkpoint: the checkpoint fixes it`);
+    if (e.adamw && (o.optimizer ?? 'adamw') !== 'adamw') throw new UsageError(`--${k} applies to --optimizer adamw only`);
   }
+}
+
+function checkTrainOptions(o) {
+  refuseIgnored(o, TRAIN);
+  for (const k of ['min-lr', 'lr-decay-steps']) {
+    if (o[k] !== undefined && o.schedule !== 'cosine') throw new UsageError(`--${k} needs --schedule cosine`);
+  }
+}
+
+export function formatDuration(seconds) {
+  const s = Math.max(0, Math.round(seconds));
+  if (s < 60) return `${s}s`;
+  if (s < 3600) return `${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s`;
+  return `${Math.floor(s / 3600)}h${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}m`;
+}
+
+/** One progress report: a bar with ETA for a terminal (redrawn in place), a plain line otherwise. */
+export function progressLine({ step, total, loss, valLoss, tokensPerS, elapsed, remaining, final }, tty) {
+  const f = (x) => (x === null || x === undefined ? '–' : x.toFixed(4));
+  const val = valLoss === undefined ? '' : `  val ${f(valLoss)}`;
+  const msg = `step ${step}/${total}  loss ${f(loss)}${val}  ${Math.round(tokensPerS)} tokens/s`;
+  if (!tty) return `${msg}\n`;
+  const width = 24;
+  const filled = total ? Math.min(width, Math.round((width * step) / total)) : width;
+  const time = final ? `  ${formatDuration(elapsed)}\x1b[K\n` : `  ETA ${remaining === null ? '–' : formatDuration(remaining)}\x1b[K`;
+  return `\r[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${msg}${time}`;
+}
+
+/**
+ * Writes bytes to `file`; if that fails, to a fresh file in the first folder of `fallbackDirs` that
+ * takes it, so nothing trained is lost. Returns null, or the error line saying where the model went.
+ */
+export function writeModel(file, bytes, fallbackDirs = [process.cwd(), tmpdir()]) {
+  try {
+    writeFileSync(file, bytes);
+    return null;
+  } catch (e) {
+    const why = e.code ?? e.message;
+    const stamp = new Date().toISOString().replace(/[:.]/g, '-');
+    for (const dir of fallbackDirs) {
+      const saved = path.resolve(dir, `training-loop-lab-${stamp}-${process.pid}.safetensors`);
+      try {
+        writeFileSync(saved, bytes, { flag: 'wx' });
+        return `could not write "${file}" (${why}); the model was saved to ${saved} instead`;
+      } catch { /* try the next folder */ }
+    }
+    return `could not write "${file}" (${why}), nor a fallback file in ${fallbackDirs.join(' or ')}: the model is lost`;
+  }
+}
+
+/** Appends one JSON line per evaluation; a failing write warns once and stops the log, not the training. */
+function jsonlLog(file) {
+  if (!file) return () => {};
+  let ok = true;
+  writeFileSync(file, '');
+  return (obj) => {
+    if (!ok) return;
+    try { appendFileSync(file, `${JSON.stringify(obj)}\n`); } catch (e) {
+      ok = false;
+      process.stderr.write(`warning: --log "${file}" stopped: ${e.code ?? e.message}\n`);
+    }
+  };
 }
 
 const commands = {
   async train(o) {
+    checkTrainOptions(o);
     const text = readText(o.text ?? SAMPLE_TEXT);
-    const settings = {};
-    const map = {
-      seed: 'seed', 'n-layer': 'nLayer', 'n-head': 'nHead', 'n-embd': 'nEmbd', 'block-size': 'blockSize',
-      'batch-size': 'batchSize', optimizer: 'optimizer', lr: 'lr', tokenizer: 'tokenizer', 'vocab-size': 'vocabSize',
-    };
-    for (const [k, v] of Object.entries(map)) if (o[k] !== undefined) settings[v] = o[k];
-    const trainer = await trainerFor(text, settings, o.workers);
+    const e = await engine();
     const steps = o.steps ?? 200;
+    const settings = settingsOf(o, TRAIN);
+    if (o.schedule === 'cosine') {
+      const lr = o.lr ?? e.defaults().lr;
+      if (o['min-lr'] !== undefined && o['min-lr'] > lr) throw new UsageError(`--min-lr must be at most --lr (${lr}), got ${o['min-lr']}`);
+      if (o['min-lr'] !== undefined) settings.minLrRatio = o['min-lr'] / lr;
+      settings.maxSteps = o['lr-decay-steps'] ?? steps;
+    }
+    const trainer = await trainerFor(e, text, settings, o);
     const info = await trainer.info();
+    if (info.step > steps) throw new UsageError(`--steps is the total to reach and the checkpoint is already at step ${info.step}: give at least ${info.step}`);
+    const log = jsonlLog(o.log);
     process.stderr.write(`model: ${info.params} parameters, vocabulary ${info.vocabSize} (${info.tokenizer}), ` +
-      `${info.trainTokens} training tokens, ${info.valTokens} validation tokens\n`);
-    let done = 0; let seconds = 0; let tokens = 0; let loss = null; let diverged = null;
+      `${info.trainTokens} training tokens, ${info.valTokens} validation tokens` +
+      `${info.step ? `; resuming at step ${info.step}` : ''}\n`);
+
+    const t0 = performance.now();
+    const elapsed = () => (performance.now() - t0) / 1000;
+    const interval = o['eval-interval'];
+    const first = info.step;
+    let step = first; let seconds = 0; let tokens = 0; let loss = null; let lr = null; let diverged = null; let ev = null;
+    const tps = () => (seconds > 0 ? tokens / seconds : 0);
+    const evaluate = async () => {
+      ev = await trainer.evaluate({ windows: o['eval-windows'] });
+      log({ step, loss: ev.trainLoss, val_loss: ev.valLoss, lr, tokens_per_s: tps(), elapsed: Math.round(elapsed() * 1000) / 1000 });
+    };
+    const tty = !!process.stderr.isTTY;
+    // A plain line shows the val loss of its own step; the bar keeps the last one in view.
+    const report = (fresh) => {
+      const remaining = step > first ? (elapsed() / (step - first)) * (steps - step) : null;
+      process.stderr.write(progressLine({
+        step, total: steps, loss, valLoss: fresh || (tty && ev) ? ev.valLoss : undefined, tokensPerS: tps(),
+        elapsed: elapsed(), remaining, final: step === steps || !!diverged,
+      }, tty));
+    };
+    if (interval && step % interval === 0 && step < steps) { await evaluate(); report(true); }
     const chunk = Math.max(1, Math.min(50, Math.ceil(steps / 20)));
-    while (done < steps) {
-      const r = await trainer.train(Math.min(chunk, steps - done));
-      done += r.losses.length;
+    while (step < steps && !diverged) {
+      let n = Math.min(chunk, steps - step);
+      if (interval) n = Math.min(n, interval - (step % interval));
+      const r = await trainer.train(n);
+      step = r.step;
       seconds += r.seconds;
       tokens += r.losses.length * info.tokensPerStep;
-      if (r.loss !== null) loss = r.loss;
-      progress(done, steps, loss, seconds > 0 ? tokens / seconds : 0);
-      if (r.diverged) { diverged = r.diverged.message; break; }
+      if (r.loss !== null) { loss = r.loss; lr = r.lr; }
+      if (r.diverged) diverged = r.diverged.message;
+      const atEval = (interval && step % interval === 0) || step === steps || diverged;
+      if (atEval) await evaluate();
+      report(atEval);
     }
-    const ev = await trainer.evaluate();
-    if (o.out) writeFileSync(o.out, await trainer.exportCheckpoint(true));
+    if (!ev) await evaluate();
+    const result = { steps: step, loss, val_loss: ev.valLoss, tokens_per_s: tps(), params: info.params, workers: info.workers ?? 1 };
+    const failures = [diverged, o.out ? writeModel(o.out, await trainer.exportCheckpoint(true)) : null].filter(Boolean);
     await trainer.dispose();
-    const result = {
-      steps: done, loss, val_loss: ev.valLoss, tokens_per_s: seconds > 0 ? tokens / seconds : 0, params: info.params,
-      workers: info.workers ?? 1,
-    };
-    if (diverged) {
-      process.stderr.write(`error: ${diverged}\n`);
-      out({ ...result, diverged });
+    if (failures.length) {
+      process.stderr.write(`error: ${failures.join('; ')}\n`);
+      out(diverged ? { ...result, diverged } : result);
       return 1;
     }
     out(result);
@@ -175,13 +308,14 @@ const commands = {
   },
 
   async step(o) {
-    const trainer = await loadTrainer(o.checkpoint, {
-      optimizer: o.optimizer, lr: o.lr, gradClip: o['grad-clip'] ?? 0, weightDecay: o['weight-decay'] ?? 0,
-    });
-    const loss = trainer.stepOnText(readText(o.text));
-    writeFileSync(o.out, trainer.exportCheckpoint(true));
+    refuseIgnored(o, COMMANDS.step.spec);
+    const text = readText(o.text);
+    const trainer = await loadTrainer(o.checkpoint, { gradClip: 0, weightDecay: 0, ...settingsOf(o, COMMANDS.step.spec) });
+    const loss = trainer.stepOnText(text);
+    const failed = writeModel(o.out, trainer.exportCheckpoint(true));
+    if (failed) process.stderr.write(`error: ${failed}\n`);
     out({ loss });
-    return 0;
+    return failed ? 1 : 0;
   },
 
   async predict(o) {
@@ -237,16 +371,17 @@ const commands = {
 export async function main(argv) {
   const [command, ...rest] = argv;
   if (!command || command === '--help' || command === '-h' || command === 'help') {
-    process.stdout.write(`${HELP.main}\n`);
+    process.stdout.write(`${help()}\n`);
     return command ? 0 : 2;
   }
   if (!commands[command]) throw new UsageError(`unknown command "${command}"; allowed: ${Object.keys(commands).join(', ')}`);
   if (rest.includes('--help') || rest.includes('-h')) {
-    process.stdout.write(`${HELP[command]}\n`);
+    process.stdout.write(`${help(command)}\n`);
     return 0;
   }
-  const { options, positional } = parseArgs(rest, SPECS[command], command === 'site');
-  for (const r of REQUIRED[command] ?? []) if (options[r] === undefined) throw new UsageError(`${command} needs --${r}`);
+  const { spec, required = [] } = COMMANDS[command];
+  const { options, positional } = parseArgs(rest, spec, command === 'site');
+  for (const r of required) if (options[r] === undefined) throw new UsageError(`${command} needs --${r}`);
   return commands[command](options, positional);
 }
 

@@ -148,8 +148,12 @@ export class Trainer {
    */
   applyGradients(grads, lossSum) { return call(this._engine, () => this._handle().applyGradients(grads, lossSum)); }
 
-  /** Mean loss over the first 64 windows of the training and of the validation split (valLoss null if there is none). */
-  evaluate() { return call(this._engine, () => this._handle().evaluate()); }
+  /**
+   * Mean loss over the first 64 windows (or opts.windows) of the training and of the validation split
+   * (valLoss null if there is none).
+   * @param {{windows?:number}} [opts]
+   */
+  evaluate(opts = {}) { return call(this._engine, () => this._handle().evaluate(opts ?? {})); }
 
   /** Mean cross-entropy of `text` over the evaluation windows of DESIGN.md. */
   evalText(text) { return call(this._engine, () => this._handle().evalText(requireString(text, 'text'))); }
@@ -248,7 +252,7 @@ export class Engine {
    * @param {{tokenizer?:'char'|'bpe', vocabSize?:number, nLayer?:number, nHead?:number, nEmbd?:number, blockSize?:number,
    *   batchSize?:number, optimizer?:'sgd'|'momentum'|'adamw', lr?:number, momentum?:number, beta1?:number, beta2?:number,
    *   weightDecay?:number, gradClip?:number, schedule?:'constant'|'cosine', warmupSteps?:number, maxSteps?:number,
-   *   seed?:number, valFraction?:number}} [settings]
+   *   minLrRatio?:number, seed?:number, valFraction?:number}} [settings]
    */
   createTrainer(text, settings = {}) {
     return call(this, () => new Trainer(new this._m.Trainer(requireString(text, 'text'), settings ?? {}), this));

@@ -25,7 +25,9 @@ const MB = 1024 * 1024;
 /** A node worker_threads replica (the `spawn` for node). */
 export async function spawnNodeReplica() {
   const { Worker } = await import('node:worker_threads');
-  return new Worker(new URL('./replica.mjs', import.meta.url));
+  const worker = new Worker(new URL('./replica.mjs', import.meta.url));
+  worker.unref(); // referenced only while it owes a reply (WorkerReplica)
+  return worker;
 }
 
 /** Contiguous slices of B rows over n workers, sizes differing by at most one: [[start, count], …]. */
@@ -124,6 +126,7 @@ export class WorkerReplica {
       const w = this.waiting.get(msg.id);
       if (!w) return;
       this.waiting.delete(msg.id);
+      if (!this.waiting.size) worker.unref?.(); // node: an idle replica never keeps the process alive
       if (msg.ok) w.resolve(msg.result);
       else w.reject(new Error(msg.error));
     };
@@ -147,6 +150,7 @@ export class WorkerReplica {
   request(msg, transfer = []) {
     if (this.dead) return Promise.reject(new Error(this.dead));
     const id = this.nextId++;
+    if (!this.waiting.size) this.worker.ref?.();
     return new Promise((resolve, reject) => {
       this.waiting.set(id, { resolve, reject });
       this.worker.postMessage({ ...msg, id }, transfer);
@@ -175,24 +179,27 @@ export class LocalReplica {
 /**
  * N replicas training one model as one trainer would (see the top of this file).
  * @param {{spawn: (index: number) => any, workers?: number, available?: number, memoryBudget?: number,
- *   text: string, settings?: object}} opts  spawn(index) returns (or resolves to) a Worker running
- *   replica.mjs; workers: the count wanted (default: `available`, capped by batch and memory)
+ *   text: string, settings?: object, checkpoint?: Uint8Array}} opts  spawn(index) returns (or resolves
+ *   to) a Worker running replica.mjs; workers: the count wanted (default: `available`, capped by
+ *   batch and memory); checkpoint: .safetensors bytes to resume from (as engine.loadCheckpoint)
  * @returns {Promise<ParallelTrainer>}
  */
-export async function createParallelTrainer({ spawn, workers, available = 1, memoryBudget = Infinity, text, settings = {} }) {
+export async function createParallelTrainer({ spawn, workers, available = 1, memoryBudget = Infinity, text, settings = {}, checkpoint }) {
   if (workers !== undefined && (!Number.isInteger(workers) || workers < 1 || workers > MAX_WORKERS))
     throw new Error(`workers must be a whole number between 1 and ${MAX_WORKERS}, got ${workers}`);
+  const make = (rows) => (checkpoint ? { cmd: 'load', bytes: checkpoint, text, settings: { ...settings, sliceRows: rows } }
+    : { cmd: 'init', text, settings: { ...settings, sliceRows: rows } });
   const first = new WorkerReplica(await spawn(0), 0);
   const replicas = [first];
   try {
     // Replica 0 first with a one-row pass: it checks the settings and tells what a replica costs.
-    const probe = await first.request({ cmd: 'init', text, settings: { ...settings, sliceRows: 1 } });
+    const probe = await first.request(make(1));
     const B = probe.settings.batchSize;
     const plan = planWorkers({ requested: workers, available, batchSize: B, info: probe, memoryBudget });
     const slices = sliceRows(B, plan.workers);
     for (let r = 1; r < plan.workers; ++r) replicas.push(new WorkerReplica(await spawn(r), r));
     const infos = await Promise.all(replicas.map((rep, r) =>
-      (r === 0 && slices[0][1] === 1 ? probe : rep.request({ cmd: 'init', text, settings: { ...settings, sliceRows: slices[r][1] } }))));
+      (r === 0 && slices[0][1] === 1 ? probe : rep.request(make(slices[r][1])))));
     const prints = await Promise.all(replicas.map((rep) => rep.call('fingerprint')));
     if (prints.some((p) => p !== prints[0])) throw new Error(`the replicas did not start from the same weights: ${prints.join(', ')}`);
     return new ParallelTrainer(replicas, slices, infos[0], plan);
@@ -264,8 +271,8 @@ export class ParallelTrainer {
     };
   }
 
-  /** Replica 0's evaluate(): {trainLoss, valLoss}. */
-  evaluate() { return this.replicas[0].call('evaluate'); }
+  /** Replica 0's evaluate(opts): {trainLoss, valLoss}. */
+  evaluate(opts = {}) { return this.replicas[0].call('evaluate', opts); }
   /** Replica 0's model as .safetensors bytes. */
   exportCheckpoint(withOptimizer = true) { return this.replicas[0].call('exportCheckpoint', withOptimizer); }
   /** Every replica's weight fingerprint (all equal while training works). */

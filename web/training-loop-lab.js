@@ -53,6 +53,11 @@ export class TrainingLoopLab extends HTMLElement {
   pause() { return this.controller?.pause(); }
   step() { return this.controller?.stepOnce(); }
   reset() { return this.controller?.reset(); }
+  /**
+   * Trains on `text` (a string, a Blob or a File of up to 50 MB; read and checked in the worker).
+   * The `custom` attribute and links hold at most 4000 characters: longer texts come this way.
+   */
+  setText(text) { return this.controller?.setText(text); }
 
   /** The current state as a URL query string (the same one index.html keeps in its address). */
   get query() { return this.controller ? this.controller.query() : ''; }

@@ -17,7 +17,6 @@ namespace lab {
 
 namespace {
 constexpr std::uint64_t kDataSeedSalt = 0x5eed0da7a5a17ULL;  // data order independent of init stream
-constexpr std::size_t kMaxEvalWindows = 64;
 
 GPTConfig config_of(const TrainerSettings& s, std::size_t vocab) {
     GPTConfig c;
@@ -272,21 +271,21 @@ float Trainer::evaluate_tokens(const std::vector<std::int32_t>& tokens) {
     return static_cast<float>(loss_sum / static_cast<double>(total));
 }
 
-float Trainer::evaluate_head(const std::vector<std::int32_t>& tokens) {
-    // The first kMaxEvalWindows windows: a live curve on a 50 MB text must stay cheap.
-    const std::size_t limit = kMaxEvalWindows * config().block_size + 1;
+float Trainer::evaluate_head(const std::vector<std::int32_t>& tokens, std::size_t max_windows) {
+    if (max_windows < 1) fail("the number of evaluation windows must be at least 1, got ", max_windows);
+    const std::size_t limit = std::min(max_windows, tokens.size()) * config().block_size + 1;
     if (tokens.size() <= limit) return evaluate_tokens(tokens);
     return evaluate_tokens(std::vector<std::int32_t>(tokens.begin(), tokens.begin() + static_cast<std::ptrdiff_t>(limit)));
 }
 
-float Trainer::train_loss() {
+float Trainer::train_loss(std::size_t max_windows) {
     if (train_tokens_.size() < 2) fail("this model has no training text");
-    return evaluate_head(train_tokens_);
+    return evaluate_head(train_tokens_, max_windows);
 }
 
-float Trainer::val_loss() {
+float Trainer::val_loss(std::size_t max_windows) {
     if (!has_val()) fail("there is no validation text (the text is too short, or val_fraction is 0)");
-    return evaluate_head(val_tokens_);
+    return evaluate_head(val_tokens_, max_windows);
 }
 
 std::vector<TensorNorm> Trainer::grad_norms() const {

@@ -33,6 +33,9 @@ struct TrainerSettings {
 // memory is capped at 1 GiB, and a refused config must be refused before anything is allocated.
 inline constexpr std::size_t kMaxModelBytes = 640u * 1024u * 1024u;
 
+// Windows train_loss()/val_loss() evaluate by default: a live curve on a 50 MB text must stay cheap.
+inline constexpr std::size_t kEvalWindows = 64;
+
 struct StepStats {
     std::size_t step = 0;    // steps done after this one
     float loss = 0.0f;       // loss of the batch before the update
@@ -94,8 +97,9 @@ public:
 
     // --- measuring (weights unchanged) ---
     float evaluate_tokens(const std::vector<std::int32_t>& tokens);  // mean loss over DESIGN.md windows
-    float train_loss();      // over the first 64 windows of the training split (stays quick)
-    float val_loss();        // over the first 64 windows of the validation split
+    // Over the first max_windows windows of the training / validation split (64: a live curve stays quick).
+    float train_loss(std::size_t max_windows = kEvalWindows);
+    float val_loss(std::size_t max_windows = kEvalWindows);
     bool has_val() const { return val_tokens_.size() >= 2; }
     std::vector<TokenProb> predict(const std::string& prompt, std::size_t top_k);
     std::string generate(const std::string& prompt, std::size_t n_tokens, const SamplingSettings& s, std::uint64_t seed);
@@ -138,7 +142,7 @@ private:
     // windows and calls run(B, T, total predicted tokens) for each; returns that total.
     template <typename F>
     std::size_t for_each_window_batch(const std::vector<std::int32_t>& tokens, F&& run);
-    float evaluate_head(const std::vector<std::int32_t>& tokens);
+    float evaluate_head(const std::vector<std::int32_t>& tokens, std::size_t max_windows);
     void fill_batch(std::size_t B, std::size_t T);  // the random batch of the current step
     bool apply_update(StepStats& st);  // clip + optimizer step with divergence guard
 

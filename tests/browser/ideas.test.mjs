@@ -6,7 +6,7 @@ import { test as nodeTest, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { assertEngineBuilt, serve, launch, newPage, shot, labReady, numbers, smallQuery, artifacts } from './helpers.mjs';
+import { assertEngineBuilt, serve, launch, newPage, shot, labReady, numbers, smallQuery, artifacts, repo } from './helpers.mjs';
 
 const test = (name, fn) => nodeTest(name, { timeout: 120_000 }, fn);
 
@@ -190,6 +190,28 @@ test('training time: calibrated on this browser, GPT-3 takes weeks on a thousand
   const days2 = numbers(await text('.sec-time .answer'))[0];
   assert.ok(days2 > 1.9 * days && days2 < 2.1 * days, `twice the parameters, twice the time: ${days} → ${days2}`);
   await shot(page, 'ideas-5-time', inLab('.sec-time'));
+});
+
+test('surprise map of the large fables: the start of their validation text, also after more steps', async () => {
+  const fables = [...readFileSync(path.join(repo, 'web/samples/fables.txt'), 'utf8')];
+  await page.evaluate(() => document.getElementById('lab').pause());
+  await page.waitForFunction(() => !document.getElementById('lab').controller.running);
+  await page.evaluate(() => document.getElementById('lab').setAttribute('text', 'fables'));
+  await page.waitForFunction(() => /text=fables/.test(location.search) && document.getElementById('lab').stats.vocabSize === 56);
+  assert.equal((await stats()).step, 0);
+  await inLab('.sec-surprise').scrollIntoViewIfNeeded();
+  const valTokens = Math.floor(fables.length * 0.1);  // the character tokenizer: one token per character
+  const expected = fables.slice(fables.length - valTokens, fables.length - valTokens + 800).join('').replaceAll('\n', '↵');
+  const map = () => inLab('.sec-surprise .surprise-map').textContent();
+  await waitText('.sec-surprise .sur-stats', new RegExp(`800 of ${valTokens} tokens shown; model at step 0\\.`));
+  assert.equal(await map(), expected);
+  for (let i = 1; i <= 2; i++) {
+    await page.evaluate(() => document.getElementById('lab').step()); // (a click would scroll the map out of view)
+    await waitText('.sec-surprise .sur-stats', new RegExp(`800 of ${valTokens} tokens shown; model at step ${i}\\.`));
+    assert.equal(await map(), expected);
+  }
+  await page.evaluate(() => document.getElementById('lab').setAttribute('text', 'facts'));
+  await page.waitForFunction(() => !/text=fables/.test(location.search) && document.getElementById('lab').stats.vocabSize !== 56);
 });
 
 test('360 px wide, dark theme and German render; no console errors', async () => {

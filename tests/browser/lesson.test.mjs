@@ -302,6 +302,27 @@ test('divergence: training stops at that step, keeps the last good weights and o
   page.problems.length = 0;
 });
 
+test('samples: each one says what it is; the large fables train, and only their first tokens are drawn', async () => {
+  page.problems.length = 0;
+  await page.evaluate(() => document.getElementById('lab').setAttribute('tokenizer', 'char'));
+  await page.waitForFunction(() => !/tokenizer=bpe/.test(location.search));
+  assert.match(await inLab('.sample-about').textContent(), /^Short facts, 1\.7 kB: .*by heart/);
+  await lab().getByLabel('Sample text').selectOption('fables');
+  await page.waitForFunction(() => /text=fables/.test(location.search) && document.getElementById('lab').stats.params > 0);
+  await page.waitForFunction(() => /400,\d{3} characters/.test(document.getElementById('lab').shadowRoot.querySelector('.summary').textContent));
+  assert.match(await inLab('.sample-about').textContent(), /^Fables, 400 kB, .*"NAME: …".*"Moral: …"/);
+  assert.match(await inLab('.summary').textContent(), /Showing the first 800 of 400,\d{3} tokens\./);
+  assert.equal(await inLab('.tokens .tok').count(), 800);
+  assert.match(await inLab('textarea').inputValue(), /^The [A-Z][a-z]+ and the /);
+  await button('Step').click();
+  await page.waitForFunction(() => document.getElementById('lab').stats.step === 1);
+  assert.ok(Number.isFinite((await stats()).valLoss));
+  await shot(page, 'lesson-1c-fables', inLab('.sec-text'));
+  await lab().getByLabel('Sample text').selectOption('facts');
+  await page.waitForFunction(() => /^Short facts/.test(document.getElementById('lab').shadowRoot.querySelector('.sample-about').textContent));
+  assert.deepEqual(page.problems, []);
+});
+
 test('narrow (360 px) and dark theme render; no console errors on the page', async () => {
   await page.setViewportSize({ width: 360, height: 800 });
   await page.waitForTimeout(300);

@@ -73,7 +73,7 @@ test('the training worker trains with helper workers and reports how many', asyn
     const out = {};
     for (const n of [1, 2]) {
       await ask('setWorkers', { n });
-      await ask('init', { text: t, settings: s });
+      await ask('init', { source: { text: t }, settings: s });
       // Two runs: the first starts the helpers (it trains alone until they are ready), the
       // second copies the trained model into them and trains on all workers.
       for (const budget of [10, 30]) {

@@ -1,22 +1,15 @@
 // The CLI contract (README "CLI"): JSON on the last stdout line, exit 2 + one `error:` line on bad input.
 import test from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { cli, samplePath } from './helpers.mjs';
+import { cli, expectError, samplePath } from './helpers.mjs';
+import { writeModel } from '../../wasm/cli.mjs';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'lab-cli-'));
 const ckpt = path.join(dir, 'model.safetensors');
 const model = ['--n-layer', '2', '--n-head', '4', '--n-embd', '32', '--block-size', '32', '--batch-size', '8'];
-
-function expectError(r, re) {
-  assert.equal(r.code, 2, `exit 2, got ${r.code}: ${r.stderr}`);
-  const lines = r.stderr.trim().split('\n');
-  assert.equal(lines.length, 1, `one line: ${r.stderr}`);
-  assert.match(lines[0], /^error: /);
-  assert.match(lines[0], re);
-}
 
 test('train on the built-in sample writes a checkpoint and reports JSON', () => {
   const r = cli(['train', '--steps', '150', '--seed', '3', '--lr', '0.003', ...model, '--out', ckpt]);
@@ -81,6 +74,7 @@ test('bad input: exit 2 and one clear line', () => {
   expectError(cli(['train', '--steps', '-3']), /--steps/);
   expectError(cli(['train', '--steps', 'ten']), /--steps/);
   expectError(cli(['train', '--lr', '0']), /--lr/);
+  expectError(cli(['train', '--out', '']), /--out needs a file name/);
   expectError(cli(['train', '--optimizer', 'rmsprop']), /sgd, momentum, adamw/);
   expectError(cli(['train', '--n-head', '3', '--n-embd', '32']), /divisible/);
   expectError(cli(['train', '--n-layer', '0']), /--n-layer/);
@@ -93,6 +87,65 @@ test('bad input: exit 2 and one clear line', () => {
   expectError(cli(['generate', '--checkpoint', ckpt, '--temperature', '-1']), /--temperature/);
   expectError(cli(['step', '--checkpoint', ckpt, '--text', samplePath, '--optimizer', 'sgd', '--lr', '0.1']), /--out/);
   expectError(cli(['serve', '--port', '70000']), /--port/);
+});
+
+test('bad training flags: exit 2 and one line before any work', () => {
+  const tiny = ['--n-layer', '1', '--n-embd', '16', '--block-size', '16', '--batch-size', '2'];
+  const refuse = (args, re) => expectError(cli(['train', ...tiny, '--steps', '3', ...args]), re);
+  refuse(['--schedule', 'linear'], /--schedule must be one of constant, cosine/);
+  refuse(['--warmup-steps', '-1'], /--warmup-steps/);
+  refuse(['--warmup-steps', '1.5'], /--warmup-steps must be a whole number/);
+  refuse(['--min-lr', '-1', '--schedule', 'cosine'], /--min-lr must be 0 or more/);
+  refuse(['--min-lr', '1e-4'], /--min-lr needs --schedule cosine/);
+  refuse(['--lr-decay-steps', '10'], /--lr-decay-steps needs --schedule cosine/);
+  refuse(['--schedule', 'cosine', '--lr', '1e-3', '--min-lr', '2e-3'], /--min-lr must be at most --lr \(0\.001\)/);
+  refuse(['--beta1', '1'], /--beta1 must be at least 0 and below 1, got "1"/);
+  refuse(['--beta2', '-0.1'], /--beta2/);
+  refuse(['--beta2', '0.9', '--optimizer', 'sgd'], /--beta2 applies to --optimizer adamw only/);
+  refuse(['--weight-decay', '11'], /--weight-decay must be at least 0 and at most 10/);
+  refuse(['--grad-clip', '-1'], /--grad-clip must be 0 or more/);
+  refuse(['--grad-clip', 'NaN'], /--grad-clip must be a number/);
+  refuse(['--eval-interval', '0'], /--eval-interval must be a whole number between 1/);
+  refuse(['--eval-windows', '0'], /--eval-windows must be a whole number between 1/);
+  refuse(['--checkpoint', path.join(dir, 'missing.safetensors')], /--checkpoint: file ".*missing.safetensors" does not exist/);
+  refuse(['--checkpoint', ckpt], /--n-layer can't be used with --checkpoint/);
+  expectError(cli(['step', '--checkpoint', ckpt, '--text', samplePath, '--optimizer', 'sgd', '--lr', '0.1', '--out', path.join(dir, 's'),
+    '--beta1', '0.5']), /--beta1 applies to --optimizer adamw only/);
+  refuse(['--workers', '2'], /unknown option --workers; allowed: --text, /);
+  expectError(cli(['train', '--checkpoint', ckpt, '--seed', '2']), /--seed can't be used with --checkpoint/);
+  expectError(cli(['train', '--checkpoint', ckpt, '--steps', '10', '--batch-size', '8']),
+    /--steps is the total to reach and the checkpoint is already at step 150: give at least 150/);
+});
+
+test('--out and --log are checked before training: empty, a folder, a missing folder, an unwritable place', () => {
+  const file = path.join(dir, 'never-written.safetensors');
+  const cases = [
+    ['', /--out needs a file name, got ""/],
+    [dir, /--out: ".*" is a folder; give a file name/],
+    [path.join(dir, 'no-such-folder', 'm.safetensors'), /--out: folder ".*no-such-folder" does not exist/],
+    [path.join(ckpt, 'm.safetensors'), /--out: ".*model.safetensors" is not a folder/],
+    ['/sys/m.safetensors', /--out: cannot write "\/sys\/m.safetensors" \(EACCES\)/],
+  ];
+  for (const [where, re] of cases) {
+    expectError(cli(['train', '--steps', '100000', '--out', where]), re);
+    expectError(cli(['step', '--checkpoint', ckpt, '--text', samplePath, '--optimizer', 'sgd', '--lr', '0.1', '--out', where]), re);
+    expectError(cli(['train', '--steps', '100000', '--log', where]), new RegExp(re.source.replace('--out', '--log')));
+  }
+  expectError(cli(['train', '--steps', '100000', '--out', file, '--lr', '-1']), /--lr/);
+  assert.ok(!existsSync(file), 'the writability probe leaves no file behind');
+});
+
+test('a failing write at the end saves the model in the working folder and says where', () => {
+  const bytes = new Uint8Array([1, 2, 3, 4]);
+  const fallback = mkdtempSync(path.join(tmpdir(), 'lab-cli-cwd-'));
+  const msg = writeModel(path.join(dir, 'vanished', 'm.safetensors'), bytes, [fallback]);
+  assert.match(msg, /^could not write ".*vanished\/m.safetensors" \(ENOENT\); the model was saved to (.*) instead$/);
+  const saved = msg.match(/saved to (.*) instead/)[1];
+  assert.equal(path.dirname(saved), fallback);
+  assert.match(path.basename(saved), /^training-loop-lab-.*\.safetensors$/);
+  assert.deepEqual(new Uint8Array(readFileSync(saved)), bytes);
+  assert.equal(writeModel(path.join(dir, 'ok.bin'), bytes, [fallback]), null);
+  assert.match(writeModel(path.join(dir, 'vanished', 'm'), bytes, [path.join(dir, 'vanished')]), /the model is lost/);
 });
 
 test('serve prints its URL and serves the page and the engine', async () => {

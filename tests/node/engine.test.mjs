@@ -172,3 +172,14 @@ test('BPE shows words and fragments as tokens', () => {
   assert.equal(t.info().tokenizer, 'bpe');
   t.dispose();
 });
+
+test('evaluate({windows}) is the mean over exactly that many windows of each split', () => {
+  const t = engine.createTrainer(sampleText, { ...small, valFraction: 0.2 });
+  const T = t.info().config.block_size;
+  const trainText = [...sampleText].slice(0, t.info().trainTokens).join('');  // char tokens: one per code point
+  assert.equal(t.evaluate({ windows: 3 }).trainLoss, t.evalText([...trainText].slice(0, 3 * T + 1).join('')));
+  assert.equal(t.evaluate({ windows: 1e6 }).trainLoss, t.evalText(trainText), 'more windows than there are: all of them');
+  assert.equal(t.evaluate().valLoss, t.evaluate({ windows: 64 }).valLoss, '64 by default');
+  assert.throws(() => t.evaluate({ windows: 0 }), /windows must be between 1 and .*, got 0/);
+  t.dispose();
+});

@@ -1,4 +1,5 @@
 // Shared bits for the node tests: the engine, the sample text, the CLI runner.
+import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
@@ -30,4 +31,13 @@ export function unigramEntropy(text) {
   let h = 0;
   for (const n of counts.values()) { const p = n / chars.length; h -= p * Math.log(p); }
   return h;
+}
+
+/** Asserts the CLI's refusal contract: exit 2 and exactly one stderr line `error: …` matching re. */
+export function expectError(r, re) {
+  assert.equal(r.code, 2, `exit 2, got ${r.code}: ${r.stderr}`);
+  const lines = r.stderr.trim().split('\n');
+  assert.equal(lines.length, 1, `one line: ${r.stderr}`);
+  assert.match(lines[0], /^error: /);
+  assert.match(lines[0], re);
 }

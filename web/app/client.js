@@ -1,6 +1,7 @@
 // The page side of the training worker (no DOM). Promise-based requests; training progress and
 // stops arrive as events. If the worker dies, the client starts a new one and replays the last
-// text and settings, so the learner loses the trained weights but not the experiment.
+// text source and settings, so the learner loses the trained weights but not the experiment. The
+// text itself stays in the worker: the page sends a source ({text} | {url} | {blob, name}).
 //
 // Events (EventTarget): 'progress', 'stopped' (detail = worker message), 'crash' ({message}),
 // 'restarted' ({info}). Only the current training run's 'progress' and 'stopped' are passed on
@@ -12,7 +13,8 @@ export class LabClient extends WorkerRpc {
   /** @param {string} baseUrl the folder of training-loop-lab.js */
   constructor(baseUrl) {
     super(new URL('app/worker.js', baseUrl), 'training-loop-lab');
-    this.lastInit = null; // {text, settings}
+    this.lastSource = null; // the text source read last
+    this.lastInit = null;   // {source, settings}
     this.run = 0;         // the training run the page shows (0: none yet)
     this.spawn();
   }
@@ -39,10 +41,21 @@ export class LabClient extends WorkerRpc {
 
   load() { return this.call('load'); }
 
-  /** A new model from {text} or {textUrl} (fetched by the worker; the reply has the text). */
-  async init({ text, textUrl, settings, firstStep = false }) {
-    const r = await this.call('init', { text, textUrl, settings, firstStep });
-    this.lastInit = { text: r.text ?? text, settings };
+  /** Reads a text in the worker (the next model's): resolves {chars, bytes, preview}. */
+  async readText(source) {
+    const info = await this.call('readText', { source });
+    this.lastSource = source;
+    return info;
+  }
+
+  /**
+   * A new model for the text read last, or for `source` (read first; `early`: at page start, the
+   * worker reads it at once and posts {type:'text', info} before the model is made).
+   */
+  async init({ source, early = false, settings, firstStep = false }) {
+    const r = await this.call('init', { source, early, settings, firstStep });
+    if (source) this.lastSource = source;
+    this.lastInit = { source: this.lastSource, settings };
     return r;
   }
 

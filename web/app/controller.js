@@ -1,11 +1,12 @@
 // The one controller of a lab: reads the state, builds the views, talks to the worker client and
 // turns its progress into drawing and public events. Start-up sequence: see connect().
-import { h, clear, uniqueId } from './dom.js';
+import { h, clear, uniqueId, fmtInt } from './dom.js';
 import { t as translate } from './strings.js';
 import {
   FIELD_BY_NAME, FIELD_BY_KEY, SECTIONS, SAMPLES, readState, parseField, fixRelations, formatValue, toParams, trainerSettings,
 } from './state.js';
 import { LabClient } from './client.js';
+import { PREVIEW_CHARS, head } from './text-limits.js';
 import { LossHistory } from './history.js';
 import { TextView } from './views/text-view.js';
 import { PairsView, pickPairs } from './views/pairs-view.js';
@@ -16,7 +17,9 @@ import { InferView } from './views/infer-view.js';
 import { KeepView, MAX_CHECKPOINT_BYTES } from './views/keep-view.js';
 import { createIdeas } from './ideas/index.js';
 
-const DEFAULT_PROMPTS = { facts: 'The capital of France is', story: 'Once upon a time', rhymes: 'Rain, rain, on the' };
+const DEFAULT_PROMPTS = {
+  facts: 'The capital of France is', story: 'Once upon a time', rhymes: 'Rain, rain, on the', fables: 'Once, in the dark wood, there lived',
+};
 const DRAW_MS = 250;            // chart and numbers while training
 const STEP_EVENT_MS = 250;      // lab-step at most 4 times a second
 const PREDICT_MS = 600;         // live prediction bars while training
@@ -37,7 +40,9 @@ export class LabController {
     this.info = null;
     this.running = false;
     this.ready = false;
-    this.text = '';
+    this.textSource = null;      // where the model's text came from (the worker holds the text itself)
+    this.textInfo = null;        // {chars, bytes, preview} of that text
+    this.textKey = 0;            // changes with every new text (the ideas worker keeps its copy by it)
     this.lastEmit = 0;
     this.lastPredict = 0;
     this.lastPairs = 0;
@@ -71,17 +76,17 @@ export class LabController {
     const engine = this.client.load();
     engine.catch(() => {});
     const autoplay = this.state.autoplay;
-    const url = this.textUrl();
-    const early = url ? this.client.init({ textUrl: url.href, settings: trainerSettings(this.state), firstStep: autoplay }) : null;
+    const source = this.stateSource();           //    the worker reads the text (and makes the model)
+    const early = source?.url ? this.client.init({ source, early: true, settings: trainerSettings(this.state), firstStep: autoplay }) : null;
     early?.catch(() => {});                      //    (on failure: the usual path below says why)
-    const text = early ? this.textFromWorker(early) : this.fetchText();
+    const text = early ? this.textFromWorker(early) : this.readSource(source);
     text.catch(() => {});
     await this.host.styled;
     this.render();                               // 2. every section on screen at once
     this.reportProblems(this.startProblems);     //    …with any invalid attribute reported
     this.reportIgnoredParams();
     if (this.startProblems.length) this.emit('lab-change', { query: this.query() });
-    const textOk = await this.loadText(text.catch(() => this.fetchText())); // 3. the text
+    const textOk = await this.loadText(text.catch(() => this.readSource(source))); // 3. the text
     try {
       await engine;                              // 4. engine loaded
     } catch (e) {
@@ -90,7 +95,7 @@ export class LabController {
     }
     if (textOk) {                                // 5. model (+ step 1), tokens, pairs
       const r = await early?.catch(() => null);
-      if (r && r.text === this.text) await this.showModel(r);
+      if (r?.textInfo) await this.showModel(r);
       else await this.buildModel({ firstStep: autoplay });
     }
     this.ready = true;
@@ -109,10 +114,10 @@ export class LabController {
     const { state, problems } = readState((n) => this.host.getAttribute(n), { origin: location.origin });
     this.state = state;
     this.startProblems = problems;
-    this.customText = state.custom;
+    this.customSource = state.custom ? { text: state.custom } : null;
     if (state.text === 'custom' && !state.custom) {
-      // A pasted text that was never shared: fall back to the first sample.
-      if (this.host.hasAttribute('text')) problems.push({ name: 'custom', value: '', reason: ['textTooShort', { min: 20 }], used: 'facts' });
+      // A link to a pasted text it does not hold (too long for a link): say so, use the first sample.
+      if (this.host.hasAttribute('text')) problems.push({ name: 'text', value: 'custom', reason: ['reasonNoCustom', { max: FIELD_BY_NAME.get('custom').max }], used: 'facts' });
       state.text = 'facts';
     }
     // Show the clamped values in the attributes too (invalid ones are replaced, never kept).
@@ -124,13 +129,14 @@ export class LabController {
     c.addEventListener('progress', (e) => this.onProgress(e.detail));
     c.addEventListener('stopped', (e) => this.onStopped(e.detail));
     c.addEventListener('crash', (e) => {
-      if (this.text) c.lastInit = { text: this.text, settings: trainerSettings(this.state) };
+      if (c.lastInit) c.lastInit.settings = trainerSettings(this.state);
       this.info = null;                          // controls wait for the restarted worker
       this.setRunning(false);
       this.history.clear();
       this.fail(this.t('workerCrashed', { message: e.detail.message }));
     });
     c.addEventListener('restarted', (e) => this.afterModel(e.detail));
+    c.addEventListener('textProgress', (e) => this.views?.text.setProgress(e.detail.loaded, e.detail.total));
     return c;
   }
 
@@ -144,7 +150,9 @@ export class LabController {
     };
     this.views?.train.chart.destroy();
     const v = {
-      text: new TextView(ctx, s, { apply: (x) => this.applyText(x), error: (m) => this.fail(m) }),
+      text: new TextView(ctx, s, {
+        apply: (x) => this.applyText(x), error: (m) => this.fail(m), cancel: () => this.cancelRead(), window: (o) => this.showTokens(o),
+      }),
       pairs: new PairsView(ctx, { refresh: () => this.refreshPairs() }),
       train: new TrainView(ctx, s, {
         start: () => this.start(), pause: () => this.pause(), step: () => this.stepOnce(), reset: () => this.reset(),
@@ -178,9 +186,9 @@ export class LabController {
     this.root.append(this.wrap);
     this.applyUi();
     // Put back what is already known (after a language change the views are new).
-    if (this.text) v.text.setText(this.text, s.text);
+    if (this.textInfo) v.text.setText(this.textInfo, s.text);
     v.predict.setPrompt(this.prompt());
-    if (this.tokens) v.text.setTokens(this.tokens, [...this.text].length);
+    if (this.tokens) v.text.setTokens(this.tokens, this.textInfo.chars);
     if (this.info) { v.train.setInfo(this.info); v.step.setBlockSize(this.info.config.block_size); }
     this.setRunning(this.running);
     this.draw();
@@ -214,7 +222,7 @@ export class LabController {
   prompt() {
     if (this.state.prompt) return this.state.prompt;
     if (DEFAULT_PROMPTS[this.state.text]) return DEFAULT_PROMPTS[this.state.text];
-    return [...this.text].slice(0, 16).join('');
+    return head(this.textInfo?.preview ?? '', 16);
   }
 
   /** ln(V): the loss of guessing uniformly (null until the vocabulary is known). */
@@ -333,7 +341,7 @@ export class LabController {
     const effects = new Set(changed.map((k) => FIELD_BY_KEY.get(k).effect));
     if (effects.has('ui')) this.applyUiChange(changed);
     const textChanged = changed.includes('text') || changed.includes('custom');
-    if (textChanged && f.key === 'custom') this.customText = this.state.custom;
+    if (textChanged && f.key === 'custom') this.customSource = { text: this.state.custom };
     if (!this.ready || !this.info) {
       if (textChanged && this.views) await this.loadText();
       return;
@@ -389,6 +397,9 @@ export class LabController {
     if (!this.views) return;
     const q = toParams(this.state, { include: [...FIELD_BY_NAME.keys()].filter((n) => n !== 'autoplay') }).toString();
     this.views.keep.setLink(new URL(`./index.html${q ? `?${q}` : ''}`, this.baseUrl).href);
+    // A text too long for a link is not in it: say so where the link is, never drop it silently.
+    const missing = this.state.text === 'custom' && !this.state.custom && this.textInfo;
+    this.views.keep.setLinkNote(missing ? this.t('linkWithoutText', { chars: fmtInt(this.textInfo.chars), max: fmtInt(FIELD_BY_NAME.get('custom').max) }) : '');
   }
 
   // ---------------------------------------------------------------- text and model
@@ -400,78 +411,96 @@ export class LabController {
     return url.origin === location.origin ? url : null;
   }
 
-  /** The text the state names (a sample, a same-origin .txt or the pasted text); throws if unusable. */
-  async fetchText() {
-    const s = this.state;
-    let text;
-    if (s.text === 'custom') text = this.customText || s.custom;
-    else {
-      const url = this.textUrl();
-      if (!url) throw new Error('not the same origin');
-      const res = await fetch(url);
-      if (!res.ok) throw new Error(`HTTP ${res.status}`);
-      text = await res.text();
-    }
-    return this.checkText(text);
+  /** Where the state's text comes from, for the worker to read: {url} | {text} | {blob, name}. */
+  stateSource() {
+    if (this.state.text === 'custom') return this.customSource ?? { text: this.state.custom };
+    const url = this.textUrl();
+    return url ? { url: url.href } : null;
   }
 
-  /** The text the worker fetched for an init with textUrl (it posts it before the model is made). */
+  /** The worker reads `source` (progress and Cancel in the text section): {chars, bytes, preview}. */
+  async readSource(source) {
+    if (!source) throw new Error('not the same origin');
+    const big = source.blob || (source.text?.length ?? 0) > PREVIEW_CHARS;
+    if (big) this.views?.text.setBusy(true);
+    try {
+      return await this.client.readText(source);
+    } finally {
+      if (big) this.views?.text.setBusy(false);
+    }
+  }
+
+  /** The text info the worker posts for an early init (before the model is made). */
   textFromWorker(init) {
     return new Promise((resolve, reject) => {
-      this.client.addEventListener('text', (e) => resolve(e.detail.text), { once: true });
-      init.then((r) => resolve(r.text), reject);
-    }).then((t) => this.checkText(t));
+      this.client.addEventListener('text', (e) => resolve(e.detail.info), { once: true });
+      init.then((r) => resolve(r.textInfo), reject);
+    });
   }
 
-  checkText(text) {
-    if (!text || text.trim().length < 20) throw new Error(this.t('textTooShort', { min: 20 }));
-    return text;
-  }
-
-  /** Shows the text (fetched now, or by a fetchText already under way); false if it is unusable. */
+  /** Shows the text (read now, or by a read already under way); false if it is unusable. */
   async loadText(pending = null) {
     const s = this.state;
-    let text;
+    const source = this.stateSource();
+    let info;
     try {
-      text = await (pending ?? this.fetchText());
+      info = await (pending ?? this.readSource(source));
     } catch (e) {
-      this.fail(this.t('textFetchFailed', { name: s.text, message: e.message }));
-      if (!this.text) return false;
+      const name = source?.blob ? (source.name ?? 'file') : s.text;
+      this.fail(this.t('textFetchFailed', { name, message: e.message }));
+      if (!this.textInfo) return false;
       s.text = 'facts';
       return false;
     }
-    this.text = text;
+    this.textSource = source;
+    this.textInfo = info;
+    this.textKey += 1;
     this.tokens = null;
-    this.views.text.setText(text, s.text);
+    this.views.text.setText(info, s.text);
     this.views.predict.setPrompt(this.prompt());
+    this.updateLink();
     return true;
   }
 
-  async applyText({ source, text, tokenizer, vocabSize }) {
-    if (text !== undefined) {
-      this.customText = text;
-      this.state.custom = text.length <= FIELD_BY_NAME.get('custom').max ? text : '';
+  /** The learner's or the host page's own text: {text} (typed, pasted, setText) or {blob, name} (a file, a drop). */
+  async applyText({ source, text, blob, name, tokenizer, vocabSize }) {
+    if (text !== undefined || blob) {
+      this.customSource = blob ? { blob, name } : { text };
+      this.state.custom = text !== undefined && text.length <= FIELD_BY_NAME.get('custom').max ? text : '';
       this.state.text = 'custom';
-      this.text = '';
     }
     const s = this.state;
     const before = { text: s.text, tokenizer: s.tokenizer, vocabSize: s.vocabSize };
     if (source && source !== 'custom') s.text = source;
-    s.tokenizer = tokenizer;
-    const v = parseField(FIELD_BY_NAME.get('vocab-size'), vocabSize);
-    if (v.problem) this.reportProblems([v.problem]);
-    s.vocabSize = v.value;
+    if (tokenizer !== undefined) s.tokenizer = tokenizer;
+    if (vocabSize !== undefined) {
+      const v = parseField(FIELD_BY_NAME.get('vocab-size'), vocabSize);
+      if (v.problem) this.reportProblems([v.problem]);
+      s.vocabSize = v.value;
+    }
     this.syncControls();
     this.reflectAll();
     this.updateLink();
     this.emit('lab-change', { query: toParams(this.state).toString() });
     await this.serial(async () => {
-      if (text !== undefined || s.text !== before.text) {
+      if (text !== undefined || blob || s.text !== before.text) {
         if (!(await this.loadText())) return;
       }
       if (this.ready) await this.buildModel();
     });
   }
+
+  /** lab.setText(text | Blob | File): a text of any length up to the limit, from the host page. */
+  setText(value) {
+    if (typeof value === 'string') return this.applyText({ text: value });
+    if (value instanceof Blob) return this.applyText({ blob: value, name: value.name });
+    const got = value === null ? 'null' : typeof value;
+    const message = `setText takes a string, a Blob or a File; got ${got}`;
+    this.fail(message);
+    return Promise.reject(new Error(message));
+  }
+
+  cancelRead() { this.client.call('cancelRead').catch(() => {}); }
 
   /**
    * Make a fresh trainer (the old one stays if the engine refuses), then show the text's tokens.
@@ -481,7 +510,7 @@ export class LabController {
     await this.doPause();
     const s = this.state;
     try {
-      await this.showModel(await this.client.init({ text: this.text, settings: trainerSettings(s), firstStep }));
+      await this.showModel(await this.client.init({ settings: trainerSettings(s), firstStep }));
     } catch (e) {
       this.fail(e.message);
     }
@@ -489,12 +518,15 @@ export class LabController {
 
   /** A new model is in the worker: show it, then the text's tokens. */
   async showModel(r) {
-    const s = this.state;
     this.afterModel(r);
+    await this.showTokens(0);
+  }
+
+  /** The token view: the text from character `offset` on, as this model's tokens. */
+  async showTokens(offset) {
     try {
-      const tokens = await this.client.call('tokenize', { text: this.text, tokenizer: s.tokenizer, vocabSize: s.vocabSize });
-      this.tokens = tokens;
-      this.views.text.setTokens(tokens, [...this.text].length);
+      this.tokens = await this.client.call('tokenWindow', { offset });
+      this.views.text.setTokens(this.tokens, this.textInfo?.chars ?? 0);
     } catch (e) {
       this.fail(e.message);
     }
@@ -759,7 +791,7 @@ export class LabController {
       const bytes = new Uint8Array(await file.arrayBuffer());
       const s = trainerSettings(this.state);
       const r = await this.client.loadCheckpoint(bytes, {
-        text: this.text, optimizer: s.optimizer, lr: s.lr, weightDecay: s.weightDecay, gradClip: s.gradClip, batchSize: s.batchSize, seed: s.seed,
+        optimizer: s.optimizer, lr: s.lr, weightDecay: s.weightDecay, gradClip: s.gradClip, batchSize: s.batchSize, seed: s.seed,
       });
       await this.afterModel(r);
       this.views.keep.say(this.t('loaded', { name, params: r.info.params.toLocaleString('en-US'), step: r.info.step }));

@@ -3,7 +3,7 @@
 // Every value read from outside is validated and clamped here; each problem is reported, never
 // trusted. No DOM in this module.
 
-export const SAMPLES = ['facts', 'story', 'rhymes'];
+export const SAMPLES = ['facts', 'story', 'rhymes', 'fables'];
 export const SECTIONS = ['text', 'pairs', 'train', 'predict', 'step', 'infer', 'keep', 'attention', 'surprise', 'optimizers', 'scaling', 'time'];
 
 /**

@@ -11,18 +11,23 @@
 //
 // Training uses the machine's cores: helper workers started from here hold copies of the model
 // and compute slices of each batch (helpers.js); progress messages say how many `workers` train.
+// A chunk on several workers is awaited, so the ordered requests wait for it to end, as they wait
+// for a chunk on this worker alone.
 
 import { startEngineLoad } from './engine-load.js';
 import { Helpers } from './helpers.js';
+import { readText, countChars } from './text-read.js';
+import { PREVIEW_CHARS, head } from './text-limits.js';
 
 // The engine starts loading the moment the worker starts, before the page asks for anything.
 const loadEngine = (() => {
   const load = startEngineLoad(new URL('../engine/', import.meta.url));
   return () => load().then((e) => (engine = e));
 })();
-const helpers = new Helpers(new URL('../engine/', import.meta.url));
 const CHUNK_SECONDS = 0.04;
-const TOKEN_LIMIT = 800; // tokens sent to the page for display
+const helpers = new Helpers(new URL('../engine/', import.meta.url));
+const TOKEN_LIMIT = 800;   // tokens sent to the page for display, at most
+const WINDOW_CHARS = 3000; // characters of the text tokenized for one window of the token view
 
 let engine = null;
 let trainer = null;
@@ -30,8 +35,10 @@ let running = false;
 let run = 0;          // number of the latest training run
 let loopDone = null;  // resolves when the running loop has posted 'stopped'
 let lastVal = null; // {step, trainLoss, valLoss}
+// The training text lives here, not on the page thread: the page gets its size and a preview.
 let text = '';       // the text the model trains on
-let modelSettings = {}; // the settings it was made with, as given (the helpers' copies get the same)
+let loaded = null;   // {text, info}: the text read last (the next model's, by default)
+let reading = null;  // {cancelled}: the read in progress
 // The last good model, to restore after a wasm trap (lab.mjs): taken whenever training stops and
 // after every new model, and every SNAPSHOT_MS while training.
 let lastGood = null; // {bytes, settings}
@@ -44,6 +51,8 @@ let evalSeconds = 0;
 
 const post = (msg, transfer) => self.postMessage(msg, transfer ?? []);
 const sleep0 = () => new Promise((r) => setTimeout(r, 0));
+
+let modelSettings = {}; // the settings the model was made with, as given (the helpers' copies get the same)
 
 function setText(t, settings = {}) {
   text = t;
@@ -154,17 +163,39 @@ async function trainLoop(budget, id) {
   post({ type: 'stopped', run: id, reason: 'pause', step: trainer.info().step, val: lastVal });
 }
 
-async function fetchText(url) {
-  const res = await fetch(url);
-  if (!res.ok) throw new Error(`HTTP ${res.status}`);
-  return res.text();
+/**
+ * Reads a text source ({text} | {url} | {blob, name}; see text-read.js), posting
+ * {type:'textProgress', loaded, total} as it streams. Returns {text, info: {chars, bytes, preview}}.
+ */
+async function loadSource(source) {
+  reading?.cancel();
+  const me = { cancelled: false, cancel() { this.cancelled = true; } };
+  reading = me;
+  try {
+    const r = await readText(source, {
+      onProgress: (done, total) => post({ type: 'textProgress', loaded: done, total }),
+      cancelled: () => me.cancelled,
+    });
+    const info = { chars: countChars(r.text), bytes: r.bytes, preview: head(r.text, PREVIEW_CHARS) };
+    loaded = { text: r.text, info };
+    return loaded;
+  } finally {
+    if (reading === me) reading = null;
+  }
 }
 
-function tokenSummary(text, tokenizer, vocabSize) {
-  const r = engine.tokenize(text, { tokenizer, vocabSize });
+/** A window of the model's text as tokens: chars [offset, offset + n) (about), at most TOKEN_LIMIT tokens. */
+function tokenWindow(offset = 0, n = WINDOW_CHARS) {
+  const t = needTrainer();
+  const info = t.info();
+  let start = Math.max(0, Math.min(text.length, Math.floor(offset)));
+  const low = text.charCodeAt(start);
+  if (low >= 0xdc00 && low <= 0xdfff) start -= 1; // not inside a surrogate pair
+  const slice = head(text.slice(start), Math.max(1, Math.min(WINDOW_CHARS, n)));
+  const tokens = text ? t.tokens(slice).slice(0, TOKEN_LIMIT) : [];
   return {
-    vocabSize: r.vocabSize, total: r.tokens.length, tokens: r.tokens.slice(0, TOKEN_LIMIT),
-    vocab: r.vocab.slice(0, 2048),
+    vocabSize: info.vocabSize, total: info.trainTokens + info.valTokens, offset: start, length: text.length,
+    end: start + tokens.reduce((a, x) => a + x.text.length, 0), tokens, vocab: t.vocab().slice(0, 2048),
   };
 }
 
@@ -184,24 +215,27 @@ const commands = {
   // The text comes as a string, or as a same-origin URL that this worker fetches itself (page
   // start: the page thread is busy drawing then); it is posted as soon as it is in, and the
   // reply carries it too.
-  async init({ text: given, textUrl, settings, firstStep = false }) {
-    let text = given;
-    const fetched = textUrl === undefined ? null : fetchText(textUrl);
-    // The page shows the text at once, before the engine is ready (event {type:'text'}).
-    fetched?.then((t) => post({ type: 'text', textUrl, text: t }), () => {});
+  // A new model for the text read last (readText), or for `source`, read first (page start: the
+  // early request, whose text is read as soon as it arrives; see onmessage).
+  async init({ source, early, settings, firstStep = false }) {
+    const got = early ? await early : source ? await loadSource(source) : loaded;
+    if (!got) throw new Error('no text yet: read a text first');
     await loadEngine();
-    if (fetched) text = await fetched;
     await stopLoop();
-    const next = engine.createTrainer(text, settings); // throws on bad settings: old model kept
-    setText(text, settings);
-    if (!firstStep) return { ...adopt(next), ...(fetched ? { text } : {}) };
+    const next = engine.createTrainer(got.text, settings); // throws on bad settings: old model kept
+    setText(got.text, settings);
+    const textInfo = source || early ? { textInfo: got.info } : {};
+    if (!firstStep) return { ...adopt(next), ...textInfo };
     // Autoplay: step 1 comes before the first evaluation, which the training loop then runs at once.
     adopt(next, { evaluate: false });
     const r = trainer.train(1);
     const losses = Float32Array.from(r.losses).slice(0, r.step);
-    return { info: trainer.info(), val: null, first: { ...r, losses }, ...(fetched ? { text } : {}) };
+    return { info: trainer.info(), val: null, first: { ...r, losses }, ...textInfo };
   },
-  async tokenize({ text, tokenizer, vocabSize }) { await loadEngine(); return tokenSummary(text, tokenizer, vocabSize); },
+  /** Reads a text (the next model's): {chars, bytes, preview}. */
+  async readText({ source }) { return (await loadSource(source)).info; },
+  cancelRead() { reading?.cancel(); return true; },
+  tokenWindow({ offset, chars } = {}) { return tokenWindow(offset, chars); },
   start({ budget = 0 } = {}) {
     needTrainer();
     if (running) return { run };
@@ -244,8 +278,10 @@ const commands = {
   async loadCheckpoint({ bytes, settings }) {
     await loadEngine();
     await stopLoop();
-    const next = engine.loadCheckpoint(new Uint8Array(bytes), settings);
-    const { text: given = '', ...rest } = settings ?? {};
+    // The file's model trains on the lab's current text (the text read last), unless told otherwise.
+    const withText = { ...settings, text: settings?.text ?? loaded?.text ?? text };
+    const next = engine.loadCheckpoint(new Uint8Array(bytes), withText);
+    const { text: given, ...rest } = withText;
     setText(given, rest);
     return adopt(next);
   },
@@ -273,7 +309,7 @@ const commands = {
     trainer._h.gradientsFor = trap; // training on several workers
     return true;
   },
-  // Test hook: how many workers train (1 = this one alone; null = as many as fit).
+  // Test hooks: how many workers train (1 = this one alone; null = as many as fit), and their state.
   async setWorkers({ n = null } = {}) { await stopLoop(); helpers.setWorkers(n); return true; },
   helpersState() { return helpers.state(); },
 };
@@ -283,7 +319,6 @@ post({ type: 'started' }); // the page waits for this before its own heavy start
 async function handle({ id, cmd, args } = {}) {
   try {
     if (typeof cmd !== 'string' || !Object.hasOwn(commands, cmd)) throw new Error(`unknown command ${String(cmd)}`);
-    await helpers.idle(); // a training chunk on several workers is not interrupted
     const result = await commands[cmd](args);
     const transfer = result instanceof Uint8Array ? [result.buffer] : [];
     post({ id, ok: true, result }, transfer);
@@ -294,5 +329,20 @@ async function handle({ id, cmd, args } = {}) {
   }
 }
 
-let queue = Promise.resolve(); // one request at a time, in order (see the top of this file)
-self.onmessage = (ev) => { queue = queue.then(() => handle(ev.data ?? {})); };
+// Requests that change no model state wait for nothing (the page asks for the engine while it
+// still builds its sections). The rest go one at a time, in order (see the top of this file).
+const UNORDERED = new Set(['load', 'cancelRead']);
+let queue = Promise.resolve();
+self.onmessage = (ev) => {
+  const msg = ev.data ?? {};
+  if (UNORDERED.has(msg.cmd)) { handle(msg); return; }
+  if (msg.cmd === 'init' && msg.args?.source?.url && msg.args.early) {
+    // Page start: the text is read at once, not when the request's turn comes, and its preview is
+    // shown before the engine is ready (event {type:'text'}).
+    const early = loadSource(msg.args.source);
+    early.then((r) => post({ type: 'text', info: r.info }), () => {});
+    early.catch(() => {});
+    msg.args = { ...msg.args, early };
+  }
+  queue = queue.then(() => helpers.idle()).then(() => handle(msg));
+};

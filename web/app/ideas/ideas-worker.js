@@ -5,6 +5,7 @@
 // ~50 ms, post {type:'progress', job, …} after each and yield, so 'cancel' is handled at once.
 import { SWEEP_MODELS, SWEEP_FRACTIONS, SWEEP_SETTINGS, EVALS_PER_RUN, splitCorpus, subsetText, stepsFor, modelName } from './scaling.js';
 import { startEngineLoad } from '../engine-load.js';
+import { readText } from '../text-read.js';
 
 const CHUNK_MS = 50;
 const OPTIMIZERS = ['sgd', 'momentum', 'adamw'];
@@ -12,7 +13,8 @@ const OPTIMIZERS = ['sgd', 'momentum', 'adamw'];
 let engine = null;
 let engineLoad = null;
 let live = null;        // the lab's model as of the last snapshot
-let liveText = '';
+let liveText = '';     // the lab's text (read once per textKey, from its source)
+let liveKey = null;
 const cancelled = new Set();
 
 // Loaded on the first request (this worker starts with the page, but must not slow its first step).
@@ -28,6 +30,17 @@ const yieldNow = () => new Promise((r) => setTimeout(r, 0));
 function nextChunk(n, steps, ms) {
   const per = Math.max(ms, 0.05) / Math.max(1, steps);
   return Math.max(1, Math.min(256, Math.round(0.7 * (CHUNK_MS / per) + 0.3 * n)));
+}
+
+/** The lab's text for a request {text} | {textKey, source?}: read from the source once per key. */
+async function resolveText({ text, textKey, source }) {
+  if (typeof text === 'string') return text;
+  if (textKey !== liveKey || source) {
+    if (!source) throw new Error('the lab\'s text is not here yet');
+    liveText = (await readText(source)).text;
+    liveKey = textKey;
+  }
+  return liveText;
 }
 
 function isCancelled(job) {
@@ -106,7 +119,8 @@ async function sweep({ job, texts, steps, budget }) {
 }
 
 // ------------------------------------------------------------------ optimizer race
-async function race({ job, text, settings, steps, lrs, tensor, index }) {
+async function race({ job, settings, steps, lrs, tensor, index, ...ref }) {
+  const text = await resolveText(ref);
   await loadEngine();
   const trainers = [];
   try {
@@ -153,7 +167,8 @@ async function race({ job, text, settings, steps, lrs, tensor, index }) {
 }
 
 // ------------------------------------------------------------------ speed
-async function measure({ text, settings, seconds = 1.5 }) {
+async function measure({ settings, seconds = 1.5, ...ref }) {
+  const text = await resolveText(ref);
   await loadEngine();
   const t = engine.createTrainer(text, settings);
   try {
@@ -189,12 +204,14 @@ const commands = {
   race,
   measure,
   cancel({ job }) { cancelled.add(job); return true; },
-  async snapshot({ bytes, text }) {
+  async snapshot({ bytes, ...ref }) {
     await loadEngine();
-    const next = engine.loadCheckpoint(new Uint8Array(bytes), { text: text ?? '' });
+    await resolveText(ref);
+    // Without the text: this copy only predicts (attention, surprise); tokenizing a book here would
+    // cost memory for nothing.
+    const next = engine.loadCheckpoint(new Uint8Array(bytes), { text: '' });
     live?.dispose();
     live = next;
-    liveText = text ?? '';
     const i = live.info();
     return { step: i.step, config: i.config, params: i.params };
   },
@@ -202,9 +219,16 @@ const commands = {
   surprise({ part, max = 800 }) {
     const m = needLive();
     const i = m.info();
-    const toks = liveText ? m.tokens(liveText) : [];
-    const total = part === 'train' ? i.trainTokens : i.valTokens;
-    const slice = part === 'train' ? toks.slice(0, Math.min(i.trainTokens, max)) : toks.slice(toks.length - i.valTokens).slice(0, max);
+    // The split as the training worker makes it: the last valFraction of the text is held out. Only
+    // a window of ~max tokens at the start of each part is tokenized (the text may be a book).
+    const valFraction = i.settings.valFraction;
+    const valStart = Math.floor(liveText.length * (1 - valFraction));
+    const from = part === 'train' ? 0 : valStart;
+    const to = part === 'train' ? valStart : liveText.length;
+    const window = liveText.slice(from, Math.min(to, from + max * 8));
+    const toks = window ? m.tokens(window) : [];
+    const total = Math.round(toks.length ? (to - from) * (toks.length / window.length) : 0);
+    const slice = toks.slice(0, max);
     if (slice.length < 2) return { part, tokens: [], mean: null, total, step: i.step };
     const s = m.surprise(slice.map((x) => x.text).join(''));
     const ls = s.map((x) => x.loss).filter((x) => x !== null && Number.isFinite(x));

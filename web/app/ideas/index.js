@@ -2,7 +2,7 @@
 // optimizers side by side, scaling experiment, training-time estimator.
 //
 // The controller calls createIdeas(ctx, controller) in its render() and puts the returned views in
-// its section list. From the controller this module READS only: host, state, text, info, step,
+// its section list. From the controller this module READS only: host, state, textSource, textKey, info, step,
 // tps, running, client (to ask the training worker for 'exportCheckpoint' and 'tensors'), prompt();
 // and CALLS only pause(). Everything heavy runs in this module's own worker (ideas-worker.js).
 //
@@ -75,7 +75,15 @@ export class IdeasHub {
   }
 
   // ---------------------------------------------------------------- the lab's current model
-  ready() { return Boolean(this.lab.info && this.lab.text && this.lab.client); }
+  ready() { return Boolean(this.lab.info && this.lab.textSource && this.lab.client); }
+
+  /** The lab's text for the ideas worker: the source the first time, then only its key (it keeps the text). */
+  textRef() {
+    const key = this.lab.textKey;
+    const ref = key === this.sentKey ? { textKey: key } : { textKey: key, source: this.lab.textSource };
+    this.sentKey = key;
+    return ref;
+  }
 
   /** Changes whenever the lab's weights may have changed (new model, reset, step). */
   labKey() { return this.ready() ? `${idOf(this.lab.info)}:${this.lab.step}` : null; }
@@ -87,7 +95,7 @@ export class IdeasHub {
     if (key === this.snapKey) return Promise.resolve(this.snapInfo);
     this.snapPromise ??= (async () => {
       const bytes = await this.lab.client.call('exportCheckpoint');
-      const info = await this.client.call('snapshot', { bytes, text: this.lab.text }, [bytes.buffer]);
+      const info = await this.client.call('snapshot', { bytes, ...this.textRef() }, [bytes.buffer]);
       this.snapKey = key;
       this.snapInfo = info;
       return info;
@@ -98,7 +106,7 @@ export class IdeasHub {
   /** Text and settings of the lab (for experiments that build their own models). */
   labSetup() {
     if (!this.ready()) return null;
-    return { text: this.lab.text, settings: trainerSettings(this.lab.state), info: this.lab.info };
+    return { textRef: { textKey: this.lab.textKey, source: this.lab.textSource }, settings: trainerSettings(this.lab.state), info: this.lab.info };
   }
 
   // ---------------------------------------------------------------- long jobs

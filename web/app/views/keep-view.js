@@ -19,16 +19,24 @@ export class KeepView {
     loadBtn.addEventListener('keydown', (e) => { if (e.key === 'Enter' || e.key === ' ') { e.preventDefault(); this.file.click(); } });
     this.message = h('p', { class: 'message', role: 'status' });
     this.link = h('input', { type: 'text', readonly: true, class: 'link' });
+    this.linkNote = h('p', { class: 'hint link-note', hidden: true });
     this.copyBtn = h('button', { type: 'button', onclick: () => on.copyLink() }, t('copyLink'));
     this.el = h('div', {},
       h('p', { class: 'intro' }, t('sKeepIntro')),
       h('div', { class: 'buttons' }, this.downloadBtn, loadBtn, this.file),
       this.message,
-      h('div', { class: 'row' }, h('div', { class: 'field grow' }, h('label', { for: id('link') }, t('shareLink')), this.link), h('div', { class: 'field' }, h('span', { class: 'label-spacer' }, '\u00a0'), this.copyBtn)));
+      h('div', { class: 'row' }, h('div', { class: 'field grow' }, h('label', { for: id('link') }, t('shareLink')), this.link), h('div', { class: 'field' }, h('span', { class: 'label-spacer' }, '\u00a0'), this.copyBtn)),
+      this.linkNote);
     this.link.id = id('link');
   }
 
   setLink(url) { this.link.value = url; }
+
+  /** Why the link does not hold everything (e.g. a text too long for a link); '' hides it. */
+  setLinkNote(text) {
+    clear(this.linkNote, text);
+    this.linkNote.hidden = !text;
+  }
 
   say(text, isError = false) {
     this.message.className = isError ? 'message error' : 'message';

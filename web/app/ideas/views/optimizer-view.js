@@ -128,7 +128,7 @@ export class OptimizerView {
     clear(this.status, this.t('optStarting'));
     try {
       const r = await this.hub.run('optimizers', 'race', {
-        text: setup.text, settings: setup.settings, steps: d.steps, lrs: { ...d.lrs }, tensor: d.tensor, index: d.index,
+        ...setup.textRef, settings: setup.settings, steps: d.steps, lrs: { ...d.lrs }, tensor: d.tensor, index: d.index,
       });
       if (!r) return;
       if (r.cancelled) { clear(this.status, this.t('optCancelled', { done: d.done })); return; }

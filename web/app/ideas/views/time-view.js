@@ -179,7 +179,7 @@ export class TimeView {
     this.measureBtn.disabled = true;
     clear(this.calib, this.t('tmMeasuring'));
     try {
-      const r = await this.hub.run('time', 'measure', { text: setup.text, settings: setup.settings, seconds: 1.5 });
+      const r = await this.hub.run('time', 'measure', { ...setup.textRef, settings: setup.settings, seconds: 1.5 });
       if (r) this.d.measured = { tps: r.tokensPerSecond, flops: r.flopsPerSecond, source: 'measure', params: r.info.params };
     } catch (e) {
       clear(this.calib, e.message);
