@@ -147,7 +147,6 @@ async function trainerFor(e, text, settings, o) {
   const { createParallelTrainer, spawnNodeReplica } = await import('./parallel.mjs');
   const checkpoint = o.checkpoint ? new Uint8Array(readFileSync(o.checkpoint)) : undefined;
   const t = await createParallelTrainer({ spawn: spawnNodeReplica, workers: o.workers, available, memoryBudget: os.freemem(), text, settings, checkpoint });
-  process.stderr.write(`${t.workers} worker threads, one model copy each (about ${Math.ceil(t.plan.bytes / 1048576)} MB in all)\n`);
   return t;
 }
 
@@ -248,6 +247,7 @@ const commands = {
     const info = await trainer.info();
     if (info.step > steps) throw new UsageError(`--steps is the total to reach and the checkpoint is already at step ${info.step}: give at least ${info.step}`);
     const log = jsonlLog(o.log);
+    if (trainer.plan) process.stderr.write(`${trainer.workers} worker threads, one model copy each (about ${Math.ceil(trainer.plan.bytes / 1048576)} MB in all)\n`);
     process.stderr.write(`model: ${info.params} parameters, vocabulary ${info.vocabSize} (${info.tokenizer}), ` +
       `${info.trainTokens} training tokens, ${info.valTokens} validation tokens` +
       `${info.step ? `; resuming at step ${info.step}` : ''}\n`);

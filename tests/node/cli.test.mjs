@@ -111,7 +111,7 @@ test('bad training flags: exit 2 and one line before any work', () => {
   refuse(['--checkpoint', ckpt], /--n-layer can't be used with --checkpoint/);
   expectError(cli(['step', '--checkpoint', ckpt, '--text', samplePath, '--optimizer', 'sgd', '--lr', '0.1', '--out', path.join(dir, 's'),
     '--beta1', '0.5']), /--beta1 applies to --optimizer adamw only/);
-  refuse(['--workers', '2'], /unknown option --workers; allowed: --text, /);
+  refuse(['--threads', '2'], /unknown option --threads; allowed: --text, /);
   expectError(cli(['train', '--checkpoint', ckpt, '--seed', '2']), /--seed can't be used with --checkpoint/);
   expectError(cli(['train', '--checkpoint', ckpt, '--steps', '10', '--batch-size', '8']),
     /--steps is the total to reach and the checkpoint is already at step 150: give at least 150/);
