@@ -15,8 +15,12 @@ const settings = { nLayer: 2, nHead: 2, nEmbd: 16, blockSize: 16, batchSize: 6, 
 async function nodeLosses(steps) {
   const t = (await loadEngine()).createTrainer(text, settings);
   const losses = [...t.train(steps).losses];
+  // As the worker test goes on: a new learning rate, one inspected step, training to step 45.
+  t.setSettings({ lr: 1e-2 });
+  t.inspectStep({});
+  const after = [...t.train(14).losses];
   t.dispose();
-  return losses;
+  return { losses, after };
 }
 
 function assertClose(got, want, what) {
@@ -41,7 +45,7 @@ test('replica Web Workers: 1 is bit-identical to node\'s trainer, 2 agree within
     }
     return out;
   }, [text, settings]);
-  const ref = await nodeLosses(20);
+  const ref = (await nodeLosses(20)).losses;
   assert.deepEqual(runs[1].losses, ref);
   assert.equal(runs[2].workers, 2);
   assert.equal(new Set(runs[2].prints).size, 1, 'the two replicas have the same weights');
@@ -86,21 +90,33 @@ test('the training worker trains with helper workers and reports how many', asyn
           await new Promise((r) => setTimeout(r, 100)); // the helpers load their engines
         }
       }
+      // A change outside training (the helpers' copies are stale): they are copied again first.
+      await ask('setSettings', { settings: { lr: 1e-2 } });
+      await ask('inspectStep', {});
+      const before = progress.length;
+      const done = new Promise((r) => { stopped = r; });
+      await ask('start', { budget: 45 });
+      await done;
+      const after = progress.slice(before);
       const info = await ask('info');
       out[n] = {
-        losses: progress.flatMap((m) => [...m.losses]), workers: [...new Set(progress.map((m) => m.workers))],
+        losses: progress.slice(0, before).flatMap((m) => [...m.losses]), workers: [...new Set(progress.map((m) => m.workers))],
+        after: after.flatMap((m) => [...m.losses]),
         step: info.step, helpers: await ask('helpersState'), top: (await ask('predict', { prompt: 'The', topK: 1 }))[0].token,
       };
     }
     worker.terminate();
     return out;
   }, [text, settings]);
-  const ref = (await nodeLosses(30)).slice(10);
+  const node = await nodeLosses(30);
+  const ref = node.losses.slice(10);
   assert.deepEqual(runs[1].workers, [1]);
   assert.deepEqual(runs[1].losses, ref, 'one worker: the same bits as node');
+  assert.deepEqual(runs[1].after, node.after, 'one worker, after a new lr and an inspected step: the same bits');
   assert.deepEqual(runs[2].workers, [2], `the second run trains on the training worker and one helper: ${JSON.stringify(runs[2].helpers)}`);
-  assert.equal(runs[2].step, 30);
+  assert.equal(runs[2].step, 45);
   assertClose(runs[2].losses, ref, '2 workers');
+  assertClose(runs[2].after, node.after, '2 workers, after a new lr and an inspected step (helpers copied again)');
   assert.equal(typeof runs[2].top, 'string');
   assert.deepEqual(page.problems, []);
   await page.context().close();
