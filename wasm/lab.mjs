@@ -250,7 +250,7 @@ export class Engine {
    * A new model for `text` (the tokenizer is built from the text).
    * @param {string} text
    * @param {{tokenizer?:'char'|'bpe', vocabSize?:number, nLayer?:number, nHead?:number, nEmbd?:number, blockSize?:number,
-   *   batchSize?:number, optimizer?:'sgd'|'momentum'|'adamw', lr?:number, momentum?:number, beta1?:number, beta2?:number,
+   *   batchSize?:number, sliceRows?:number, optimizer?:'sgd'|'momentum'|'adamw', lr?:number, momentum?:number, beta1?:number, beta2?:number,
    *   weightDecay?:number, gradClip?:number, schedule?:'constant'|'cosine', warmupSteps?:number, maxSteps?:number,
    *   minLrRatio?:number, seed?:number, valFraction?:number}} [settings]
    */

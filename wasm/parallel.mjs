@@ -7,7 +7,8 @@
 //      same seed and N ⇒ the same bits) and sends the sum back to every replica;
 //   3. every replica applies it exactly as a single trainer's step does (global-norm clipping on
 //      the sum, the optimizer, the divergence guard), so the replicas stay identical.
-// Gradients travel as transferred ArrayBuffers (moved, not copied) that are reused every step.
+// Gradients travel as transferred ArrayBuffers (moved, not copied), one per replica, reused every
+// step: the sum is written into each replica's own buffer and moved back.
 // With one worker the losses are bit-identical to Trainer.train(); with N they agree with it up to
 // the order of summation (~1e-6 relative).
 //
@@ -42,6 +43,10 @@ export function sliceRows(B, n) {
 const replicaBytes = (info, rows) =>
   info.memoryBytes + (rows - info.sliceRows) * info.memoryBytesPerRow + REPLICA_OVERHEAD_BYTES;
 
+function checkCount(n) {
+  if (!Number.isInteger(n) || n < 1 || n > MAX_WORKERS) throw new Error(`workers must be a whole number between 1 and ${MAX_WORKERS}, got ${n}`);
+}
+
 /**
  * How many workers to run. `requested` undefined: as many as `available` cores, at most one per
  * batch row and MAX_WORKERS, fewer if they would not fit in `memoryBudget` bytes. A requested
@@ -59,8 +64,7 @@ export function planWorkers({ requested, available, batchSize, info, memoryBudge
     while (n > 1 && cost(n).bytes > memoryBudget) --n;
     return { workers: n, ...cost(n) };
   }
-  if (!Number.isInteger(requested) || requested < 1 || requested > MAX_WORKERS)
-    throw new Error(`workers must be a whole number between 1 and ${MAX_WORKERS}, got ${requested}`);
+  checkCount(requested);
   if (requested > batchSize)
     throw new Error(`${requested} workers need a batch of at least ${requested} rows (one each); the batch size is ${batchSize}: use at most ${batchSize} workers or a larger batch`);
   const c = cost(requested);
@@ -185,8 +189,7 @@ export class LocalReplica {
  * @returns {Promise<ParallelTrainer>}
  */
 export async function createParallelTrainer({ spawn, workers, available = 1, memoryBudget = Infinity, text, settings = {}, checkpoint }) {
-  if (workers !== undefined && (!Number.isInteger(workers) || workers < 1 || workers > MAX_WORKERS))
-    throw new Error(`workers must be a whole number between 1 and ${MAX_WORKERS}, got ${workers}`);
+  if (workers !== undefined) checkCount(workers); // before any worker starts
   const make = (rows) => (checkpoint ? { cmd: 'load', bytes: checkpoint, text, settings: { ...settings, sliceRows: rows } }
     : { cmd: 'init', text, settings: { ...settings, sliceRows: rows } });
   const first = new WorkerReplica(await spawn(0), 0);
