@@ -74,19 +74,29 @@ test('the training worker trains with helper workers and reports how many', asyn
       waiting.set(id, { resolve, reject });
       worker.postMessage({ id, cmd, args });
     });
+    const train = async (budget) => {
+      const done = new Promise((r) => { stopped = r; });
+      await ask('start', { budget });
+      const end = await done;
+      if (end.reason !== 'done') throw new Error(`training stopped: ${end.reason} ${end.message ?? ''}`);
+    };
     const out = {};
+    // By default the helpers start after half a second of training alone: one per core (at most 4).
+    await ask('init', { source: { text: t }, settings: s });
+    let budget = 0;
+    for (let i = 0; i < 40 && !(await ask('helpersState')).warmed; ++i) await train((budget += 100));
+    progress = [];
+    await train(budget + 30);
+    out.default = { workers: [...new Set(progress.map((m) => m.workers))], cores: navigator.hardwareConcurrency };
     for (const n of [1, 2]) {
       await ask('setWorkers', { n });
       await ask('init', { source: { text: t }, settings: s });
       // Two runs: the first starts the helpers (it trains alone until they are ready), the
       // second copies the trained model into them and trains on all workers.
-      for (const budget of [10, 30]) {
+      for (const steps of [10, 30]) {
         progress = [];
-        const done = new Promise((r) => { stopped = r; });
-        await ask('start', { budget });
-        const end = await done;
-        if (end.reason !== 'done') throw new Error(`training stopped: ${end.reason} ${end.message ?? ''}`);
-        for (let i = 0; n === 2 && budget === 10 && i < 200 && !(await ask('helpersState')).warmed; ++i) {
+        await train(steps);
+        for (let i = 0; n === 2 && steps === 10 && i < 200 && !(await ask('helpersState')).warmed; ++i) {
           await new Promise((r) => setTimeout(r, 100)); // the helpers load their engines
         }
       }
@@ -94,9 +104,7 @@ test('the training worker trains with helper workers and reports how many', asyn
       await ask('setSettings', { settings: { lr: 1e-2 } });
       await ask('inspectStep', {});
       const before = progress.length;
-      const done = new Promise((r) => { stopped = r; });
-      await ask('start', { budget: 45 });
-      await done;
+      await train(45);
       const after = progress.slice(before);
       const info = await ask('info');
       out[n] = {
@@ -118,6 +126,7 @@ test('the training worker trains with helper workers and reports how many', asyn
   assertClose(runs[2].losses, ref, '2 workers');
   assertClose(runs[2].after, node.after, '2 workers, after a new lr and an inspected step (helpers copied again)');
   assert.equal(typeof runs[2].top, 'string');
+  assert.deepEqual(runs.default.workers, [Math.min(runs.default.cores, 4, settings.batchSize)], 'by default: one worker per core');
   assert.deepEqual(page.problems, []);
   await page.context().close();
 });

@@ -4,13 +4,16 @@
 // compute the other slices (the engine's parallel.mjs and replica.mjs). No SharedArrayBuffer, so
 // no COOP/COEP headers are needed.
 //
-// The helpers start in the background the first time the lab trains (the trainer trains alone
-// meanwhile, so the first steps are not held up by their start-up). Anything the worker does to
+// The helpers start in the background once the lab has trained for half a second (the trainer
+// trains alone meanwhile, so the first steps are not held up by their start-up). Anything the worker does to
 // its trainer outside this training (a new model, reset, a setting, a single inspected step, a
 // rollback) makes the helpers stale (markStale()): the next chunk first copies the trainer into
 // them (its checkpoint with optimizer state, and the same settings) and checks their weights.
 
 const MAX_WORKERS = 4; // workers in all (the trainer's own included): the page's thread draws too
+// Helpers start once the lab has trained this long alone (unless a count was set): a short demo
+// of a few steps never pays for their start-up (a wasm instance and a model copy each).
+const START_AFTER_SECONDS = 0.5;
 const MB = 1024 * 1024;
 
 export class Helpers {
@@ -25,14 +28,14 @@ export class Helpers {
     this.parallel = null; // the ParallelTrainer over [the trainer, …helpers], while in sync
     this.disabled = null; // why helpers are not used (a failure), or null
     this.busy = Promise.resolve();
+    this.aloneSeconds = 0; // training time before the helpers were wanted
   }
 
   /** Sets how many workers train (1 = the trainer alone, null = as many as fit). */
   setWorkers(n) {
     this.wanted = n;
     this.disabled = null;
-    this.plan = null;
-    this.markStale();
+    this.stopWorkers(); // planned and started again at the next chunk
   }
 
   markStale() { this.parallel = null; }
@@ -61,7 +64,11 @@ export class Helpers {
       if (e?.trap) throw e; // the worker's own engine: it recovers that itself
       this.disable(e);
     }
-    if (!parallel) return { ...trainer.train(k), workers: 1 };
+    if (!parallel) {
+      const r = trainer.train(k);
+      this.aloneSeconds += r.seconds;
+      return { ...r, workers: 1 };
+    }
     try {
       const r = await parallel.train(k);
       if (r.diverged) this.markStale(); // a fresh copy and the trainer may roll back differently
@@ -78,6 +85,7 @@ export class Helpers {
   ready(trainer) {
     if (this.disabled || this.wanted === 1) return false;
     if (!this.mod) {
+      if (this.wanted === null && this.aloneSeconds < START_AFTER_SECONDS) return false;
       // Once it is in, the helpers start at once (not at the next chunk).
       this.loading ??= import(new URL('parallel.mjs', this.engineDir).href)
         .then((m) => { this.mod = m; this.ready(trainer); })
@@ -138,9 +146,15 @@ export class Helpers {
 
   disable(e) {
     this.disabled = String(e?.message ?? e);
+    this.stopWorkers();
+  }
+
+  stopWorkers() {
     this.parallel = null;
     for (const w of this.workers) w.terminate();
     this.workers = [];
     this.plan = null;
+    this.warm = null;
+    this.warmed = false;
   }
 }
