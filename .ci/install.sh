@@ -1,14 +1,15 @@
 #!/usr/bin/env bash
 # Installs what the lab needs on Debian 12 (as root), only what is missing:
 #   build: g++ cmake emscripten + header-only xtensor/xsimd/xtl/nlohmann-json, googletest, benchmark
-#   tests: chromium (driven by playwright-core), clang (libFuzzer), npm packages from package-lock.json
+#   tests: chromium (driven by playwright-core), clang (libFuzzer), python3-torch + python3-numpy
+#          (the PyTorch interop tests), npm packages from package-lock.json
 # Usage: .ci/install.sh [--with-tests]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 pkgs=(g++ cmake make emscripten nodejs npm libxtensor-dev libxsimd-dev xtl-dev nlohmann-json3-dev)
 if [[ "${1:-}" == "--with-tests" ]]; then
-  pkgs+=(googletest libgtest-dev libbenchmark-dev chromium clang libclang-rt-14-dev)
+  pkgs+=(googletest libgtest-dev libbenchmark-dev chromium clang libclang-rt-14-dev python3-torch python3-numpy)
 fi
 missing=()
 for p in "${pkgs[@]}"; do

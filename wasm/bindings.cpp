@@ -49,11 +49,29 @@ double number(const val& o, const char* key) {
     if (!std::isfinite(d)) fail(key, " must be a finite number, got ", d);
     return d;
 }
-std::size_t whole(const val& o, const char* key, double lo, double hi) {
+// A whole number in [lo, hi] (hi ≤ 2^53: doubles are exact integers up to there) as 64 bits.
+// Seeds go up to 2^53; std::size_t is 32 bits in wasm, and converting a larger double to it is
+// undefined (seeds 2^32 and 2^40 both became 0).
+std::uint64_t whole64(const val& o, const char* key, double lo, double hi) {
     const double d = number(o, key);
     if (d != std::floor(d)) fail(key, " must be a whole number, got ", d);
-    if (d < lo || d > hi) fail(key, " must be between ", lo, " and ", hi, ", got ", d);
-    return static_cast<std::size_t>(d);
+    if (d < lo || d > hi) {
+        // Whole numbers in full (%g would show 2^53 as 9.0072e+15).
+        const auto lo64 = static_cast<std::uint64_t>(lo), hi64 = static_cast<std::uint64_t>(hi);
+        if (d >= 0 && d < 18446744073709551616.0)
+            fail(key, " must be between ", lo64, " and ", hi64, ", got ", static_cast<std::uint64_t>(d));
+        fail(key, " must be between ", lo64, " and ", hi64, ", got ", d);
+    }
+    return static_cast<std::uint64_t>(d);
+}
+// The same for sizes and counts, whose ranges (hi) all fit a 32-bit std::size_t.
+std::size_t whole(const val& o, const char* key, double lo, double hi) {
+    return static_cast<std::size_t>(whole64(o, key, lo, hi));
+}
+bool boolean(const val& o, const char* key) {
+    const val v = o[key];
+    if (!v.isTrue() && !v.isFalse()) fail(key, " must be true or false, got ", v.typeOf().as<std::string>());
+    return v.isTrue();
 }
 std::string text(const val& o, const char* key) {
     const val v = o[key];
@@ -61,7 +79,7 @@ std::string text(const val& o, const char* key) {
     return v.as<std::string>();
 }
 
-const char* const kSettingKeys[] = {"tokenizer", "vocabSize", "nLayer", "nHead", "nEmbd", "blockSize", "batchSize",
+const char* const kSettingKeys[] = {"tokenizer", "vocabSize", "nLayer", "nHead", "nEmbd", "blockSize", "bias", "batchSize",
                                     "sliceRows", "optimizer", "lr", "momentum", "beta1", "beta2", "weightDecay", "gradClip",
                                     "schedule", "warmupSteps", "maxSteps", "minLrRatio", "seed", "valFraction"};
 
@@ -86,6 +104,7 @@ TrainerSettings apply_settings(TrainerSettings s, const val& o) {
     if (has(o, "nHead")) s.n_head = whole(o, "nHead", 1, 64);
     if (has(o, "nEmbd")) s.n_embd = whole(o, "nEmbd", 1, 4096);
     if (has(o, "blockSize")) s.block_size = whole(o, "blockSize", 1, 2048);
+    if (has(o, "bias")) s.bias = boolean(o, "bias");
     if (has(o, "batchSize")) s.batch_size = whole(o, "batchSize", 1, 512);
     if (has(o, "sliceRows")) s.slice_rows = whole(o, "sliceRows", 0, 512);
     if (has(o, "optimizer")) s.optim.kind = optimizer_from_name(text(o, "optimizer"));
@@ -99,7 +118,7 @@ TrainerSettings apply_settings(TrainerSettings s, const val& o) {
     if (has(o, "warmupSteps")) s.optim.warmup_steps = whole(o, "warmupSteps", 0, 1e7);
     if (has(o, "maxSteps")) s.optim.max_steps = whole(o, "maxSteps", 0, 1e8);
     if (has(o, "minLrRatio")) s.optim.min_lr_ratio = static_cast<float>(number(o, "minLrRatio"));
-    if (has(o, "seed")) s.seed = whole(o, "seed", 0, 9007199254740991.0);
+    if (has(o, "seed")) s.seed = whole64(o, "seed", 0, 9007199254740991.0);
     if (has(o, "valFraction")) s.val_fraction = static_cast<float>(number(o, "valFraction"));
     validate(s);
     return s;
@@ -120,6 +139,7 @@ val settings_to_js(const TrainerSettings& s) {
     o.set("nHead", s.n_head);
     o.set("nEmbd", s.n_embd);
     o.set("blockSize", s.block_size);
+    o.set("bias", s.bias);
     o.set("batchSize", s.batch_size);
     o.set("sliceRows", s.slice_rows);
     o.set("optimizer", std::string(optimizer_name(s.optim.kind)));
@@ -232,11 +252,13 @@ public:
             c.set("n_layer", t.config().n_layer);
             c.set("n_head", t.config().n_head);
             c.set("n_embd", t.config().n_embd);
+            c.set("bias", t.config().bias);
             o.set("config", c);
             o.set("tokenizer", t.tokenizer().type());
             o.set("step", t.step());
             o.set("trainTokens", t.train_token_count());
             o.set("valTokens", t.val_token_count());
+            o.set("tokenizerSampleBytes", t.tokenizer_sample_bytes());
             o.set("hasValidation", t.has_val());
             o.set("settings", settings_to_js(t.settings()));
             o.set("sliceRows", t.slice_rows());
@@ -357,6 +379,20 @@ public:
             w.set("lr", r.weight.lr);
             w.set("update", r.weight.update);
             w.set("newValue", r.weight.new_value);
+            w.set("optimizer", r.weight.optimizer);
+            w.set("clipScale", r.weight.clip_scale);
+            w.set("weightDecay", r.weight.weight_decay);
+            w.set("momentum", r.weight.momentum);
+            w.set("beta1", r.weight.beta1);
+            w.set("beta2", r.weight.beta2);
+            w.set("eps", r.weight.eps);
+            w.set("t", r.weight.t);
+            w.set("bias1", r.weight.bias1);
+            w.set("bias2", r.weight.bias2);
+            w.set("mBefore", r.weight.m_before);
+            w.set("mAfter", r.weight.m_after);
+            w.set("vBefore", r.weight.v_before);
+            w.set("vAfter", r.weight.v_after);
             o.set("weight", w);
             o.set("diverged", r.stats.diverged ? val(r.stats.message) : val::null());
             return o;
@@ -381,7 +417,7 @@ public:
                 if (has(opts, "temperature")) s.temperature = static_cast<float>(number(opts, "temperature"));
                 if (has(opts, "topK")) s.top_k = whole(opts, "topK", 1, 65536);
                 if (has(opts, "topP")) s.top_p = static_cast<float>(number(opts, "topP"));
-                if (has(opts, "seed")) seed = whole(opts, "seed", 0, 9007199254740991.0);
+                if (has(opts, "seed")) seed = whole64(opts, "seed", 0, 9007199254740991.0);
             }
             if (!s.greedy) validate(s);
             return t_->generate(prompt, static_cast<std::size_t>(n_tokens), s, seed);
@@ -481,8 +517,8 @@ public:
             const TrainerSettings next = apply_settings(t_->settings(), o);
             const TrainerSettings& cur = t_->settings();
             if (next.tokenizer != cur.tokenizer || next.n_layer != cur.n_layer || next.n_head != cur.n_head ||
-                next.n_embd != cur.n_embd || next.block_size != cur.block_size || next.batch_size != cur.batch_size ||
-                next.slice_rows != cur.slice_rows ||
+                next.n_embd != cur.n_embd || next.block_size != cur.block_size || next.bias != cur.bias ||
+                next.batch_size != cur.batch_size || next.slice_rows != cur.slice_rows ||
                 next.vocab_size != cur.vocab_size || next.val_fraction != cur.val_fraction)
                 fail("model shape, batch, tokenizer and validation split can't change on a live model: create a new trainer");
             t_->set_optimizer(next.optim);

@@ -95,7 +95,8 @@ export function parseArgs(argv, spec, allowPositional = false) {
       throw new UsageError(`unknown option --${name}; allowed: ${allowed || 'none'}`);
     }
     const type = typeOf(spec[name]);
-    if (value === undefined && type === 'bool') value = 'true';
+    // A bool takes `--x`, `--no-x`, `--x=false` or `--x false`.
+    if (value === undefined && type === 'bool') value = i + 1 < argv.length && !argv[i + 1].startsWith('--') ? argv[++i] : 'true';
     if (value === undefined) {
       if (i + 1 >= argv.length) throw new UsageError(`--${name} needs a value`);
       value = argv[++i];

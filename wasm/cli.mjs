@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // The lab without a browser: train, evaluate, step, predict, generate, serve. A contract that
-// graders script (README "CLI"): the last stdout line of each command is JSON; any bad input exits
+// graders script (README "Command line"): the last stdout line of each command is JSON; any bad input exits
 // with code 2 and one line `error: …` on stderr.
 import { appendFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import os, { tmpdir } from 'node:os';
@@ -25,6 +25,7 @@ const TRAIN = {
   'block-size': { type: ['int', 1, 2048], arg: 'T', setting: 'blockSize', fixed: true, help: 'context length in tokens (64)' },
   tokenizer: { type: ['enum', 'char', 'bpe'], arg: 'char|bpe', setting: 'tokenizer', fixed: true, help: 'tokens are characters or BPE pieces (char)' },
   'vocab-size': { type: ['int', 2, 65536], arg: 'V', setting: 'vocabSize', fixed: true, help: 'BPE vocabulary size (256)' },
+  bias: { type: 'bool', arg: 'true|false', setting: 'bias', fixed: true, help: 'biases in LayerNorms and Linears; --bias false (or --no-bias) is nanoGPT\'s bias=False (true)' },
   'batch-size': { type: ['int', 1, 512], arg: 'B', setting: 'batchSize', help: 'sequences per step (16)' },
   optimizer: OPTIMIZER,
   lr: { type: ['pos'], arg: 'X', setting: 'lr', help: 'learning rate; the peak with --schedule cosine (0.003)' },

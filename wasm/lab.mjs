@@ -24,7 +24,7 @@ async function loadCoreModule({ wasmModule, wasmMemory, beforeInstantiate } = {}
     // In the repo the build output sits in wasm/dist; in a copied site, next to this file.
     const dir = [path.join(here, 'dist'), here].find((d) => existsSync(path.join(d, 'lab-core.mjs')));
     if (!dir) throw new Error(`engine not built: ${path.join(here, 'dist', 'lab-core.mjs')} is missing (run the README's build command)`);
-    // Emscripten's ES6 output expects these CommonJS globals under node (TOOLCHAIN.md).
+    // Emscripten's ES6 output expects these CommonJS globals under node (docs/toolchain.md, Node 20).
     globalThis.__dirname ??= dir;
     globalThis.require ??= createRequire(import.meta.url);
     const { default: factory } = await import(pathToFileURL(path.join(dir, 'lab-core.mjs')).href);
@@ -114,7 +114,7 @@ export class Trainer {
   }
 
   /** @returns {{params:number, flopsPerStep:number, tokensPerStep:number, seqLen:number, vocabSize:number,
-   *   config:{vocab_size:number,block_size:number,n_layer:number,n_head:number,n_embd:number},
+   *   config:{vocab_size:number,block_size:number,n_layer:number,n_head:number,n_embd:number,bias:boolean},
    *   tokenizer:'char'|'bpe', step:number, trainTokens:number, valTokens:number, hasValidation:boolean, settings:object}} */
   info() { return call(this._engine, () => this._handle().info()); }
 
@@ -155,7 +155,7 @@ export class Trainer {
    */
   evaluate(opts = {}) { return call(this._engine, () => this._handle().evaluate(opts ?? {})); }
 
-  /** Mean cross-entropy of `text` over the evaluation windows of DESIGN.md. */
+  /** Mean cross-entropy of `text` over the evaluation windows (docs/contracts.md, Text windows). */
   evalText(text) { return call(this._engine, () => this._handle().evalText(requireString(text, 'text'))); }
 
   /** One step on all evaluation windows of `text` (the batch evalText uses); returns the loss before the update. */
@@ -166,6 +166,11 @@ export class Trainer {
 
   /**
    * Takes ONE real training step, phase by phase: predict → loss → backprop → update.
+   * The result's `weight` holds the optimizer's own numbers for that weight: `optimizer`, `grad`
+   * (after clipping: `rawGrad × clipScale`), `lr`, `weightDecay` (0 unless a 2-D weight),
+   * `momentum`, `beta1`, `beta2`, `eps`, `t` (this update's number), `bias1` = 1 − β1^t,
+   * `bias2` = 1 − β2^t, the moments `mBefore`/`mAfter`, `vBefore`/`vAfter` (momentum: velocity in m),
+   * `value`, `newValue` and `update` = newValue − value.
    * @param {{position?:number, tensor?:string, index?:number}} [opts] the position of example 0 to show,
    *   and the weight to follow (a nanoGPT tensor name and a flat index; default: an embedding weight of the target token)
    */
@@ -214,7 +219,7 @@ export class Trainer {
   /** A 16-hex-digit hash of every weight: unchanged by predict/generate, changed by a training step. */
   fingerprint() { return call(this._engine, () => this._handle().fingerprint()); }
 
-  /** The model as .safetensors bytes (DESIGN.md); with optimizer moments unless withOptimizer is false. */
+  /** The model as .safetensors bytes (docs/contracts.md); with optimizer moments unless withOptimizer is false. */
   exportCheckpoint(withOptimizer = true) { return call(this._engine, () => this._handle().exportCheckpoint(!!withOptimizer)); }
 
   /** Changes optimizer settings (optimizer, lr, momentum, betas, weightDecay, gradClip, schedule…) or the seed (resets). */
@@ -250,7 +255,7 @@ export class Engine {
    * A new model for `text` (the tokenizer is built from the text).
    * @param {string} text
    * @param {{tokenizer?:'char'|'bpe', vocabSize?:number, nLayer?:number, nHead?:number, nEmbd?:number, blockSize?:number,
-   *   batchSize?:number, sliceRows?:number, optimizer?:'sgd'|'momentum'|'adamw', lr?:number, momentum?:number, beta1?:number, beta2?:number,
+   *   bias?:boolean, batchSize?:number, sliceRows?:number, optimizer?:'sgd'|'momentum'|'adamw', lr?:number, momentum?:number, beta1?:number, beta2?:number,
    *   weightDecay?:number, gradClip?:number, schedule?:'constant'|'cosine', warmupSteps?:number, maxSteps?:number,
    *   minLrRatio?:number, seed?:number, valFraction?:number}} [settings]
    */

@@ -4,6 +4,7 @@
 // lab-change (detail.query: the state as a URL query). Each element has its own worker and state.
 import { LabController } from './app/controller.js';
 import { ATTRIBUTE_NAMES } from './app/state.js';
+import { t } from './app/strings.js';
 
 const BASE = new URL('./', import.meta.url);
 const STYLESHEETS = [new URL('./styles/element.css', BASE).href]; // lab, ideas and uPlot styles
@@ -32,7 +33,32 @@ export class TrainingLoopLab extends HTMLElement {
     if (this.controller) return;
     this.controller = new LabController(this, this.shadowRoot, BASE.href);
     this.addEventListener('lab-ready', () => this.resolveReady(), { once: true });
-    this.controller.connect().catch((e) => this.controller.fail(String(e?.message ?? e)));
+    this.controller.connect().catch((e) => this.startFailed(e));
+  }
+
+  /**
+   * Start-up failed. Before the sections are drawn (e.g. the worker cannot start because the lab's
+   * code is on another origin) the controller has nowhere to say so: the message goes straight
+   * into the shadow root, and out as lab-error.
+   */
+  startFailed(e) {
+    const c = this.controller;
+    const lang = c?.state?.lang ?? 'en';
+    const message = e?.code === 'worker-cross-origin'
+      ? t(lang, 'crossOrigin', { lab: e.scriptOrigin, page: e.pageOrigin })
+      : String(e?.message ?? e);
+    if (c?.notices) { c.fail(message); return; }
+    const note = document.createElement('div');
+    note.className = 'notice start-error';
+    note.setAttribute('role', 'alert');
+    note.textContent = message;
+    const box = document.createElement('div');
+    box.className = 'lab';
+    box.lang = lang;
+    box.append(note);
+    this.shadowRoot.querySelector('.lab')?.remove();
+    this.shadowRoot.append(box);
+    this.dispatchEvent(new CustomEvent('lab-error', { detail: { message }, bubbles: true, composed: true }));
   }
 
   disconnectedCallback() {

@@ -1,5 +1,5 @@
 // How a token stream becomes (input, target) pairs.
-//  - Evaluation windows (DESIGN.md "Text windows"): windows of block_size+1 tokens with stride
+//  - Evaluation windows (docs/contracts.md, Text windows): windows of block_size+1 tokens with stride
 //    block_size, the last shorter one kept if it has ≥ 2 tokens; inputs = w[:-1], targets = w[1:].
 //  - Training batches: B windows at seeded random offsets (nanoGPT's get_batch).
 #pragma once

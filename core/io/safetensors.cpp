@@ -3,11 +3,11 @@
 #include <algorithm>
 #include <cstring>
 #include <limits>
-#include <new>
 #include <set>
 
 #include <nlohmann/json.hpp>
 
+#include "io/json.hpp"
 #include "util/error.hpp"
 
 namespace lab {
@@ -138,14 +138,7 @@ SafetensorsFile SafetensorsFile::parse(const std::uint8_t* bytes, std::size_t n)
     const std::size_t data_size = n - data_start;
 
     const char* text = reinterpret_cast<const char*>(bytes + 8);
-    json header;
-    try {
-        header = json::parse(text, text + header_len, nullptr, /*allow_exceptions=*/false);
-    } catch (const std::bad_alloc&) {
-        fail("safetensors header (", header_len, " bytes) is too large to parse");
-    }
-    if (header.is_discarded())
-        fail("safetensors header (", header_len, " bytes) is not valid UTF-8 JSON");
+    const json header = parse_json(text, text + header_len, "safetensors header", "tensor");
     if (!header.is_object())
         fail("safetensors header must be a JSON object, got ", type_name(header));
 

@@ -2,7 +2,7 @@
 // xsimd 8.1 has no WebAssembly backend: under Emscripten the core is compiled with
 // `-msimd128 -msse4.1`, SSE intrinsics become wasm SIMD and xsimd picks its sse4.1 arch.
 // Two intrinsics that xsimd's exp/tanh/to_int use are emulated lane by lane by Emscripten;
-// these macros map them to single wasm instructions (TOOLCHAIN.md: exp 3.7x, tanh 2.2x faster,
+// these macros map them to single wasm instructions (docs/toolchain.md: exp 3.7x, tanh 2.2x faster,
 // same accuracy; out-of-range lanes saturate instead of giving INT_MIN).
 #pragma once
 #include <cstddef>
@@ -21,6 +21,6 @@
 #include <xsimd/xsimd.hpp>
 
 namespace lab::simd {
-using vf = xsimd::batch<float>;              // the default arch: sse2 natively, sse4.1 in wasm
-constexpr std::size_t W = vf::size;          // lanes per vector (4 on both targets)
+using vf = xsimd::batch<float>;              // the default arch: avx2 or sse2 natively, sse4.1 in wasm
+constexpr std::size_t W = vf::size;          // lanes per vector (4 in wasm and with sse2, 8 with avx2)
 }  // namespace lab::simd

@@ -5,10 +5,6 @@
 
 namespace lab {
 
-std::size_t attention_scratch_floats(std::size_t T, std::size_t C, std::size_t NH) {
-    return 2 * T * (C / NH) + 2 * T + T * T + 8;  // kᵀ or vᵀ, two rows, dpre [T,T]
-}
-
 void attention_forward(float* out, float* att, float* scratch, const float* qkv,
                        std::size_t B, std::size_t T, std::size_t C, std::size_t NH) {
     attention_forward__xsimd(out, att, scratch, qkv, B, T, C, NH);

@@ -91,6 +91,14 @@ void softmax_row(float* arow, float* row, std::size_t n, std::size_t T) {
 }
 }  // namespace
 
+// The xsimd versions' layout (the scalar twins use a prefix of it): kᵀ or vᵀ [hs, Tp], one row
+// [Tp], dpre [T, T]. Rows are padded to Tp because scores() writes whole vectors: with T < W,
+// sizing by T instead wrote past the end of the scratch.
+std::size_t attention_scratch_floats(std::size_t T, std::size_t C, std::size_t NH) {
+    const std::size_t Tp = (T + W - 1) / W * W;
+    return (C / NH) * Tp + Tp + T * T;
+}
+
 void attention_forward__xsimd(float* out, float* att, float* scratch, const float* qkv,
                               std::size_t B, std::size_t T, std::size_t C, std::size_t NH) {
     const std::size_t C3 = 3 * C, hs = C / NH, Tp = (T + W - 1) / W * W;

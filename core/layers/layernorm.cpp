@@ -20,7 +20,8 @@ void layernorm_forward(float* out, float* mean, float* rstd, const float* inp, c
         v /= static_cast<float>(C);
         const float s = 1.0f / std::sqrt(v + eps);
         float* o = out + n * C;
-        for (std::size_t i = 0; i < C; ++i) o[i] = (x[i] - m) * s * weight[i] + bias[i];
+        if (bias) for (std::size_t i = 0; i < C; ++i) o[i] = (x[i] - m) * s * weight[i] + bias[i];
+        else for (std::size_t i = 0; i < C; ++i) o[i] = (x[i] - m) * s * weight[i];
         mean[n] = m;
         rstd[n] = s;
     }
@@ -47,7 +48,7 @@ void layernorm_backward(float* dinp, float* dweight, float* dbias, const float* 
         for (std::size_t i = 0; i < C; ++i) {
             const float norm = (x[i] - m) * s;
             const float dnorm = weight[i] * d[i];
-            dbias[i] += d[i];
+            if (dbias) dbias[i] += d[i];
             dweight[i] += norm * d[i];
             dx[i] += (dnorm - dnorm_mean - norm * dnorm_norm_mean) * s;
         }

@@ -1,5 +1,6 @@
 // LayerNorm over the last axis (eps 1e-5, as PyTorch):
 //   out[N,C] = (inp - mean) * rstd * weight + bias,   saves mean[N], rstd[N] for backward.
+// bias (and dbias) may be nullptr: a LayerNorm without bias, as nanoGPT's bias=False.
 #pragma once
 #include <cstddef>
 

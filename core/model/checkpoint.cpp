@@ -1,9 +1,11 @@
 #include "model/checkpoint.hpp"
 
+#include <cmath>
 #include <set>
 
 #include "io/safetensors.hpp"
 #include "model/params.hpp"
+#include "model/tensor_names.hpp"
 #include "util/error.hpp"
 
 namespace lab {
@@ -14,41 +16,6 @@ const std::string kMomentM = "optimizer.m.";
 const std::string kMomentV = "optimizer.v.";
 const std::string kTrainingPrefix = "training.";
 const std::string kLayerPrefix = "transformer.h.";
-
-// One nanoGPT tensor = one layer's slice of one ParamKind.
-struct TensorSpec {
-    std::string name;
-    ParamKind kind;
-    std::size_t layer;
-    std::vector<std::size_t> shape;
-};
-
-// Every parameter tensor in nanoGPT's state_dict order; shapes from the config alone (no
-// allocation, so it is safe on a config that no tensor data backs yet).
-std::vector<TensorSpec> tensor_specs(const GPTConfig& c) {
-    const std::size_t V = c.vocab_size, T = c.block_size, L = c.n_layer, C = c.n_embd;
-    std::vector<TensorSpec> s;
-    s.push_back({"transformer.wte.weight", P_WTE, 0, {V, C}});
-    s.push_back({"transformer.wpe.weight", P_WPE, 0, {T, C}});
-    for (std::size_t l = 0; l < L; ++l) {
-        const std::string h = kLayerPrefix + std::to_string(l) + ".";
-        s.push_back({h + "ln_1.weight", P_LN1W, l, {C}});
-        s.push_back({h + "ln_1.bias", P_LN1B, l, {C}});
-        s.push_back({h + "attn.c_attn.weight", P_QKVW, l, {3 * C, C}});
-        s.push_back({h + "attn.c_attn.bias", P_QKVB, l, {3 * C}});
-        s.push_back({h + "attn.c_proj.weight", P_ATTPROJW, l, {C, C}});
-        s.push_back({h + "attn.c_proj.bias", P_ATTPROJB, l, {C}});
-        s.push_back({h + "ln_2.weight", P_LN2W, l, {C}});
-        s.push_back({h + "ln_2.bias", P_LN2B, l, {C}});
-        s.push_back({h + "mlp.c_fc.weight", P_FCW, l, {4 * C, C}});
-        s.push_back({h + "mlp.c_fc.bias", P_FCB, l, {4 * C}});
-        s.push_back({h + "mlp.c_proj.weight", P_FCPROJW, l, {C, 4 * C}});
-        s.push_back({h + "mlp.c_proj.bias", P_FCPROJB, l, {C}});
-    }
-    s.push_back({"transformer.ln_f.weight", P_LNFW, 0, {C}});
-    s.push_back({"transformer.ln_f.bias", P_LNFB, 0, {C}});
-    return s;
-}
 
 bool starts_with(const std::string& s, const std::string& prefix) {
     return s.compare(0, prefix.size(), prefix) == 0;
@@ -68,6 +35,15 @@ bool split_layer_name(const std::string& name, std::size_t& layer, std::string& 
     return true;
 }
 
+// A NaN or Inf weight (or optimizer moment) would only surface later as a NaN loss, far from its
+// cause: refuse it at load, naming the tensor and the place.
+void check_finite(const std::string& name, const float* x, std::size_t n) {
+    for (std::size_t i = 0; i < n; ++i)
+        if (!std::isfinite(x[i]))
+            fail("checkpoint tensor ", quote_name(name), " holds a non-finite value (",
+                 std::isnan(x[i]) ? "NaN" : x[i] > 0 ? "+Inf" : "-Inf", ") at index ", i);
+}
+
 void check_size(const char* what, std::size_t got, std::size_t want) {
     if (got != want) fail("checkpoint ", what, " has ", got, " floats, the config needs ", want);
 }
@@ -82,11 +58,10 @@ std::vector<std::uint8_t> checkpoint_write(const Checkpoint& ck) {
         check_size("optimizer moment m", ck.m.size(), layout.total);
         check_size("optimizer moment v", ck.v.size(), layout.total);
     }
-    const std::vector<TensorSpec> specs = tensor_specs(ck.config);
+    const std::vector<NamedTensor> specs = named_tensors(layout, ck.config);
     std::vector<TensorRef> refs;
     auto add = [&](const std::string& prefix, const std::vector<float>& buffer) {
-        for (const TensorSpec& s : specs)
-            refs.push_back({prefix + s.name, s.shape, buffer.data() + layout.offset(s.kind, s.layer)});
+        for (const NamedTensor& s : specs) refs.push_back({prefix + s.name, s.shape, buffer.data() + s.offset});
     };
     add("", ck.params);
     if (ck.has_moments) {
@@ -138,13 +113,19 @@ Checkpoint checkpoint_read(const std::uint8_t* bytes, std::size_t n) {
     check_dims("transformer.wte.weight", "vocab_size", c.vocab_size);
     check_dims("transformer.wpe.weight", "block_size", c.block_size);
 
-    const std::vector<TensorSpec> specs = tensor_specs(c);
+    // Shapes and offsets from the config alone. Offsets are used only once every tensor is known to
+    // be in the file, which bounds them by n.
+    const ParamLayout layout(c);
+    const std::vector<NamedTensor> specs = named_tensors(layout, c);
     std::set<std::string> expected;
-    for (const TensorSpec& s : specs) {
+    for (const NamedTensor& s : specs) {
         expected.insert(s.name);
         if (!file.has(s.name)) {
             std::size_t layer = 0;
             std::string rest;
+            if (layout.slots[s.kind].is_bias)
+                fail("checkpoint is missing tensor ", quote_name(s.name),
+                     " (config bias is true; a model without biases needs \"bias\": false in its config)");
             if (split_layer_name(s.name, layer, rest))
                 fail("checkpoint is missing tensor ", quote_name(s.name), " (config n_layer is ", c.n_layer, ")");
             fail("checkpoint is missing tensor ", quote_name(s.name));
@@ -155,11 +136,11 @@ Checkpoint checkpoint_read(const std::uint8_t* bytes, std::size_t n) {
     }
 
     // Optimizer moments: all or none.
-    for (const TensorSpec& s : specs)
+    for (const NamedTensor& s : specs)
         if (file.has(kMomentM + s.name) || file.has(kMomentV + s.name)) ck.has_moments = true;
     if (ck.has_moments) {
         for (const std::string& prefix : {kMomentM, kMomentV})
-            for (const TensorSpec& s : specs) {
+            for (const NamedTensor& s : specs) {
                 const std::string name = prefix + s.name;
                 if (!file.has(name))
                     fail("checkpoint has optimizer moments but is missing tensor ", quote_name(name));
@@ -185,16 +166,19 @@ Checkpoint checkpoint_read(const std::uint8_t* bytes, std::size_t n) {
         if (per_layer && layer < c.n_layer && rest == "attn.bias") continue;  // old causal-mask buffer
         if (per_layer && layer >= c.n_layer)
             fail("checkpoint has unexpected tensor ", quote_name(name), " (config n_layer is ", c.n_layer, ")");
+        if (!c.bias && name.size() > 5 && name.compare(name.size() - 5, 5, ".bias") == 0)
+            fail("checkpoint has unexpected tensor ", quote_name(name), " (config bias is false)");
         fail("checkpoint has unexpected tensor ", quote_name(name));
     }
 
     // Everything is validated: each tensor's bytes are in the file, so these sizes are bounded by n.
-    const ParamLayout layout(c);
     auto load = [&](const std::string& prefix, std::vector<float>& buffer) {
         buffer.assign(layout.total, 0.0f);
-        for (const TensorSpec& s : specs)
-            file.read_f32(prefix + s.name, buffer.data() + layout.offset(s.kind, s.layer),
-                          layout.layer_size(s.kind));
+        for (const NamedTensor& s : specs) {
+            float* x = buffer.data() + s.offset;
+            file.read_f32(prefix + s.name, x, s.size);
+            check_finite(prefix + s.name, x, s.size);
+        }
     };
     load("", ck.params);
     if (ck.has_moments) {

@@ -1,5 +1,5 @@
-// Model checkpoints (DESIGN.md "Checkpoint: safetensors"): one safetensors file, F32, tensor names
-// and shapes exactly as nanoGPT's state_dict, so it loads into PyTorch (docs/pytorch.md) and a
+// Model checkpoints (docs/contracts.md, Checkpoint): one safetensors file, F32, tensor names
+// and shapes exactly as nanoGPT's state_dict, so it loads into PyTorch (README, Checkpoints) and a
 // nanoGPT-shaped file loads here.
 //   tensors:  transformer.wte.weight [V,C], transformer.wpe.weight [T,C],
 //             transformer.h.{i}.{ln_1,ln_2}.{weight,bias} [C],
@@ -8,11 +8,12 @@
 //             transformer.h.{i}.mlp.c_fc.weight [4C,C] / .bias [4C],
 //             transformer.h.{i}.mlp.c_proj.weight [C,4C] / .bias [C],
 //             transformer.ln_f.weight|bias [C];
+//             with config bias = false (nanoGPT's bias=False) there is no .bias tensor at all;
 //             optimizer.m.<name>, optimizer.v.<name> for every parameter (optional, all or none).
 //             lm_head.weight is tied to wte: never written; accepted on read if shaped [V,C].
 //             transformer.h.{i}.attn.bias (old nanoGPT causal-mask buffers) is accepted and ignored.
-//   metadata: "config" (config_to_json), "tokenizer" (verbatim JSON), "format" = "training-loop-lab/1",
-//             "training.<key>" for each Checkpoint::training entry.
+//   metadata: "config" (config_to_json; without "bias" it means true), "tokenizer" (verbatim JSON),
+//             "format" = "training-loop-lab/1", "training.<key>" for each Checkpoint::training entry.
 // Each tensor is a straight copy of a slice of the flat parameter buffer (ParamLayout).
 #pragma once
 #include <cstddef>

@@ -2,6 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "io/json.hpp"
 #include "util/error.hpp"
 
 namespace lab {
@@ -29,12 +30,13 @@ std::string config_to_json(const GPTConfig& c) {
     j["n_layer"] = c.n_layer;
     j["n_head"] = c.n_head;
     j["n_embd"] = c.n_embd;
+    j["bias"] = c.bias;
     return j.dump();
 }
 
 GPTConfig config_from_json(const std::string& text) {
-    nlohmann::json j = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
-    if (j.is_discarded() || !j.is_object()) fail("config is not a JSON object: ", text.substr(0, 80));
+    const nlohmann::json j = parse_json(text, "config");
+    if (!j.is_object()) fail("config is not a JSON object: ", text.substr(0, 80));
     GPTConfig c;
     auto get = [&](const char* key, std::size_t& out) {
         if (!j.contains(key)) fail("config is missing \"", key, "\"");
@@ -48,6 +50,10 @@ GPTConfig config_from_json(const std::string& text) {
     get("n_layer", c.n_layer);
     get("n_head", c.n_head);
     get("n_embd", c.n_embd);
+    if (j.contains("bias")) {
+        if (!j["bias"].is_boolean()) fail("config \"bias\" must be true or false, got ", j["bias"].dump());
+        c.bias = j["bias"].get<bool>();
+    }
     validate(c);
     return c;
 }

@@ -1,4 +1,4 @@
-// The GPT model (DESIGN.md "Model"): parameters, gradients and activations, forward and backward.
+// The GPT model (docs/contracts.md, Model): parameters, gradients and activations, forward and backward.
 //   x = wte[idx] + wpe[pos]; per block x += attn(ln_1(x)); x += mlp(ln_2(x));
 //   logits = ln_f(x) · wteᵀ (tied); probs = softmax(logits); loss = mean −ln probs[target].
 // Parameters and gradients are one flat buffer each (layout: model/params.hpp). Activations live
@@ -47,8 +47,9 @@ public:
     std::size_t last_T() const { return last_T_; }
 
     // Floats of memory the model needs (params, grads, 2 optimizer moments, activations, their
-    // gradient scratch): lets callers refuse a config before allocating it.
-    static std::size_t estimate_floats(const GPTConfig& config, std::size_t max_batch);
+    // gradient scratch): lets callers refuse a config before allocating it. 64-bit and checked:
+    // valid configs can need more than a 32-bit std::size_t (wasm32) holds.
+    static std::uint64_t estimate_floats(const GPTConfig& config, std::size_t max_batch);
     // FLOPs of one training step on B×T tokens: B·T·(6·N + 12·L·T·C), N = L·12·C² + V·C.
     static double flops_per_step(const GPTConfig& config, std::size_t B, std::size_t T);
 
@@ -57,15 +58,18 @@ private:
     struct ActLayout {
         std::size_t encoded, ln1, ln1_mean, ln1_rstd, qkv, atty, att, attproj, residual2, ln2,
             ln2_mean, ln2_rstd, fch, fch_gelu, fcproj, residual3, lnf, lnf_mean, lnf_rstd, logits,
-            probs, losses, total;
+            probs, losses;
+        std::uint64_t total;  // floats; the offsets are exact when it fits std::size_t
     };
     struct GradLayout {
-        std::size_t dresidual, dln, dqkv, datty, dfch, dfch_gelu, dlogits, scratch, total;
+        std::size_t dresidual, dln, dqkv, datty, dfch, dfch_gelu, dlogits, scratch;
+        std::uint64_t total;  // floats
     };
     static ActLayout act_layout(const GPTConfig& c, std::size_t B, std::size_t T);
     static GradLayout grad_layout(const GPTConfig& c, std::size_t B, std::size_t T);
-    const float* param(ParamKind k, std::size_t l = 0) const { return params_.data() + layout_.offset(k, l); }
-    float* grad(ParamKind k, std::size_t l = 0) { return grads_.data() + layout_.offset(k, l); }
+    // nullptr for the biases of a bias-free model: the layers then add none.
+    const float* param(ParamKind k, std::size_t l = 0) const { return layout_.slice(params_.data(), k, l); }
+    float* grad(ParamKind k, std::size_t l = 0) { return layout_.slice(grads_.data(), k, l); }
 
     GPTConfig config_;
     ParamLayout layout_;

@@ -18,7 +18,8 @@ struct NamedTensor {
     std::size_t layer;               // 0 for non-per-layer tensors
 };
 
-// In nanoGPT's order: wte, wpe, then every block's tensors, then ln_f.
+// In nanoGPT's order: wte, wpe, then every block's tensors, then ln_f (no biases if config.bias is
+// false). Needs no parameter buffer: checkpoint reading uses it on a config alone.
 std::vector<NamedTensor> named_tensors(const ParamLayout& layout, const GPTConfig& config);
 
 }  // namespace lab

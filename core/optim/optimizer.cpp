@@ -62,6 +62,8 @@ float learning_rate_at(const OptimizerSettings& s, std::size_t step) {
     return min_lr + static_cast<float>(coeff) * (s.lr - min_lr);
 }
 
+float bias_correction(float beta, std::size_t t) { return 1.0f - std::pow(beta, static_cast<float>(t)); }
+
 double global_norm(const float* g, std::size_t n) { return std::sqrt(f32_sum_squares(g, n)); }
 
 Optimizer::Optimizer(const ParamLayout& layout, const OptimizerSettings& settings)
@@ -85,8 +87,8 @@ double Optimizer::update(float* params, float* grads, std::size_t t, float lr) {
     if (s.grad_clip > 0.0f && norm > s.grad_clip && std::isfinite(norm)) {
         f32_scale(grads, static_cast<float>(s.grad_clip / norm), layout_.total);
     }
-    const float b1c = 1.0f - std::pow(s.beta1, static_cast<float>(t));
-    const float b2c = 1.0f - std::pow(s.beta2, static_cast<float>(t));
+    const float b1c = bias_correction(s.beta1, t);
+    const float b2c = bias_correction(s.beta2, t);
     for (const ParamSlot& slot : layout_.slots) {
         const float wd = slot.is_matrix ? s.weight_decay : 0.0f;
         float* p = params + slot.offset;

@@ -38,6 +38,9 @@ void validate(const OptimizerSettings& s);
 // Learning rate for step index `step` (0-based).
 float learning_rate_at(const OptimizerSettings& s, std::size_t step);
 
+// Adam's bias correction 1 − β^t (t: 1-based update count), as the update uses it.
+float bias_correction(float beta, std::size_t t);
+
 // √(Σ g²) over the whole buffer, in double.
 double global_norm(const float* grads, std::size_t n);
 

@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 #include <unordered_map>
 
+#include "io/json.hpp"
 #include "tokenizer/tokenizer.hpp"
 #include "tokenizer/utf8.hpp"
 #include "util/error.hpp"
@@ -62,31 +63,6 @@ std::string short_dump(const nlohmann::json& v) {
     return s;
 }
 
-// Deepest nesting of arrays/objects in JSON text (strings skipped), stopping early past limit.
-std::size_t nesting_depth(const std::string& json, std::size_t limit) {
-    std::size_t depth = 0, deepest = 0;
-    bool in_string = false, escaped = false;
-    for (const char c : json) {
-        if (in_string) {
-            if (escaped) {
-                escaped = false;
-            } else if (c == '\\') {
-                escaped = true;
-            } else if (c == '"') {
-                in_string = false;
-            }
-        } else if (c == '"') {
-            in_string = true;
-        } else if (c == '[' || c == '{') {
-            deepest = std::max(deepest, ++depth);
-            if (deepest > limit) break;
-        } else if ((c == ']' || c == '}') && depth > 0) {
-            --depth;
-        }
-    }
-    return deepest;
-}
-
 std::string describe_value(const nlohmann::json& v) {
     if (v.is_string()) return "the string " + utf8::quote(v.get_ref<const std::string&>());
     if (v.is_number()) return "the number " + short_dump(v);
@@ -99,20 +75,7 @@ std::string describe_value(const nlohmann::json& v) {
 Tokenizer Tokenizer::from_json(const std::string& json) {
     const std::string where = "tokenizer JSON";
     utf8::check(json, "tokenizer JSON");
-    // The tokenizer forms nest 3 deep; refuse deep nesting before parsing so that no recursion
-    // (here or in the library) can exhaust the stack, which is small in wasm.
-    constexpr std::size_t max_depth = 16;
-    if (nesting_depth(json, max_depth) > max_depth) {
-        fail(where, " is nested more than ", max_depth, " levels deep; a tokenizer needs 3");
-    }
-    nlohmann::json j;
-    try {
-        j = nlohmann::json::parse(json);
-    } catch (const nlohmann::json::parse_error& e) {
-        fail(where, " is not valid JSON (syntax error at byte ", e.byte, ")");
-    } catch (const nlohmann::json::exception&) {
-        fail(where, " is not valid JSON");
-    }
+    const nlohmann::json j = parse_json(json, "tokenizer");
     if (!j.is_object()) {
         fail(where, " must be an object like {\"type\":\"char\",\"vocab\":[...]}, got ", describe_value(j));
     }

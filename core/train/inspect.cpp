@@ -71,7 +71,7 @@ std::vector<TokenLoss> Trainer::surprise(const std::string& text) {
     std::vector<TokenLoss> out;
     out.push_back({tokenizer_.token_text(ids[0]), ids[0], 0.0f, false});
     const std::size_t T = config().block_size;
-    // Windows of DESIGN.md: every token after the first is predicted exactly once.
+    // Text windows (docs/contracts.md): every token after the first is predicted exactly once.
     for (std::size_t begin = 0; begin + 1 < ids.size(); begin += T) {
         const std::size_t n = std::min(T, ids.size() - 1 - begin);
         model_->forward(ids.data() + begin, ids.data() + begin + 1, 1, n);
@@ -162,12 +162,29 @@ InspectResult Trainer::inspect_step(std::size_t position, const std::string& ten
     const float scale = (clip > 0.0f && r.grad_norm_total > clip) ? static_cast<float>(clip / r.grad_norm_total) : 1.0f;
     r.weight.grad = r.weight.raw_grad * scale;
     r.weight.lr = st.lr;
+    const OptimizerSettings& os = optim_->settings();
+    WeightProbe& w = r.weight;
+    w.optimizer = optimizer_name(os.kind);
+    w.clip_scale = scale;
+    for (const ParamSlot& slot : model_->layout().slots)
+        if (at >= slot.offset && at < slot.offset + slot.size) w.weight_decay = slot.is_matrix ? os.weight_decay : 0.0f;
+    w.momentum = os.momentum;
+    w.beta1 = os.beta1;
+    w.beta2 = os.beta2;
+    w.eps = os.eps;
+    w.t = step_ + 1;
+    w.bias1 = bias_correction(os.beta1, w.t);
+    w.bias2 = bias_correction(os.beta2, w.t);
+    w.m_before = optim_->m()[at];
+    w.v_before = optim_->v()[at];
 
     // Phase 4 — update.
     apply_update(st);
     r.stats = st;
-    r.weight.new_value = model_->params()[at];
-    r.weight.update = r.weight.new_value - r.weight.value;
+    w.new_value = model_->params()[at];
+    w.update = w.new_value - w.value;
+    w.m_after = optim_->m()[at];
+    w.v_after = optim_->v()[at];
     return r;
 }
 

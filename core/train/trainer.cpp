@@ -11,6 +11,7 @@
 #include "data/windows.hpp"
 #include "model/checkpoint.hpp"
 #include "model/tensor_names.hpp"
+#include "tokenizer/bpe_sample.hpp"
 #include "util/error.hpp"
 
 namespace lab {
@@ -25,6 +26,7 @@ GPTConfig config_of(const TrainerSettings& s, std::size_t vocab) {
     c.n_layer = s.n_layer;
     c.n_head = s.n_head;
     c.n_embd = s.n_embd;
+    c.bias = s.bias;
     return c;
 }
 
@@ -39,7 +41,8 @@ void check_memory(const GPTConfig& c, std::size_t batch) {
 }  // namespace
 
 Tokenizer make_tokenizer(const std::string& text, const TrainerSettings& s) {
-    return s.tokenizer == "bpe" ? Tokenizer::train_bpe(text, s.vocab_size) : Tokenizer::train_char(text);
+    if (s.tokenizer != "bpe") return Tokenizer::train_char(text);
+    return bpe_sample_bytes(text.size()) ? Tokenizer::train_bpe(bpe_sample(text), s.vocab_size) : Tokenizer::train_bpe(text, s.vocab_size);
 }
 
 void validate(const TrainerSettings& s) {
@@ -59,6 +62,7 @@ void validate(const TrainerSettings& s) {
 Trainer::Trainer(const std::string& text, const TrainerSettings& settings) : settings_(settings) {
     validate(settings_);
     tokenizer_ = make_tokenizer(text, settings_);
+    tokenizer_sample_bytes_ = settings_.tokenizer == "bpe" ? bpe_sample_bytes(text.size()) : 0;
     if (tokenizer_.vocab_size() < 2)
         fail("the text has only ", tokenizer_.vocab_size(), " distinct character; a language model needs at least 2");
     const GPTConfig c = config_of(settings_, tokenizer_.vocab_size());
@@ -80,6 +84,7 @@ Trainer::Trainer(const std::uint8_t* bytes, std::size_t n, const std::string& te
     settings_.n_head = ck.config.n_head;
     settings_.n_embd = ck.config.n_embd;
     settings_.block_size = ck.config.block_size;
+    settings_.bias = ck.config.bias;
     validate(settings_);
     check_memory(ck.config, rows_per_pass(settings_));
     if (!text.empty()) set_text(text);
@@ -117,8 +122,11 @@ void Trainer::set_text(const std::string& text) {
     std::size_t n_val = 0;
     if (ids.size() >= 20 && settings_.val_fraction > 0.0f)
         n_val = std::max<std::size_t>(2, static_cast<std::size_t>(static_cast<double>(ids.size()) * settings_.val_fraction));
-    train_tokens_.assign(ids.begin(), ids.end() - static_cast<std::ptrdiff_t>(n_val));
+    // The ids become the training split in place (no second copy of a book's tokens: wasm memory
+    // never shrinks, so the peak during this is what a 50 MB text costs for good).
     val_tokens_.assign(ids.end() - static_cast<std::ptrdiff_t>(n_val), ids.end());
+    ids.resize(ids.size() - n_val);
+    train_tokens_ = std::move(ids);
 }
 
 std::size_t Trainer::seq_len() const {

@@ -20,6 +20,7 @@ struct TrainerSettings {
     std::string tokenizer = "char";  // "char" | "bpe"
     std::size_t vocab_size = 256;    // BPE target vocabulary
     std::size_t n_layer = 2, n_head = 4, n_embd = 64, block_size = 64;
+    bool bias = true;                // false: no biases in LayerNorms and Linears (nanoGPT bias=False)
     std::size_t batch_size = 16;
     // The most batch rows one forward/backward pass computes (the activation memory), 0 = the whole
     // batch. A data-parallel replica that computes one slice of each batch needs only its slice.
@@ -50,10 +51,21 @@ struct TokenLoss { std::string token; std::int32_t id; float loss; bool predicte
 struct TensorNorm { std::string name; double norm; };
 struct Pair { std::string context; std::string target; std::int32_t target_id; float prob; float surprise; };
 
+// One weight through one real update, with every number of the optimizer's own formula, so the
+// lesson can show why it moved the way it did (AdamW can move a weight against this step's
+// gradient: its first moment still remembers earlier steps).
 struct WeightProbe {
     std::string tensor;
     std::size_t index = 0;
-    float value = 0, grad = 0, raw_grad = 0, lr = 0, update = 0, new_value = 0;
+    float value = 0, grad = 0, raw_grad = 0, lr = 0, update = 0, new_value = 0;  // update = new − value
+    std::string optimizer;        // "sgd" | "momentum" | "adamw"
+    float clip_scale = 1;         // grad = raw_grad × clip_scale (global-norm clipping)
+    float weight_decay = 0;       // the decay this weight gets (only 2-D weights get any)
+    float momentum = 0;           // μ (momentum); its velocity is m
+    float beta1 = 0, beta2 = 0, eps = 0;
+    std::size_t t = 0;            // 1-based update count of this step (AdamW's bias correction)
+    float bias1 = 1, bias2 = 1;   // 1 − β1^t, 1 − β2^t
+    float m_before = 0, m_after = 0, v_before = 0, v_after = 0;
 };
 
 struct InspectResult {
@@ -69,6 +81,10 @@ struct InspectResult {
 
 class Trainer {
 public:
+    // Bytes of the sample the BPE tokenizer learned its merges from; 0 when it saw the whole text
+    // (always for char tokenizers and loaded checkpoints).
+    std::size_t tokenizer_sample_bytes() const { return tokenizer_sample_bytes_; }
+
     // Builds the tokenizer from the text, splits it, creates and initialises the model.
     Trainer(const std::string& text, const TrainerSettings& settings);
     // Restores a checkpoint (weights, tokenizer, and optimizer state when present). `text` may be
@@ -88,7 +104,7 @@ public:
     // The rest of the step on the gradient in model().grads() (the sum over all slices), given the
     // summed loss_sum of every slice: clipping, the optimizer, the divergence guard; advances the step.
     StepStats apply_gradients(double loss_sum);
-    // Loss before the update of one step taken on ALL evaluation windows of `tokens` (DESIGN.md),
+    // Loss before the update of one step taken on ALL evaluation windows of `tokens` (docs/contracts.md),
     // the same batch evaluate_tokens uses. Clipping follows the settings.
     float step_on_windows(const std::vector<std::int32_t>& tokens);
     InspectResult inspect_step(std::size_t position, const std::string& tensor, std::size_t index);
@@ -96,7 +112,7 @@ public:
     void set_optimizer(const OptimizerSettings& s);
 
     // --- measuring (weights unchanged) ---
-    float evaluate_tokens(const std::vector<std::int32_t>& tokens);  // mean loss over DESIGN.md windows
+    float evaluate_tokens(const std::vector<std::int32_t>& tokens);  // mean loss over the text windows (docs/contracts.md)
     // Over the first max_windows windows of the training / validation split (64: a live curve stays quick).
     float train_loss(std::size_t max_windows = kEvalWindows);
     float val_loss(std::size_t max_windows = kEvalWindows);
@@ -138,7 +154,7 @@ private:
     std::vector<std::int32_t> encode_prompt(const std::string& prompt, bool allow_empty) const;
     // Forward of a single sequence (B = 1), cropped to the last block_size tokens.
     std::size_t forward_one(const std::vector<std::int32_t>& ids);
-    // Cuts tokens into DESIGN.md windows, fills batch_in_/batch_tg_ with batches of equal-length
+    // Cuts tokens into text windows (docs/contracts.md); fills batch_in_/batch_tg_ with equal-length
     // windows and calls run(B, T, total predicted tokens) for each; returns that total.
     template <typename F>
     std::size_t for_each_window_batch(const std::vector<std::int32_t>& tokens, F&& run);
@@ -156,6 +172,7 @@ private:
     std::vector<float> last_grads_;  // gradient of the last step before clipping, for grad_norms()
     std::size_t step_ = 0;
     float first_loss_ = 0.0f;
+    std::size_t tokenizer_sample_bytes_ = 0;  // BPE learned from a sample of this size (0: the whole text)
 };
 
 // Throws lab::Error naming the first out-of-range value of the settings (model shape, batch,

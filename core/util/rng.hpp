@@ -6,7 +6,7 @@
 
 namespace lab {
 
-// xoshiro128+-style generator seeded through splitmix64; fast, small state, reproducible.
+// xoshiro256** seeded through splitmix64; fast, small state, reproducible.
 class Rng {
 public:
     explicit Rng(std::uint64_t seed = 1337) { reseed(seed); }

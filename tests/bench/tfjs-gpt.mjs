@@ -1,4 +1,4 @@
-// The lab's model (DESIGN.md "Model": GPT-2 / nanoGPT, exactly) written in TensorFlow.js ops, trained
+// The lab's model (docs/contracts.md, Model: GPT-2 / nanoGPT, exactly) written in TensorFlow.js ops, trained
 // with TensorFlow.js's own autodiff and Adam, on its WebAssembly backend (SIMD, one thread). The
 // bench runs it next to our engine from the same initial weights on the same batches.
 //

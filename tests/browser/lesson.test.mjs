@@ -4,10 +4,10 @@
 // holds the state, a worker crash is survived. Screenshots go to tests/artifacts/.
 import { test as nodeTest, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { assertEngineBuilt, serve, launch, newPage, shot, labReady, numbers, smallQuery, artifacts, mainThreadTasks } from './helpers.mjs';
+import { assertEngineBuilt, serve, launch, newPage, shot, labReady, numbers, smallQuery, artifacts, mainThreadTasks, repo } from './helpers.mjs';
 
 // Every test ends within 2 minutes, whatever hangs.
 const test = (name, fn) => nodeTest(name, { timeout: 120_000 }, fn);
@@ -47,7 +47,7 @@ test('the text is on screen before the wasm has loaded', async () => {
   await page.waitForFunction(() => document.getElementById('lab')?.shadowRoot?.querySelector('textarea')?.value.length > 100, null, { timeout: 5000 });
   const ready = await page.evaluate(() => window.__events.some((e) => e.type === 'lab-ready'));
   assert.equal(ready, false, 'text should be visible before the engine is ready');
-  assert.match(await inLab('textarea').inputValue(), /The capital of France is Paris\./);
+  assert.match(await inLab('.sec-text textarea').inputValue(), /The capital of France is Paris\./);
   assert.match(await inLab('.status').textContent(), /Loading the engine/);
   await shot(page, 'lesson-0-before-engine');
 });
@@ -193,6 +193,36 @@ test('keep and share: download a .safetensors, load it back; a bad file gets a c
   page.problems = page.problems.filter((p) => !/notes\.safetensors/.test(p));
 });
 
+test('a bias-free checkpoint (nanoGPT bias=False) loads, shows its tensors and takes a step', async () => {
+  const { loadEngine } = await import('../../wasm/lab.mjs');
+  const trainer = (await loadEngine()).createTrainer(readFileSync(path.join(repo, 'web/samples/facts.txt'), 'utf8'),
+    { nLayer: 1, nHead: 2, nEmbd: 32, blockSize: 32, batchSize: 8, bias: false });
+  trainer.train(3);
+  const file = path.join(artifacts, 'lesson-no-bias.safetensors');
+  writeFileSync(file, trainer.exportCheckpoint());
+  trainer.dispose();
+  const loaded = (name) => page.waitForFunction((n) => document.getElementById('lab').shadowRoot
+    .querySelector('.sec-keep .message').textContent.includes(`Loaded ${n}`), name, { timeout: 10_000 });
+
+  await inLab('.sec-keep input[type=file]').setInputFiles(file);
+  await loaded('lesson-no-bias.safetensors');
+  await page.waitForFunction(() => [...document.getElementById('lab').shadowRoot.querySelectorAll('.sec-step select option')]
+    .some((o) => o.value === 'transformer.ln_f.weight'));
+  const names = await inLab('.sec-step select option').evaluateAll((os) => os.map((o) => o.value).filter(Boolean));
+  assert.equal(names.length, 2 + 6 + 1, names.join(' '));
+  assert.ok(names.every((n) => !n.endsWith('.bias')), names.join(' '));
+  await button('Run one step').click();
+  await page.waitForFunction(() => document.getElementById('lab').stats.step === 4);
+  await inLab('table.update').waitFor();
+  assert.equal(await inLab('.sec-step .norms .bar').count(), 2 + 6 + 1, 'a gradient norm per tensor, no biases');
+  const real = (await inLab('table.update tr.real td').allTextContents()).map(Number);
+  assert.ok(real.every(Number.isFinite), `real row: ${real}`);
+
+  // Back to the lesson's model for the tests that follow.
+  await inLab('.sec-keep input[type=file]').setInputFiles(path.join(artifacts, 'lesson.safetensors'));
+  await loaded('lesson.safetensors');
+});
+
 test('the state round-trips through the URL', async () => {
   await inLab('.sec-train input[id$="-lr"]').fill('0.01');
   await inLab('.sec-train input[id$="-lr"]').press('Tab');
@@ -226,7 +256,7 @@ test('a worker crash is reported and the lab restarts with the same text and set
   await page.waitForFunction(() => window.__events.some((e) => e.type === 'lab-error' && /worker/.test(e.message)));
   await page.waitForFunction(() => document.getElementById('lab').stats.params > 0 && !document.getElementById('lab').shadowRoot.querySelector('.sec-train button.primary').disabled, null, { timeout: 15_000 });
   assert.equal(await inLab('input[id$="-lr"]').inputValue(), '0.01');
-  assert.match(await inLab('textarea').inputValue(), /capital of France/);
+  assert.match(await inLab('.sec-text textarea').inputValue(), /capital of France/);
   await button('Step').click();
   await page.waitForFunction(() => document.getElementById('lab').stats.step === 1);
   page.problems = page.problems.filter((p) => !/simulated worker crash/.test(p));
@@ -311,7 +341,7 @@ test('samples: each one says what it is; the large fables train, and only their 
   await page.waitForFunction(() => /text=fables/.test(location.search) && document.getElementById('lab').stats.params > 0);
   await page.waitForFunction(() => /400,\d{3} characters/.test(document.getElementById('lab').shadowRoot.querySelector('.summary').textContent));
   assert.match(await inLab('.sample-about').textContent(), /^Fables, 400 kB, .*"NAME: …".*"Moral: …"/);
-  assert.match(await inLab('.summary').textContent(), /Showing the first 800 of 400,\d{3} tokens\./);
+  assert.match(await inLab('.summary').textContent(), /Showing 800 tokens: characters 0–\d{3} of 400,\d{3}\./);
   assert.equal(await inLab('.tokens .tok').count(), 800);
   assert.match(await inLab('textarea').inputValue(), /^The [A-Z][a-z]+ and the /);
   await button('Step').click();

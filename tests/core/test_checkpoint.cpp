@@ -20,9 +20,11 @@ using Shape = std::vector<std::size_t>;
 
 const char* kTokenizer = R"({"type":"char","vocab":["a","b","\n"]})";
 
-// {vocab_size, block_size, n_layer, n_head, n_embd}
+// {vocab_size, block_size, n_layer, n_head, n_embd, bias}
 lab::GPTConfig tiny() { return {3, 2, 1, 1, 2}; }
 lab::GPTConfig two_layers() { return {5, 4, 2, 2, 4}; }
+lab::GPTConfig tiny_no_bias() { return {3, 2, 1, 1, 2, false}; }
+lab::GPTConfig two_layers_no_bias() { return {5, 4, 2, 2, 4, false}; }
 
 std::vector<float> pattern(std::size_t n, float scale) {
     std::vector<float> v(n);
@@ -30,7 +32,7 @@ std::vector<float> pattern(std::size_t n, float scale) {
     if (n > 3) {
         v[0] = -0.0f;
         v[1] = std::numeric_limits<float>::denorm_min();
-        v[2] = std::numeric_limits<float>::quiet_NaN();
+        v[2] = std::numeric_limits<float>::max();
     }
     return v;
 }
@@ -111,14 +113,14 @@ void expect_rejected(const Bytes& bytes, std::initializer_list<const char*> frag
     }
 }
 
-// nanoGPT's state_dict names and shapes for a config, in state_dict order.
+// nanoGPT's state_dict names and shapes for a config, in state_dict order (bias=False: no .bias).
 std::vector<std::pair<std::string, Shape>> nanogpt_names(const lab::GPTConfig& c) {
     const std::size_t V = c.vocab_size, T = c.block_size, C = c.n_embd;
-    std::vector<std::pair<std::string, Shape>> out = {{"transformer.wte.weight", {V, C}},
+    std::vector<std::pair<std::string, Shape>> all = {{"transformer.wte.weight", {V, C}},
                                                       {"transformer.wpe.weight", {T, C}}};
     for (std::size_t i = 0; i < c.n_layer; ++i) {
         const std::string h = "transformer.h." + std::to_string(i) + ".";
-        out.insert(out.end(), {{h + "ln_1.weight", {C}},
+        all.insert(all.end(), {{h + "ln_1.weight", {C}},
                                {h + "ln_1.bias", {C}},
                                {h + "attn.c_attn.weight", {3 * C, C}},
                                {h + "attn.c_attn.bias", {3 * C}},
@@ -131,16 +133,18 @@ std::vector<std::pair<std::string, Shape>> nanogpt_names(const lab::GPTConfig& c
                                {h + "mlp.c_proj.weight", {C, 4 * C}},
                                {h + "mlp.c_proj.bias", {C}}});
     }
-    out.push_back({"transformer.ln_f.weight", {C}});
-    out.push_back({"transformer.ln_f.bias", {C}});
+    all.push_back({"transformer.ln_f.weight", {C}});
+    all.push_back({"transformer.ln_f.bias", {C}});
+    std::vector<std::pair<std::string, Shape>> out;
+    for (const auto& t : all)
+        if (c.bias || t.first.find(".bias") == std::string::npos) out.push_back(t);
     return out;
 }
 
 // A file as PyTorch would write it from nanoGPT (tiny config): sorted names, lm_head.weight (a copy
 // of wte), old causal-mask buffers, "format":"pt". Tensor k of nanoGPT order holds consecutive
 // values; for L=1 our layout is that same order, so the loaded buffer must be 0,1,2,...
-Bytes nanogpt_file() {
-    const lab::GPTConfig c = tiny();
+Bytes nanogpt_file(const lab::GPTConfig& c = tiny()) {
     Contents f;
     float next = 0.0f;
     for (const auto& [name, shape] : nanogpt_names(c)) {
@@ -162,7 +166,7 @@ Bytes nanogpt_file() {
 }  // namespace
 
 TEST(Checkpoint, RoundTripIsBitExactWithMomentsAndMetadata) {
-    for (const auto& cfg : {tiny(), two_layers()}) {
+    for (const auto& cfg : {tiny(), two_layers(), tiny_no_bias(), two_layers_no_bias()}) {
         const lab::Checkpoint ck = make_checkpoint(cfg, true);
         const Bytes bytes = lab::checkpoint_write(ck);
         const lab::Checkpoint back = lab::checkpoint_read(bytes.data(), bytes.size());
@@ -188,12 +192,16 @@ TEST(Checkpoint, RoundTripWithoutMoments) {
     EXPECT_TRUE(same_bits(back.params, ck.params));
 }
 
+nlohmann::json header_of(const Bytes& bytes) {
+    std::uint64_t n = 0;
+    for (int i = 0; i < 8; ++i) n |= std::uint64_t{bytes[i]} << (8 * i);
+    return nlohmann::json::parse(bytes.begin() + 8, bytes.begin() + 8 + static_cast<std::ptrdiff_t>(n));
+}
+
 TEST(Checkpoint, HeaderHasNanoGPTNamesAndShapes) {
     const lab::GPTConfig cfg = two_layers();
     const Bytes bytes = lab::checkpoint_write(make_checkpoint(cfg, true));
-    std::uint64_t n = 0;
-    for (int i = 0; i < 8; ++i) n |= std::uint64_t{bytes[i]} << (8 * i);
-    const auto header = nlohmann::json::parse(bytes.begin() + 8, bytes.begin() + 8 + static_cast<std::ptrdiff_t>(n));
+    const auto header = header_of(bytes);
 
     const auto expected = nanogpt_names(cfg);
     EXPECT_EQ(expected.size(), 2u + 12u * 2u + 2u);
@@ -211,7 +219,62 @@ TEST(Checkpoint, HeaderHasNanoGPTNamesAndShapes) {
     EXPECT_EQ(meta["tokenizer"], kTokenizer);
     EXPECT_EQ(meta["training.step"], "42");
     EXPECT_EQ(nlohmann::json::parse(meta["config"].get<std::string>()),
-              nlohmann::json::parse(R"({"vocab_size":5,"block_size":4,"n_layer":2,"n_head":2,"n_embd":4})"));
+              nlohmann::json::parse(R"({"vocab_size":5,"block_size":4,"n_layer":2,"n_head":2,"n_embd":4,"bias":true})"));
+}
+
+TEST(Checkpoint, BiasFreeModelHasNoBiasTensorsAndSaysSoInItsConfig) {
+    const lab::GPTConfig cfg = two_layers_no_bias();
+    const lab::Checkpoint ck = make_checkpoint(cfg, true);
+    const std::size_t C = cfg.n_embd, V = cfg.vocab_size, T = cfg.block_size, L = cfg.n_layer;
+    EXPECT_EQ(ck.params.size(), V * C + T * C + L * (2 * C + 12 * C * C) + C) << "the buffer omits the biases";
+    const auto header = header_of(lab::checkpoint_write(ck));
+    const auto expected = nanogpt_names(cfg);
+    EXPECT_EQ(expected.size(), 2u + 6u * 2u + 1u);
+    for (const auto& [name, shape] : expected) EXPECT_EQ(header[name]["shape"].get<Shape>(), shape) << name;
+    EXPECT_EQ(header.size(), 1 + 3 * expected.size());
+    for (const auto& [name, _] : header.items()) EXPECT_EQ(name.find(".bias"), std::string::npos) << name;
+    EXPECT_EQ(nlohmann::json::parse(header["__metadata__"]["config"].get<std::string>())["bias"], false);
+}
+
+TEST(Checkpoint, ConfigWithoutBiasKeyMeansBias) {
+    Contents c = unpack(tiny_file());
+    auto j = nlohmann::json::parse(c.meta.at("config"));
+    j.erase("bias");
+    c.meta["config"] = j.dump();
+    const Bytes bytes = pack(c);
+    const lab::Checkpoint ck = lab::checkpoint_read(bytes.data(), bytes.size());
+    EXPECT_TRUE(ck.config.bias);
+    EXPECT_TRUE(same_bits(ck.params, make_checkpoint(tiny(), false).params));
+}
+
+TEST(Checkpoint, LoadsNanoGPTBiasFreeFile) {
+    const Bytes bytes = nanogpt_file(tiny_no_bias());
+    const lab::Checkpoint ck = lab::checkpoint_read(bytes.data(), bytes.size());
+    EXPECT_FALSE(ck.config.bias);
+    ASSERT_EQ(ck.params.size(), lab::ParamLayout(tiny_no_bias()).total);
+    for (std::size_t i = 0; i < ck.params.size(); ++i) ASSERT_EQ(ck.params[i], static_cast<float>(i)) << i;
+}
+
+TEST(Checkpoint, BiasMismatchesAreNamed) {
+    // nanoGPT's bias=False file with a config that does not say so (the error users of nanoGPT's
+    // default would see): the message says what to add.
+    Contents c = unpack(nanogpt_file(tiny_no_bias()));
+    auto j = nlohmann::json::parse(c.meta.at("config"));
+    j.erase("bias");
+    c.meta["config"] = j.dump();
+    expect_rejected(pack(c), {"missing tensor 'transformer.h.0.ln_1.bias'", "\"bias\": false"});
+    // A file with biases whose config says bias false.
+    c = unpack(tiny_file());
+    j = nlohmann::json::parse(c.meta.at("config"));
+    j["bias"] = false;
+    c.meta["config"] = j.dump();
+    expect_rejected(pack(c), {"unexpected tensor 'transformer.", ".bias'", "config bias is false"});
+    // bias must be a JSON boolean.
+    for (const char* bad : {"\"false\"", "0", "null"}) {
+        j["bias"] = nlohmann::json::parse(bad);
+        c.meta["config"] = j.dump();
+        expect_rejected(pack(c), {"\"bias\" must be true or false", bad});
+    }
 }
 
 TEST(Checkpoint, TensorsAreStraightSlicesOfTheFlatBuffer) {
@@ -312,7 +375,19 @@ TEST(Checkpoint, RejectsMissingOrInvalidMetadata) {
 
     c = unpack(tiny_file());
     c.meta["config"] = "not json";
-    expect_rejected(pack(c), {"checkpoint config:", "not a JSON object"});
+    expect_rejected(pack(c), {"checkpoint config: config is not valid JSON (syntax error at byte"});
+
+    c = unpack(tiny_file());
+    c.meta["config"] = "[1]";
+    expect_rejected(pack(c), {"checkpoint config: config is not a JSON object"});
+
+    c = unpack(tiny_file());
+    c.meta["config"] = "{\"vocab_size\":" + std::string(200000, '[') + std::string(200000, ']') + "}";
+    expect_rejected(pack(c), {"checkpoint config: config JSON nests deeper than 64 levels"});
+
+    c = unpack(tiny_file());
+    c.meta["config"] = "{\"vocab_size\":3,\"vocab_size\":4,\"block_size\":2,\"n_layer\":1,\"n_head\":1,\"n_embd\":2}";
+    expect_rejected(pack(c), {"checkpoint config: config names key 'vocab_size' twice"});
 
     c = unpack(tiny_file());
     c.set_config("n_head", 3);
@@ -327,6 +402,30 @@ TEST(Checkpoint, RejectsMissingOrInvalidMetadata) {
     c.meta["tokenizer"] = "{ whatever";
     const Bytes odd = pack(c);
     EXPECT_EQ(lab::checkpoint_read(odd.data(), odd.size()).tokenizer_json, "{ whatever");
+}
+
+TEST(Checkpoint, RejectsNonFiniteWeightsAndMoments) {
+    const float nan = std::numeric_limits<float>::quiet_NaN(), inf = std::numeric_limits<float>::infinity();
+    struct Case { const char* tensor; std::size_t index; float value; const char* shown; };
+    const Case cases[] = {
+        {"transformer.h.0.ln_1.weight", 1, nan, "NaN"},
+        {"transformer.wte.weight", 5, inf, "+Inf"},
+        {"transformer.ln_f.bias", 0, -inf, "-Inf"},
+        {"optimizer.m.transformer.h.0.attn.c_attn.weight", 3, nan, "NaN"},
+        {"optimizer.v.transformer.wpe.weight", 2, inf, "+Inf"},
+    };
+    for (const Case& k : cases) {
+        Contents c = unpack(tiny_file(true));
+        c.at(k.tensor).data[k.index] = k.value;
+        const std::string want = std::string("checkpoint tensor '") + k.tensor + "' holds a non-finite value (" +
+                                 k.shown + ") at index " + std::to_string(k.index);
+        expect_rejected(pack(c), {want.c_str()});
+    }
+    // The largest finite float is a number like any other.
+    Contents c = unpack(tiny_file(true));
+    c.at("transformer.wte.weight").data[0] = -std::numeric_limits<float>::max();
+    const Bytes ok = pack(c);
+    EXPECT_EQ(lab::checkpoint_read(ok.data(), ok.size()).params[0], -std::numeric_limits<float>::max());
 }
 
 TEST(Checkpoint, MomentsAreAllOrNothing) {
@@ -355,7 +454,7 @@ TEST(Checkpoint, RejectsBrokenContainers) {
     Bytes b = bytes;
     b[2] = 0x10;  // header length (~1 MB) past the end
     expect_rejected(b, {"runs past the end"});
-    expect_rejected(Bytes{8, 0, 0, 0, 0, 0, 0, 0, 'n', 'o', 't', ' ', 'j', 's', 'o', 'n'}, {"not valid UTF-8 JSON"});
+    expect_rejected(Bytes{8, 0, 0, 0, 0, 0, 0, 0, 'n', 'o', 't', ' ', 'j', 's', 'o', 'n'}, {"safetensors header is not valid JSON (syntax error at byte"});
 
     // Wrong dtype: rewrite the header text in place (same length).
     b = tiny_file();

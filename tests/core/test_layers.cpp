@@ -5,9 +5,11 @@
 
 #include <cmath>
 #include <functional>
+#include <string>
 #include <vector>
 
 #include "kernels/matmul.hpp"
+#include "kernels/simd.hpp"
 #include "layers/attention.hpp"
 #include "layers/encoder.hpp"
 #include "layers/gelu.hpp"
@@ -89,9 +91,10 @@ TEST(LayerGrad, Gelu) {
     expect_grad_close(f, x, dx, "dinp", 1e-3f);
 }
 
-TEST(LayerGrad, Attention) {
+// Attention's backward at sequence length T (B 2, C 6, 3 heads).
+static void check_attention_grad(std::size_t T) {
     lab::Rng rng(4);
-    const std::size_t B = 2, T = 5, C = 6, NH = 3;
+    const std::size_t B = 2, C = 6, NH = 3;
     auto qkv = randn(B * T * 3 * C, rng), G = randn(B * T * C, rng);
     std::vector<float> out(B * T * C), att(B * NH * T * T), scratch(attention_scratch_floats(T, C, NH));
     auto f = [&] { attention_forward(out.data(), att.data(), scratch.data(), qkv.data(), B, T, C, NH); return dot(out, G); };
@@ -109,6 +112,14 @@ TEST(LayerGrad, Attention) {
     std::vector<float> dqkv(qkv.size(), 0.f);
     attention_backward(dqkv.data(), scratch.data(), G.data(), qkv.data(), att.data(), B, T, C, NH);
     expect_grad_close(f, qkv, dqkv, "dqkv");
+}
+
+TEST(LayerGrad, Attention) {
+    // T = 1..3 are shorter than one SIMD vector (the xsimd kernel pads its rows).
+    for (const std::size_t T : {1, 2, 3, 5}) {
+        SCOPED_TRACE("T = " + std::to_string(T));
+        check_attention_grad(T);
+    }
 }
 
 TEST(LayerGrad, Encoder) {
@@ -143,21 +154,28 @@ TEST(LayerGrad, SoftmaxCrossEntropy) {
     expect_grad_close(f, logits, dlogits, "dlogits", 1e-3f);
 }
 
-// The xsimd attention against its scalar twin, at head sizes W, k·W, < W and W + tail.
+// The xsimd attention against its scalar twin, at sequence lengths and head sizes W, k·W, < W and
+// W + tail (W = lanes per vector). The scratch is exactly attention_scratch_floats long, so an
+// ASan build catches a kernel writing past it (T < W once did).
 TEST(LayerSimd, AttentionMatchesScalarTwin) {
-    struct Shape { std::size_t B, T, C, NH; };
-    for (Shape sh : {Shape{1, 4, 4, 1}, Shape{2, 9, 16, 2}, Shape{1, 7, 6, 2}, Shape{2, 13, 10, 2}, Shape{1, 33, 64, 4}}) {
+    constexpr std::size_t W = lab::simd::W;
+    struct Head { std::size_t hs, NH; };
+    for (const std::size_t T : {std::size_t{1}, std::size_t{2}, std::size_t{3}, W - 1, W, W + 1, 2 * W, 2 * W + 3, std::size_t{33}})
+    for (const Head hd : {Head{1, 1}, Head{3, 2}, Head{W, 1}, Head{2 * W, 2}, Head{W + 1, 2}, Head{16, 4}})
+    for (const std::size_t B : {1, 2}) {
+        const std::size_t C = hd.hs * hd.NH, NH = hd.NH;
+        SCOPED_TRACE("B " + std::to_string(B) + " T " + std::to_string(T) + " C " + std::to_string(C) + " NH " + std::to_string(NH));
         lab::Rng rng(11);
-        auto qkv = randn(sh.B * sh.T * 3 * sh.C, rng), G = randn(sh.B * sh.T * sh.C, rng);
-        std::vector<float> scratch(attention_scratch_floats(sh.T, sh.C, sh.NH));
-        std::vector<float> o1(sh.B * sh.T * sh.C), o2(o1.size()), a1(sh.B * sh.NH * sh.T * sh.T), a2(a1.size());
-        attention_forward__scalar(o1.data(), a1.data(), scratch.data(), qkv.data(), sh.B, sh.T, sh.C, sh.NH);
-        attention_forward__xsimd(o2.data(), a2.data(), scratch.data(), qkv.data(), sh.B, sh.T, sh.C, sh.NH);
+        auto qkv = randn(B * T * 3 * C, rng), G = randn(B * T * C, rng);
+        std::vector<float> scratch(attention_scratch_floats(T, C, NH));
+        std::vector<float> o1(B * T * C), o2(o1.size()), a1(B * NH * T * T), a2(a1.size());
+        attention_forward__scalar(o1.data(), a1.data(), scratch.data(), qkv.data(), B, T, C, NH);
+        attention_forward__xsimd(o2.data(), a2.data(), scratch.data(), qkv.data(), B, T, C, NH);
         for (std::size_t i = 0; i < o1.size(); ++i) ASSERT_NEAR(o1[i], o2[i], 1e-5f * (1 + std::fabs(o1[i]))) << "out " << i;
         for (std::size_t i = 0; i < a1.size(); ++i) ASSERT_NEAR(a1[i], a2[i], 1e-6f) << "att " << i;
         std::vector<float> d1(qkv.size(), 0.5f), d2(qkv.size(), 0.5f);  // backward accumulates
-        attention_backward__scalar(d1.data(), scratch.data(), G.data(), qkv.data(), a1.data(), sh.B, sh.T, sh.C, sh.NH);
-        attention_backward__xsimd(d2.data(), scratch.data(), G.data(), qkv.data(), a1.data(), sh.B, sh.T, sh.C, sh.NH);
+        attention_backward__scalar(d1.data(), scratch.data(), G.data(), qkv.data(), a1.data(), B, T, C, NH);
+        attention_backward__xsimd(d2.data(), scratch.data(), G.data(), qkv.data(), a1.data(), B, T, C, NH);
         for (std::size_t i = 0; i < d1.size(); ++i) ASSERT_NEAR(d1[i], d2[i], 1e-5f * (1 + std::fabs(d1[i]))) << "dqkv " << i;
     }
 }

@@ -145,10 +145,10 @@ TEST(Safetensors, RejectsBadHeaderLength) {
 }
 
 TEST(Safetensors, RejectsHeaderThatIsNotAJsonObject) {
-    expect_rejected(make_file("{\"a\": nope}"), {"not valid UTF-8 JSON"});
-    expect_rejected(make_file(""), {"not valid UTF-8 JSON"});
-    expect_rejected(make_file("{\"a\":{}} trailing"), {"not valid UTF-8 JSON"});
-    expect_rejected(make_file("{\"__metadata__\":{\"k\":\"\xff\"}}"), {"not valid UTF-8 JSON"});
+    expect_rejected(make_file("{\"a\": nope}"), {"is not valid JSON (syntax error at byte"});
+    expect_rejected(make_file(""), {"is not valid JSON (syntax error at byte"});
+    expect_rejected(make_file("{\"a\":{}} trailing"), {"is not valid JSON (syntax error at byte"});
+    expect_rejected(make_file("{\"__metadata__\":{\"k\":\"\xff\"}}"), {"is not valid JSON (syntax error at byte"});
     expect_rejected(make_file("[1,2]"), {"must be a JSON object", "array"});
 }
 
@@ -186,6 +186,42 @@ TEST(Safetensors, RejectsBadOffsets) {
     // Gaps are tolerated; unknown entry keys are ignored.
     const Bytes ok = make_file("{\"w\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[12,16],\"x\":1}}", data);
     EXPECT_NO_THROW(lab::SafetensorsFile::parse(ok.data(), ok.size()));
+}
+
+// Nesting n arrays deep: "[[[...]]]".
+std::string nested(std::size_t n) { return std::string(n, '[') + std::string(n, ']'); }
+
+TEST(Safetensors, RejectsDeepNestingBeforeParsing) {
+    // 200,000 nested arrays overflowed the (1 MB) wasm stack in the parser.
+    const std::string deep = "{\"w\":{\"dtype\":\"F32\",\"shape\":" + nested(200000) + ",\"data_offsets\":[0,0]}}";
+    expect_rejected(make_file(deep), {"safetensors header JSON nests deeper than 64 levels"});
+    expect_rejected(make_file("{\"w\":" + std::string(100000, '{')), {"nests deeper than 64 levels"});
+    // The outer object and the entry are 2 levels: a shape of 62 nested arrays is 64 (the limit,
+    // so the shape's own check speaks), 63 is one too many.
+    const auto with_shape = [](const std::string& shape) {
+        return make_file("{" + entry("w", "F32", shape, "[0,0]") + "}");
+    };
+    expect_rejected(with_shape(nested(62)), {"'w' shape must be an array of non-negative integers"});
+    expect_rejected(with_shape(nested(63)), {"nests deeper than 64 levels"});
+    // Brackets inside strings are text, not nesting.
+    const std::string brackets(1000, '[');
+    const Bytes ok = make_file("{\"__metadata__\":{\"k\":\"" + brackets + "\\\"" + brackets + "\"}}");
+    const auto f = lab::SafetensorsFile::parse(ok.data(), ok.size());
+    EXPECT_EQ(f.metadata().at("k"), brackets + "\"" + brackets);
+}
+
+TEST(Safetensors, RejectsANameGivenTwice) {
+    const Bytes data(8, 0);
+    // The JSON library would silently keep the last entry.
+    expect_rejected(make_file("{" + entry("x", "F32", "[2]", "[0,8]") + "," + entry("x", "F32", "[1]", "[0,4]") + "}", data),
+                    {"safetensors header names tensor 'x' twice"});
+    expect_rejected(make_file("{\"x\":{\"dtype\":\"F32\",\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,8]}}", data),
+                    {"safetensors header names key 'dtype' twice"});
+    expect_rejected(make_file("{\"__metadata__\":{\"k\":\"a\",\"k\":\"b\"}}"), {"names key 'k' twice"});
+    expect_rejected(make_file("{\"__metadata__\":{},\"__metadata__\":{}}"), {"names tensor '__metadata__' twice"});
+    // The same key in different objects is fine.
+    const Bytes ok = make_file("{" + entry("x", "F32", "[1]", "[0,4]") + "," + entry("y", "F32", "[1]", "[4,8]") + "}", data);
+    EXPECT_EQ(lab::SafetensorsFile::parse(ok.data(), ok.size()).names(), (std::vector<std::string>{"x", "y"}));
 }
 
 TEST(Safetensors, MessagesStayOnOneLine) {

@@ -6,7 +6,9 @@
 #include <string>
 #include <vector>
 
+#include "tokenizer/bpe_sample.hpp"
 #include "tokenizer/pretokenize.hpp"
+#include "train/trainer.hpp"
 #include "tokenizer/tokenizer.hpp"
 #include "tokenizer/utf8.hpp"
 #include "util/error.hpp"
@@ -359,10 +361,46 @@ TEST(TokenizerJson, RejectsMalformedInput) {
     std::string big = "{\"type\":\"char\",\"vocab\":[";
     for (std::size_t i = 0; i <= Tokenizer::max_vocab; ++i) big += (i ? ",\"" : "\"") + lab::utf8::encode(static_cast<char32_t>(0x10000 + i)) + "\"";
     EXPECT_HAS(error_of([&] { Tokenizer::from_json(big + "]}"); }), "65537 tokens; at most 65536");
-    EXPECT_HAS(error_of([] { Tokenizer::from_json(std::string(100000, '[')); }), "nested more than 16 levels");
+    EXPECT_HAS(error_of([] { Tokenizer::from_json(std::string(100000, '[')); }), "tokenizer JSON nests deeper than 64 levels");
+    EXPECT_HAS(error_of([] { Tokenizer::from_json("{\"type\":\"char\",\"type\":\"bpe\",\"vocab\":[\"a\"]}"); }),
+               "tokenizer names key 'type' twice");
     const std::string deep = std::string(12, '[') + std::string(12, ']');
     EXPECT_HAS(error_of([&] { Tokenizer::from_json("{\"type\":\"bpe\",\"vocab\":[\"a\",\"b\"],\"merges\":[" + deep + "]}"); }),
                "merge 0 must be a pair of integer token ids like [12, 7], got [[...]]");
 }
 
 }  // namespace
+
+// A large text learns its BPE merges from an even sample of whole lines, keeping every character.
+TEST(BpeSample, SmallTextsAreUsedWholeLargeOnesSampledWithEveryCharacter) {
+    EXPECT_EQ(lab::bpe_sample_bytes(lab::kBpeSampleBytes), 0u);
+    EXPECT_EQ(lab::bpe_sample_bytes(lab::kBpeSampleBytes + 1), lab::kBpeSampleBytes);
+    const std::string small = "the cat sat\non the mat\n";
+    EXPECT_EQ(lab::bpe_sample(small), small);
+
+    std::string big;
+    while (big.size() <= 3 * lab::kBpeSampleBytes) big += "the quick brown fox jumps over the lazy dog\n";
+    big += "\xc3\xa9tude \xe2\x82\xac\n";  // two characters that occur only once, at the very end
+    const std::string sample = lab::bpe_sample(big);
+    EXPECT_LT(sample.size(), lab::kBpeSampleBytes + 4096);
+    EXPECT_GT(sample.size(), lab::kBpeSampleBytes / 2);
+    EXPECT_TRUE(lab::utf8::is_valid(sample));
+    EXPECT_NE(sample.find("\xc3\xa9"), std::string::npos);
+    EXPECT_NE(sample.find("\xe2\x82\xac"), std::string::npos);
+    // Whole lines: every sampled piece starts at a line start of the text.
+    EXPECT_EQ(sample.rfind("the quick brown fox jumps over the lazy dog\n", 0), 0u);
+    // A tokenizer made this way encodes the WHOLE text (no character is missing from its vocabulary).
+    lab::TrainerSettings s;
+    s.tokenizer = "bpe";
+    s.vocab_size = 64;
+    const lab::Tokenizer tok = lab::make_tokenizer(big, s);
+    EXPECT_EQ(tok.decode(tok.encode(big)), big);
+}
+
+TEST(BpeSample, TextWithoutLineBreaksIsCutOnCharacterBoundaries) {
+    std::string big;
+    while (big.size() <= 2 * lab::kBpeSampleBytes) big += "\xc3\xa9\xe2\x82\xac ab ";
+    const std::string sample = lab::bpe_sample(big);
+    EXPECT_TRUE(lab::utf8::is_valid(sample));
+    EXPECT_LT(sample.size(), lab::kBpeSampleBytes + 4096);
+}

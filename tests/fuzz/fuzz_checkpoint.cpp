@@ -2,7 +2,7 @@
 // or allocate more than the input justifies.
 //   cmake -S . -B build-fuzz -DLAB_FUZZ=ON -DCMAKE_CXX_COMPILER=clang++ && cmake --build build-fuzz --target fuzz_checkpoint
 //   ./build-fuzz/fuzz_checkpoint -max_len=65536 -rss_limit_mb=1024 tests/fuzz/corpus/checkpoint
-// Seeds (*.bin; regenerate: LAB_WRITE_FUZZ_CORPUS=1 ./build/lab_tests --gtest_filter=Checkpoint.WriteFuzzCorpus):
+// Seeds (tests/fuzz/corpus/checkpoint/*.bin, kept in the repo):
 // a tiny model with optimizer moments, a nanoGPT-shaped file with lm_head.weight, a file missing a tensor.
 #include <cstddef>
 #include <cstdint>

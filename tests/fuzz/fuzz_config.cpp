@@ -16,7 +16,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         lab::validate(c);
         const lab::ParamLayout layout(c);
         if (layout.total == 0) __builtin_trap();
-        if (lab::config_from_json(lab::config_to_json(c)).n_embd != c.n_embd) __builtin_trap();
+        const lab::GPTConfig back = lab::config_from_json(lab::config_to_json(c));
+        if (back.n_embd != c.n_embd || back.bias != c.bias) __builtin_trap();
     } catch (const lab::Error&) {
     }
     return 0;

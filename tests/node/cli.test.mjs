@@ -1,4 +1,4 @@
-// The CLI contract (README "CLI"): JSON on the last stdout line, exit 2 + one `error:` line on bad input.
+// The CLI contract (README "Command line"): JSON on the last stdout line, exit 2 + one `error:` line on bad input.
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
@@ -78,9 +78,11 @@ test('bad input: exit 2 and one clear line', () => {
   expectError(cli(['train', '--optimizer', 'rmsprop']), /sgd, momentum, adamw/);
   expectError(cli(['train', '--n-head', '3', '--n-embd', '32']), /divisible/);
   expectError(cli(['train', '--n-layer', '0']), /--n-layer/);
+  expectError(cli(['train', '--bias', 'no']), /--bias must be true or false, got "no"/);
   expectError(cli(['train', '--text', path.join(dir, 'missing.txt')]), /does not exist/);
   expectError(cli(['train', '--text', notText]), /UTF-8/);
-  expectError(cli(['eval', '--checkpoint', corrupt, '--text', samplePath]), /./);
+  expectError(cli(['eval', '--checkpoint', corrupt, '--text', samplePath]),
+    /safetensors header length \d+ runs past the end of the file \(500 bytes/);
   expectError(cli(['eval', '--checkpoint', ckpt]), /--text/);
   expectError(cli(['eval', '--checkpoint', ckpt, '--text', foreign]), /not in the tokenizer's vocabulary/);
   expectError(cli(['predict', '--checkpoint', ckpt, '--prompt', 'x', '--top-k', '0']), /--top-k/);

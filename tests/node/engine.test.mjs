@@ -81,6 +81,23 @@ test('one step, slowed down, reports the real numbers of every phase', () => {
   t.dispose();
 });
 
+test('one step, slowed down, gives AdamW\'s moments and bias corrections: they add up to the update', () => {
+  const t = engine.createTrainer(sampleText, { ...small, optimizer: 'adamw', lr: 3e-3, weightDecay: 0.1 });
+  t.train(4);
+  const w = t.inspectStep({ tensor: 'transformer.h.0.mlp.c_fc.weight', index: 7 }).weight;
+  assert.equal(w.optimizer, 'adamw');
+  assert.equal(w.t, 5);
+  assert.ok(Math.abs(w.bias1 - (1 - 0.9 ** 5)) < 1e-6 && Math.abs(w.bias2 - (1 - 0.99 ** 5)) < 1e-6, JSON.stringify(w));
+  assert.ok(Math.abs(w.mAfter - (w.beta1 * w.mBefore + (1 - w.beta1) * w.grad)) < 1e-9);
+  assert.ok(Math.abs(w.vAfter - (w.beta2 * w.vBefore + (1 - w.beta2) * w.grad ** 2)) < 1e-12);
+  assert.ok(Math.abs(w.weightDecay - 0.1) < 1e-7, 'a 2-D weight gets the decay');
+  const step = w.lr * (w.mAfter / w.bias1) / (Math.sqrt(w.vAfter / w.bias2) + w.eps) + w.lr * w.weightDecay * w.value;
+  assert.ok(Math.abs(w.newValue - (w.value - step)) < 1e-7 + 1e-5 * Math.abs(step), JSON.stringify(w));
+  const bias = t.inspectStep({ tensor: 'transformer.h.0.mlp.c_fc.bias', index: 0 }).weight;
+  assert.equal(bias.weightDecay, 0, 'biases get no weight decay');
+  t.dispose();
+});
+
 test('surprise, pairs and attention come from the model', () => {
   const t = engine.createTrainer(sampleText, small);
   const s = t.surprise('The capital of France is Paris.');
@@ -124,7 +141,7 @@ test('bad input is an Error naming the value; the model survives it', () => {
     [() => t.predict('The', 0), /top-k/],
     [() => t.predict('Ω', 3), /U\+03A9/],
     [() => t.attention('The', 9, 0), /layer/],
-    [() => engine.loadCheckpoint(new Uint8Array([1, 2, 3])), /./],
+    [() => engine.loadCheckpoint(new Uint8Array([1, 2, 3])), /safetensors file is too short: 3 bytes/],
   ];
   for (const [fn, re] of bad) {
     assert.throws(fn, (e) => e instanceof Error && re.test(e.message) && !e.message.includes('\n'));

@@ -41,3 +41,19 @@ export function expectError(r, re) {
   assert.match(lines[0], /^error: /);
   assert.match(lines[0], re);
 }
+
+/** A .safetensors file's header (parsed JSON) and data section (a copy). */
+export function splitSafetensors(bytes) {
+  const n = Number(new DataView(bytes.buffer, bytes.byteOffset, 8).getBigUint64(0, true));
+  return { header: JSON.parse(new TextDecoder().decode(bytes.subarray(8, 8 + n))), data: bytes.slice(8 + n) };
+}
+
+/** A .safetensors file from a header (an object, or JSON text taken as is) and a data section. */
+export function joinSafetensors(header, data) {
+  const text = new TextEncoder().encode(typeof header === 'string' ? header : JSON.stringify(header));
+  const out = new Uint8Array(8 + text.length + data.length);
+  new DataView(out.buffer).setBigUint64(0, BigInt(text.length), true);
+  out.set(text, 8);
+  out.set(data, 8 + text.length);
+  return out;
+}

@@ -47,3 +47,11 @@ test('a wasm checkpoint loads natively with the same loss, and the other way rou
   assert.ok(Math.abs(back.evalText(sampleText) - native('eval', nativeCkpt, samplePath).loss) < 1e-5);
   t.dispose(); back.dispose();
 });
+
+test('native and wasm start from the same weights for seeds beyond 32 bits', () => {
+  for (const seed of [2 ** 40, 2 ** 53 - 1]) {
+    const t = engine.createTrainer(sampleText, { ...settings, seed });
+    assert.equal(native('init', samplePath, String(seed)).fingerprint, t.fingerprint(), `seed ${seed}`);
+    t.dispose();
+  }
+});

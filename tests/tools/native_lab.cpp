@@ -3,6 +3,7 @@
 //                                                   wasm test uses: see tests/node/native.test.mjs)
 //   native_lab train TEXT_FILE STEPS OUT        → trains, writes OUT (.safetensors)
 //   native_lab eval CKPT TEXT_FILE              → {"loss":x}
+//   native_lab init TEXT_FILE SEED              → {"fingerprint":".."} of the initial weights
 // Exit code 2 and "error: …" on bad input, like the CLI.
 #include <cstdio>
 #include <fstream>
@@ -50,6 +51,13 @@ int main(int argc, char** argv) {
             std::printf("{\"fingerprint\":\"%s\"}\n", t.fingerprint().c_str());
             return 0;
         }
+        if (a.size() == 3 && a[0] == "init") {
+            lab::TrainerSettings s = test_settings();
+            s.seed = std::stoull(a[2]);
+            const lab::Trainer t(read_file(a[1]), s);
+            std::printf("{\"fingerprint\":\"%s\"}\n", t.fingerprint().c_str());
+            return 0;
+        }
         if (a.size() == 3 && a[0] == "eval") {
             const std::string ck = read_file(a[1]);
             lab::Trainer t(reinterpret_cast<const std::uint8_t*>(ck.data()), ck.size(), "", lab::TrainerSettings{});
@@ -58,7 +66,7 @@ int main(int argc, char** argv) {
                         static_cast<double>(t.evaluate_tokens(t.tokenizer().encode(text))), t.fingerprint().c_str());
             return 0;
         }
-        std::fprintf(stderr, "usage: native_lab curve TEXT STEPS | train TEXT STEPS OUT | eval CKPT TEXT\n");
+        std::fprintf(stderr, "usage: native_lab curve TEXT STEPS | train TEXT STEPS OUT | eval CKPT TEXT | init TEXT SEED\n");
         return 2;
     } catch (const std::exception& e) {
         std::fprintf(stderr, "error: %s\n", e.what());

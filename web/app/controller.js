@@ -1,6 +1,6 @@
 // The one controller of a lab: reads the state, builds the views, talks to the worker client and
 // turns its progress into drawing and public events. Start-up sequence: see connect().
-import { h, clear, uniqueId, fmtInt } from './dom.js';
+import { h, clear, uniqueId, fmtInt, fmtLoss } from './dom.js';
 import { t as translate } from './strings.js';
 import {
   FIELD_BY_NAME, FIELD_BY_KEY, SECTIONS, SAMPLES, readState, parseField, fixRelations, formatValue, toParams, trainerSettings,
@@ -24,6 +24,8 @@ const DRAW_MS = 250;            // chart and numbers while training
 const STEP_EVENT_MS = 250;      // lab-step at most 4 times a second
 const PREDICT_MS = 600;         // live prediction bars while training
 const PAIRS_MS = 2500;
+const SAMPLE_MS = 6000;         // a sample of the model's writing while it trains (char-rnn style)
+const SAMPLE_TOKENS = 120;
 const ANNOUNCE_MS = 4000;       // aria-live progress while training (not chattier than this)
 const N_PAIRS = 12;
 const PAIRS_SCANNED = 300;      // pairs asked for, to pick word starts from
@@ -188,7 +190,7 @@ export class LabController {
     // Put back what is already known (after a language change the views are new).
     if (this.textInfo) v.text.setText(this.textInfo, s.text);
     v.predict.setPrompt(this.prompt());
-    if (this.tokens) v.text.setTokens(this.tokens, this.textInfo.chars);
+    if (this.tokens) v.text.setTokens(this.tokens, this.textInfo.chars, this.info?.tokenizerSampleBytes ?? 0);
     if (this.info) { v.train.setInfo(this.info); v.step.setBlockSize(this.info.config.block_size); }
     this.setRunning(this.running);
     this.draw();
@@ -399,7 +401,7 @@ export class LabController {
     this.views.keep.setLink(new URL(`./index.html${q ? `?${q}` : ''}`, this.baseUrl).href);
     // A text too long for a link is not in it: say so where the link is, never drop it silently.
     const missing = this.state.text === 'custom' && !this.state.custom && this.textInfo;
-    this.views.keep.setLinkNote(missing ? this.t('linkWithoutText', { chars: fmtInt(this.textInfo.chars), max: fmtInt(FIELD_BY_NAME.get('custom').max) }) : '');
+    this.views.keep.setLinkNote(missing ? this.t('linkWithoutText', { chars: fmtInt(this.textInfo.chars, this.state.lang), max: fmtInt(FIELD_BY_NAME.get('custom').max, this.state.lang) }) : '');
   }
 
   // ---------------------------------------------------------------- text and model
@@ -524,9 +526,10 @@ export class LabController {
 
   /** The token view: the text from character `offset` on, as this model's tokens. */
   async showTokens(offset) {
+    if (this.info && !this.canTrain()) { this.views.text.setTokensNote(this.t('tokensNoText')); return; }
     try {
       this.tokens = await this.client.call('tokenWindow', { offset });
-      this.views.text.setTokens(this.tokens, this.textInfo?.chars ?? 0);
+      this.views.text.setTokens(this.tokens, this.textInfo?.chars ?? 0, this.info?.tokenizerSampleBytes ?? 0);
     } catch (e) {
       this.fail(e.message);
     }
@@ -573,7 +576,7 @@ export class LabController {
   }
 
   async refreshPairs() {
-    if (!this.info || this.pairsBusy) return;
+    if (!this.canTrain() || this.pairsBusy) return;
     this.pairsBusy = true;
     this.lastPairs = performance.now();
     try {
@@ -589,11 +592,16 @@ export class LabController {
   setRunning(running) {
     this.running = running;
     const budgetLeft = !(this.state.steps > 0 && this.step >= this.state.steps);
-    this.views?.train.setRunning(running, Boolean(this.info), Boolean(this.info) && budgetLeft);
+    const canTrain = this.canTrain();
+    this.views?.train.setRunning(running, Boolean(this.info), canTrain && budgetLeft);
     if (this.views) {
-      for (const b of [this.views.step.runBtn, this.views.infer.stepBtn, this.views.infer.genBtn, this.views.keep.downloadBtn]) b.disabled = running || !this.info;
+      for (const b of [this.views.infer.genBtn, this.views.keep.downloadBtn]) b.disabled = running || !this.info;
+      for (const b of [this.views.step.runBtn, this.views.infer.stepBtn]) b.disabled = running || !canTrain;
     }
   }
+
+  /** A model that has a text to train on (a file loaded for predicting only has none). */
+  canTrain() { return Boolean(this.info) && this.info.trainTokens > 0; }
 
   start() { return this.serial(() => this.doStart()); }
   pause() { return this.serial(() => this.doPause()); }
@@ -601,7 +609,7 @@ export class LabController {
   reset() { return this.serial(() => this.doReset()); }
 
   async doStart() {
-    if (!this.info || this.running) return;
+    if (!this.canTrain() || this.running) return;
     if (this.state.steps > 0 && this.step >= this.state.steps) {
       this.say(this.t('budgetReached', { steps: this.state.steps }));
       return;
@@ -618,7 +626,7 @@ export class LabController {
     try { await this.client.pause(); } catch { /* worker gone: crash handler reports it */ }
   }
 
-  fmt(x) { return x === null || x === undefined ? '–' : x.toFixed(3); }
+  fmt(x) { return fmtLoss(x, this.state.lang); }
 
   onProgress(m) {
     this.step = m.step;
@@ -630,6 +638,7 @@ export class LabController {
     const now = performance.now();
     if (now - this.lastPredict > PREDICT_MS && this.isShown('predict')) this.refreshPredict();
     if (now - this.lastPairs > PAIRS_MS && this.isShown('pairs')) this.refreshPairs();
+    if (now - (this.lastSample ?? 0) > SAMPLE_MS && this.isShown('predict')) this.liveSample(m.step);
     if (now - this.lastAnnounce > ANNOUNCE_MS) {
       this.lastAnnounce = now;
       this.say(this.t('progressTraining', { step: m.step, loss: this.fmt(m.loss) }));
@@ -673,7 +682,7 @@ export class LabController {
 
   /** One training step (the Step button). */
   async doStep() {
-    if (!this.info || this.running) return;
+    if (!this.canTrain() || this.running) return;
     await this.trainSteps(1);
     this.refreshAll();
   }
@@ -718,7 +727,21 @@ export class LabController {
     try {
       const text = await this.client.call('generate', { prompt: this.prompt(), n, opts: { temperature, topK, seed: this.state.seed } });
       this.views.predict.setGenerated(this.prompt(), text);
+      this.views.predict.setCopy(await this.client.call('longestCopy', { sample: text }));
     } catch (e) { this.fail(e.message); }
+  }
+
+  /** While training: what the model writes now, and how much of it is copied from the text. */
+  async liveSample(step) {
+    if (this.sampleBusy) return;
+    this.sampleBusy = true;
+    this.lastSample = performance.now();
+    try {
+      const s = this.state;
+      const text = await this.client.call('generate', { prompt: this.prompt(), n: SAMPLE_TOKENS, opts: { temperature: s.temperature, topK: s.topK, seed: s.seed + step } });
+      const copy = await this.client.call('longestCopy', { sample: text });
+      this.views.predict.addLiveSample(step, this.prompt(), text, copy);
+    } catch { /* a new model or a stopped worker: the next sample will do */ } finally { this.sampleBusy = false; }
   }
 
   inspectStep(opts) { return this.serial(() => this.doInspectStep(opts)); }
@@ -787,18 +810,37 @@ export class LabController {
       this.fail(m);
       return;
     }
+    let bytes;
     try {
-      const bytes = new Uint8Array(await file.arrayBuffer());
-      const s = trainerSettings(this.state);
-      const r = await this.client.loadCheckpoint(bytes, {
-        optimizer: s.optimizer, lr: s.lr, weightDecay: s.weightDecay, gradClip: s.gradClip, batchSize: s.batchSize, seed: s.seed,
-      });
+      bytes = new Uint8Array(await file.arrayBuffer());
+      const r = await this.client.loadCheckpoint(bytes.slice(), this.checkpointSettings());
       await this.afterModel(r);
-      this.views.keep.say(this.t('loaded', { name, params: r.info.params.toLocaleString('en-US'), step: r.info.step }));
+      this.views.keep.say(this.t('loaded', { name, params: fmtInt(r.info.params, this.state.lang), step: fmtInt(r.info.step, this.state.lang) }));
     } catch (e) {
-      const m = this.t('badFile', { name, message: e.message });
+      // A model made for another text cannot read this one (its vocabulary lacks characters of
+      // it): say exactly that, and offer what it can still do — predict and generate.
+      const otherText = /is not in the tokenizer's vocabulary/.test(e.message);
+      const m = otherText ? this.t('ckptOtherText', { name, message: e.message }) : this.t('badFile', { name, message: e.message });
       this.views.keep.say(m, true);
-      this.fail(m);
+      this.fail(m, true, otherText ? { label: this.t('loadPredictOnly'), run: () => this.serial(() => this.loadPredictOnly(bytes, name)) } : null);
+    }
+  }
+
+  checkpointSettings() {
+    const s = trainerSettings(this.state);
+    return { optimizer: s.optimizer, lr: s.lr, weightDecay: s.weightDecay, gradClip: s.gradClip, batchSize: s.batchSize, seed: s.seed };
+  }
+
+  /** The file's model with its own tokenizer and no text: it predicts and generates, it cannot train here. */
+  async loadPredictOnly(bytes, name) {
+    try {
+      const r = await this.client.loadCheckpoint(bytes.slice(), { ...this.checkpointSettings(), text: '' });
+      await this.afterModel(r);
+      const m = this.t('loadedPredictOnly', { name, vocab: fmtInt(r.info.vocabSize, this.state.lang), step: fmtInt(r.info.step, this.state.lang) });
+      this.views.keep.say(m);
+      this.say(m);
+    } catch (e) {
+      this.fail(this.t('badFile', { name, message: e.message }));
     }
   }
 

@@ -54,3 +54,30 @@ export class LossHistory {
     return [xs, tr, va];
   }
 }
+
+/** Validation checks needed before the page says what the curves mean. */
+export const VERDICT_POINTS = 3;
+const FLAT = 0.01; // a change of the loss smaller than this (nats) counts as flat
+const RISE = 0.02; // validation this far above its best, with training still falling: memorizing
+
+/**
+ * What a run's validation checks say: {key} of a verdict string, with the steps and losses it
+ * was read from. Memorizing: validation has risen from its best while training kept falling;
+ * otherwise the trend over the last VERDICT_POINTS checks. val: [{step, valLoss, trainLoss}].
+ */
+export function lossVerdict(val) {
+  const pts = val.filter((p) => Number.isFinite(p.valLoss) && Number.isFinite(p.trainLoss));
+  if (pts.length < VERDICT_POINTS) return { key: 'verdictWait', n: pts.length };
+  const b = pts.at(-1);
+  const best = pts.reduce((x, p) => (p.valLoss < x.valLoss ? p : x));
+  const memorizing = b.valLoss - best.valLoss > RISE && b.trainLoss < best.trainLoss - FLAT;
+  const a = memorizing ? best : pts.at(-VERDICT_POINTS);
+  const dv = b.valLoss - a.valLoss, dt = b.trainLoss - a.trainLoss;
+  let key;
+  if (memorizing || (dt < -FLAT && dv > FLAT)) key = 'verdictMemorizing';
+  else if (dt < -FLAT && dv < -FLAT) key = 'verdictLearning';
+  else if (Math.abs(dt) <= FLAT && Math.abs(dv) <= FLAT) key = 'verdictFlat';
+  else if (dv > FLAT) key = 'verdictRising';
+  else key = 'verdictMixed';
+  return { key, from: a.step, to: b.step, v0: a.valLoss, v1: b.valLoss, t0: a.trainLoss, t1: b.trainLoss };
+}

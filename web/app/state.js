@@ -4,6 +4,11 @@
 // trusted. No DOM in this module.
 
 export const SAMPLES = ['facts', 'story', 'rhymes', 'fables'];
+/**
+ * A good learning rate per optimizer for the lab's models (the optimizer race starts with these,
+ * the train section explains them): plain SGD needs a large one, AdamW a small one.
+ */
+export const SUGGESTED_LRS = { sgd: 0.3, momentum: 0.03, adamw: 3e-3 };
 export const SECTIONS = ['text', 'pairs', 'train', 'predict', 'step', 'infer', 'keep', 'attention', 'surprise', 'optimizers', 'scaling', 'time'];
 
 /**

@@ -1,13 +1,16 @@
 // Every user-facing string of the lab, in one table. Add a language by adding a key with the same
 // entries; a missing entry falls back to English. `{name}` placeholders are filled by t().
+import { fmtInt, fmtSig } from './dom.js';
 
 export const strings = {
   en: {
+    lang: 'en',         // the code views pass to the number formatters (dom.js)
     langName: 'English',
     title: 'Training-loop lab',
     loadingEngine: 'Loading the engine… (the text is ready; tokens and training follow)',
     engineReady: 'Engine ready.',
     engineFailed: 'The engine could not start: {message}',
+    crossOrigin: 'This lab cannot start here: its code comes from {lab}, but this page is on {page}, and browsers run the lab’s worker only from the page’s own origin. Serve the lab’s folder from this site (node wasm/cli.mjs site DIR writes it), or embed it with the iframe form (embed.html), which works from any site.',
     workerCrashed: 'The training worker stopped ({message}). It was restarted with the same text and settings.',
     settingInvalid: '{name}="{value}" is not valid ({reason}); using {used}.',
     reasonNotNumber: 'not a number',
@@ -45,6 +48,8 @@ export const strings = {
     tokensSummary: '{chars} characters → {tokens} tokens; vocabulary of {vocab} different tokens.',
     tokensWindow: 'Showing {shown} tokens: characters {from}–{to} of {length}.',
     tokensWhere: 'Where in the text',
+    tokensNoText: 'The loaded model has its own vocabulary and cannot read this text, so it is not shown as tokens.',
+    bpeSampled: 'The text is large, so BPE learned its merges from a {sample} sample of it (whole lines spread evenly over the text); every character of the text is in its vocabulary.',
     previewNote: 'Showing the first {shown} of {chars} characters ({size}); the model trains on the whole text.',
     writeNewText: 'Write or paste a new text',
     cancel: 'Cancel',
@@ -97,6 +102,17 @@ export const strings = {
     chartRandom: 'random guessing ln(V)',
     chartAlt: 'Step {step}: training loss {loss}, validation loss {val}; random guessing would score {random}.',
     chartEmpty: 'No training yet. Random guessing among {vocab} tokens scores ln({vocab}) = {random}.',
+    chartXLabel: 'training step',
+    chartYLabel: 'loss (cross-entropy, nats)',
+    valExplain: 'Training loss: measured on the text the model learns from. Validation loss: measured on the last part of the text, which the model never trains on — the honest score.',
+    valExplainShapes: 'Training falling while validation rises: the model is memorizing this text. Both falling together: it is learning patterns that carry over to text it has not seen.',
+    valExplainRandom: 'The dashed line is random guessing: a model that gives every token of the vocabulary the same probability scores ln(vocabulary size).',
+    verdictWait: 'Your run: the verdict comes after {need} validation checks ({n} so far).',
+    verdictMemorizing: 'Your run, steps {from}–{to}: validation is rising ({v0} → {v1}) while training falls ({t0} → {t1}): the model is memorizing this text.',
+    verdictLearning: 'Your run, steps {from}–{to}: both fall together (validation {v0} → {v1}, training {t0} → {t1}): it is learning patterns that carry over.',
+    verdictFlat: 'Your run, steps {from}–{to}: both have levelled off (validation {v0} → {v1}, training {t0} → {t1}): more steps of the same will change little.',
+    verdictRising: 'Your run, steps {from}–{to}: validation is rising ({v0} → {v1}) and training is not falling ({t0} → {t1}): the steps may be too large (try a smaller learning rate).',
+    verdictMixed: 'Your run, steps {from}–{to}: validation {v0} → {v1} while training {t0} → {t1}: still settling; check again in a few hundred steps.',
     progressTraining: 'Training: step {step}, loss {loss}.',
     progressPaused: 'Paused at step {step}, loss {loss}.',
     progressDone: 'Step budget reached: step {step}, loss {loss}.',
@@ -105,6 +121,8 @@ export const strings = {
     diverged: 'Training stopped: {message}',
     continueSmallerLr: 'Continue with learning rate {lr}',
     rebuildNote: 'Changing the model size, tokenizer or text starts a new model.',
+    lrSuggested: 'Good learning rates here: SGD {sgd}, momentum {momentum}, AdamW {adamw} (the optimizer race starts with these).',
+    lrWhy: 'Why they differ: SGD moves a weight by lr × gradient, and gradients here are small, so it needs a large rate. Momentum adds up the last ≈ 1/(1 − μ) = 10 gradients, so a tenth of that rate moves as far. AdamW divides each gradient by its own typical size, so every weight moves about lr per step whatever its gradient: {adamw} is already a brisk step, and SGD’s {sgd} would throw AdamW’s weights around.',
 
     // 4 predict
     sPredictTitle: '4. Predict',
@@ -112,6 +130,12 @@ export const strings = {
     prompt: 'Prompt',
     topK: 'Top-k',
     temperature: 'Temperature',
+    liveSamples: 'While it trains',
+    liveSamplesIntro: 'Every few seconds of training, the model writes a sample from the prompt: watch noise turn into words.',
+    liveSampleAt: 'step {step}:',
+    copyCheck: 'Longest stretch found word for word in the training text: {length} of {of} characters ("{stretch}"), {where}.',
+    copyWhole: 'searching all of it',
+    copyPart: 'searching its first {chars} characters',
     generate: 'Generate',
     sampleLen: 'Tokens to generate',
     nextToken: 'Next-token probabilities',
@@ -133,7 +157,14 @@ export const strings = {
     phase3: '③ Backprop: gradients',
     phase3Text: 'Gradient norm per tensor (total {total}). The gradient says which way each weight should move to lower the loss.',
     phase4: '④ Update: new weights',
-    phase4Text: 'The optimizer moved the chosen weight. Change the learning rate or the gradient to see plain SGD arithmetic: new = original − lr × gradient.',
+    phase4Text: 'The optimizer turns the gradient into the step it takes. What {optimizer} did with the chosen weight, with the model’s numbers:',
+    phase4_sgd: 'SGD: the step is the learning rate times this step’s gradient g (after clipping, when the whole gradient was too long); weight decay, when set, adds wd·w to g.',
+    phase4_momentum: 'Momentum: the velocity v adds up past gradients (μ keeps that share of the old velocity every step), and the weight moves by lr × v — not by lr × g.',
+    phase4_adamw: 'AdamW: m is a running average of the gradient and v of its square. Both start at 0, so they are divided by (1 − β^t), t = the number of this update, to undo that early bias (m̂, v̂). The step lr·m̂/(√v̂+ε) is about lr in size whatever the gradient’s scale, and points the way m points. Decoupled weight decay lr·wd·w shrinks 2-D weights on top.',
+    phase4Against: 'Here the weight moved against this step’s gradient ({g}): the running {what} ({m}) still carries earlier steps’ gradients, and the update follows it.',
+    phase4M: 'average m',
+    phase4V: 'velocity v',
+    phase4Table: 'The table sums it up. Its second row is plain SGD arithmetic, new = original − lr × gradient, with a learning rate and gradient of your choice.',
     colOriginal: 'original weight',
     colGrad: 'gradient',
     colLr: 'learning rate',
@@ -164,6 +195,9 @@ export const strings = {
     download: 'Download .safetensors',
     loadCheckpoint: 'Load a checkpoint',
     loaded: 'Loaded {name}: {params} parameters, step {step}.',
+    ckptOtherText: '"{name}" was trained on another text: {message}. A model knows only the characters of its own vocabulary, so it cannot read this text or go on training on it. Load it to predict and generate, or pick a text written with its characters.',
+    loadPredictOnly: 'Load it to predict and generate',
+    loadedPredictOnly: 'Loaded "{name}" with its own tokenizer ({vocab} tokens) at step {step}: it predicts and generates; training is off because it cannot read this text (use prompts made of its characters).',
     badFile: 'Could not load {name} (not a checkpoint this lab can read): {message}',
     shareLink: 'Link to this experiment',
     copyLink: 'Copy link',
@@ -171,11 +205,13 @@ export const strings = {
   },
 
   de: {
+    lang: 'de',
     langName: 'Deutsch',
     title: 'Trainingsschleifen-Labor',
     loadingEngine: 'Die Engine wird geladen … (der Text ist da; Tokens und Training folgen)',
     engineReady: 'Engine bereit.',
     engineFailed: 'Die Engine konnte nicht starten: {message}',
+    crossOrigin: 'Dieses Labor kann hier nicht starten: Sein Code kommt von {lab}, diese Seite liegt aber auf {page}, und Browser starten den Worker des Labors nur von der eigenen Herkunft der Seite. Stelle den Ordner des Labors auf dieser Website bereit (node wasm/cli.mjs site DIR schreibt ihn) oder bette es als iframe ein (embed.html), das funktioniert von jeder Website.',
     workerCrashed: 'Der Trainings-Worker ist ausgefallen ({message}). Er wurde mit demselben Text und denselben Einstellungen neu gestartet.',
     settingInvalid: '{name}="{value}" ist ungültig ({reason}); verwendet wird {used}.',
     reasonNotNumber: 'keine Zahl',
@@ -212,6 +248,8 @@ export const strings = {
     tokensSummary: '{chars} Zeichen → {tokens} Tokens; Vokabular aus {vocab} verschiedenen Tokens.',
     tokensWindow: '{shown} Tokens: Zeichen {from}–{to} von {length}.',
     tokensWhere: 'Stelle im Text',
+    tokensNoText: 'Das geladene Modell hat ein eigenes Vokabular und kann diesen Text nicht lesen; darum keine Tokens.',
+    bpeSampled: 'Der Text ist groß, daher hat BPE seine Verschmelzungen aus einer Stichprobe von {sample} gelernt (ganze Zeilen, gleichmäßig über den Text verteilt); jedes Zeichen des Textes ist im Vokabular.',
     previewNote: 'Die ersten {shown} von {chars} Zeichen ({size}); das Modell lernt den ganzen Text.',
     writeNewText: 'Neuen Text schreiben oder einfügen',
     cancel: 'Abbrechen',
@@ -262,6 +300,17 @@ export const strings = {
     chartRandom: 'Raten ln(V)',
     chartAlt: 'Schritt {step}: Trainingsverlust {loss}, Validierungsverlust {val}; reines Raten ergäbe {random}.',
     chartEmpty: 'Noch kein Training. Raten unter {vocab} Tokens ergibt ln({vocab}) = {random}.',
+    chartXLabel: 'Trainingsschritt',
+    chartYLabel: 'Verlust (Kreuzentropie, nats)',
+    valExplain: 'Trainingsverlust: gemessen auf dem Text, aus dem das Modell lernt. Validierungsverlust: gemessen auf dem letzten Teil des Textes, auf dem das Modell nie trainiert — die ehrliche Note.',
+    valExplainShapes: 'Training sinkt, während Validierung steigt: Das Modell lernt diesen Text auswendig. Beide sinken gemeinsam: Es lernt Muster, die auch auf ungesehenen Text passen.',
+    valExplainRandom: 'Die gestrichelte Linie ist reines Raten: Ein Modell, das jedem Token des Vokabulars dieselbe Wahrscheinlichkeit gibt, erreicht ln(Vokabulargröße).',
+    verdictWait: 'Dein Lauf: Die Einschätzung kommt nach {need} Validierungsmessungen (bisher {n}).',
+    verdictMemorizing: 'Dein Lauf, Schritte {from}–{to}: Die Validierung steigt ({v0} → {v1}), während das Training sinkt ({t0} → {t1}): Das Modell lernt diesen Text auswendig.',
+    verdictLearning: 'Dein Lauf, Schritte {from}–{to}: Beide sinken gemeinsam (Validierung {v0} → {v1}, Training {t0} → {t1}): Es lernt Muster, die übertragbar sind.',
+    verdictFlat: 'Dein Lauf, Schritte {from}–{to}: Beide haben sich eingependelt (Validierung {v0} → {v1}, Training {t0} → {t1}): Mehr Schritte derselben Art ändern wenig.',
+    verdictRising: 'Dein Lauf, Schritte {from}–{to}: Die Validierung steigt ({v0} → {v1}) und das Training sinkt nicht ({t0} → {t1}): Die Schritte sind vielleicht zu groß (kleinere Lernrate versuchen).',
+    verdictMixed: 'Dein Lauf, Schritte {from}–{to}: Validierung {v0} → {v1}, Training {t0} → {t1}: Es pendelt sich noch ein; in ein paar hundert Schritten wieder ansehen.',
     progressTraining: 'Training: Schritt {step}, Verlust {loss}.',
     progressPaused: 'Pausiert bei Schritt {step}, Verlust {loss}.',
     progressDone: 'Schrittbudget erreicht: Schritt {step}, Verlust {loss}.',
@@ -270,12 +319,20 @@ export const strings = {
     diverged: 'Training angehalten (die Gewichte des letzten guten Schritts bleiben; kleinere Lernrate versuchen): {message}',
     continueSmallerLr: 'Mit Lernrate {lr} weitermachen',
     rebuildNote: 'Eine Änderung von Modellgröße, Tokenizer oder Text startet ein neues Modell.',
+    lrSuggested: 'Gute Lernraten hier: SGD {sgd}, Momentum {momentum}, AdamW {adamw} (der Optimierer-Vergleich beginnt mit diesen).',
+    lrWhy: 'Warum sie sich unterscheiden: SGD bewegt ein Gewicht um lr × Gradient, und die Gradienten sind hier klein, also braucht es eine große Rate. Momentum summiert die letzten ≈ 1/(1 − μ) = 10 Gradienten, also kommt ein Zehntel der Rate gleich weit. AdamW teilt jeden Gradienten durch seine eigene typische Größe, also bewegt sich jedes Gewicht pro Schritt um etwa lr, egal wie groß sein Gradient ist: {adamw} ist schon ein kräftiger Schritt, und die {sgd} von SGD würde AdamWs Gewichte durcheinanderwerfen.',
 
     sPredictTitle: '4. Vorhersagen',
     sPredictIntro: 'Die Ausgabe des Modells ist eine Wahrscheinlichkeit für jedes Token des Vokabulars. Sieh zu, wie sich die Balken beim Lernen ändern.',
     prompt: 'Anfang (Prompt)',
     topK: 'Top-k',
     temperature: 'Temperatur',
+    liveSamples: 'Während es lernt',
+    liveSamplesIntro: 'Alle paar Sekunden Training schreibt das Modell eine Probe ab dem Prompt: So wird aus Rauschen Sprache.',
+    liveSampleAt: 'Schritt {step}:',
+    copyCheck: 'Längstes wörtlich im Trainingstext gefundenes Stück: {length} von {of} Zeichen („{stretch}“), {where}.',
+    copyWhole: 'im ganzen Text gesucht',
+    copyPart: 'in seinen ersten {chars} Zeichen gesucht',
     generate: 'Erzeugen',
     sampleLen: 'Zu erzeugende Tokens',
     nextToken: 'Wahrscheinlichkeiten des nächsten Tokens',
@@ -296,7 +353,14 @@ export const strings = {
     phase3: '③ Backpropagation: Gradienten',
     phase3Text: 'Gradientennorm je Tensor (gesamt {total}). Der Gradient sagt, in welche Richtung sich jedes Gewicht bewegen sollte, damit der Verlust sinkt.',
     phase4: '④ Aktualisierung: neue Gewichte',
-    phase4Text: 'Der Optimierer hat das gewählte Gewicht verschoben. Ändere Lernrate oder Gradient und sieh die einfache SGD-Rechnung: neu = alt − lr × Gradient.',
+    phase4Text: 'Der Optimierer macht aus dem Gradienten den Schritt, den er geht. Was {optimizer} mit dem gewählten Gewicht gemacht hat, mit den Zahlen des Modells:',
+    phase4_sgd: 'SGD: Der Schritt ist die Lernrate mal dem Gradienten g dieses Schritts (nach dem Kappen, wenn der ganze Gradient zu lang war); eine Gewichtsabnahme (weight decay) addiert wd·w zu g.',
+    phase4_momentum: 'Momentum: Die Geschwindigkeit v summiert frühere Gradienten (μ behält jeden Schritt diesen Anteil der alten Geschwindigkeit), und das Gewicht bewegt sich um lr × v — nicht um lr × g.',
+    phase4_adamw: 'AdamW: m ist ein laufender Mittelwert des Gradienten, v der seines Quadrats. Beide beginnen bei 0, deshalb werden sie durch (1 − β^t) geteilt (t = die Nummer dieser Aktualisierung), um diese anfängliche Verzerrung aufzuheben (m̂, v̂). Der Schritt lr·m̂/(√v̂+ε) ist ungefähr lr groß, egal wie groß der Gradient ist, und zeigt dorthin, wohin m zeigt. Die entkoppelte Gewichtsabnahme lr·wd·w verkleinert 2-D-Gewichte zusätzlich.',
+    phase4Against: 'Hier hat sich das Gewicht gegen den Gradienten dieses Schritts ({g}) bewegt: Der laufende {what} ({m}) trägt noch die Gradienten früherer Schritte, und die Aktualisierung folgt ihm.',
+    phase4M: 'Mittelwert m',
+    phase4V: 'Geschwindigkeit v',
+    phase4Table: 'Die Tabelle fasst es zusammen. Ihre zweite Zeile ist die einfache SGD-Rechnung, neu = alt − lr × Gradient, mit Lernrate und Gradient deiner Wahl.',
     colOriginal: 'altes Gewicht',
     colGrad: 'Gradient',
     colLr: 'Lernrate',
@@ -325,6 +389,9 @@ export const strings = {
     download: '.safetensors herunterladen',
     loadCheckpoint: 'Checkpoint laden',
     loaded: '{name} geladen: {params} Parameter, Schritt {step}.',
+    ckptOtherText: '„{name}“ wurde mit einem anderen Text trainiert: {message}. Das Modell kennt nur die Zeichen seines eigenen Vokabulars, kann diesen Text also nicht lesen und nicht darauf weiterlernen. Laden Sie es zum Vorhersagen und Erzeugen, oder wählen Sie einen Text aus seinen Zeichen.',
+    loadPredictOnly: 'Zum Vorhersagen und Erzeugen laden',
+    loadedPredictOnly: '„{name}“ geladen, mit eigenem Tokenizer ({vocab} Tokens) bei Schritt {step}: Es sagt vorher und erzeugt Text; Training ist aus, weil es diesen Text nicht lesen kann (Prompts nur aus seinen Zeichen).',
     badFile: '{name} konnte nicht geladen werden (kein Checkpoint, den das Labor lesen kann): {message}',
     shareLink: 'Link zu diesem Experiment',
     copyLink: 'Link kopieren',
@@ -334,9 +401,21 @@ export const strings = {
 
 export const languages = Object.keys(strings);
 
+/**
+ * Fill `{name}` placeholders of `s` from `vars`; a number is written in the language's format
+ * (dom.js), so a count is never "111539" beside a "1,115,394".
+ */
+export function fill(lang, s, vars = {}) {
+  const show = (v) => {
+    if (typeof v !== 'number') return String(v);
+    return Number.isInteger(v) ? fmtInt(v, lang) : fmtSig(v, 6, lang);
+  };
+  return s.replace(/\{(\w+)\}/g, (m, name) => (name in vars ? show(vars[name]) : m));
+}
+
 /** Look up `key` in `lang` (falling back to English) and fill `{name}` placeholders from `vars`. */
 export function t(lang, key, vars = {}) {
   const table = strings[lang] ?? strings.en;
   const s = table[key] ?? strings.en[key] ?? key;
-  return s.replace(/\{(\w+)\}/g, (m, name) => (name in vars ? String(vars[name]) : m));
+  return fill(strings[lang] ? lang : 'en', s, vars);
 }

@@ -4,6 +4,17 @@
 
 import { takeWorker } from './prestart.js';
 
+/** The lab's code is on another origin than the page, so its worker cannot start. */
+export class WorkerOriginError extends Error {
+  constructor(scriptOrigin, pageOrigin, detail = '') {
+    super(`The lab's code comes from ${scriptOrigin} but this page is on ${pageOrigin}: browsers start the lab's worker only from the page's own origin${detail ? ` (${detail})` : ''}. Serve the lab from this site, or embed it with the iframe form (embed.html).`);
+    this.name = 'WorkerOriginError';
+    this.code = 'worker-cross-origin';
+    this.scriptOrigin = scriptOrigin;
+    this.pageOrigin = pageOrigin;
+  }
+}
+
 export class WorkerRpc extends EventTarget {
   /** @param {URL} url the worker module  @param {string} name the worker's name (devtools) */
   constructor(url, name) {
@@ -17,11 +28,27 @@ export class WorkerRpc extends EventTarget {
   }
 
   spawn() {
-    const w = takeWorker(this.url) ?? new Worker(this.url, { type: 'module', name: this.name });
+    const w = takeWorker(this.url) ?? this.newWorker();
     w.onmessage = (ev) => this.onMessage(ev.data);
     w.onerror = (ev) => { ev.preventDefault?.(); this.onCrash(ev.message || 'worker error'); };
     w.onmessageerror = () => this.onCrash('a message could not be read');
     this.worker = w;
+  }
+
+  /**
+   * A module worker must come from the page's own origin: a lab whose code is loaded from another
+   * site (a one-tag embed pointing elsewhere) cannot start one. Say so (WorkerOriginError) instead
+   * of the browser's bare SecurityError, whichever way the browser reports it.
+   */
+  newWorker() {
+    const page = globalThis.location?.origin;
+    if (page && page !== 'null' && this.url.origin !== page) throw new WorkerOriginError(this.url.origin, page);
+    try {
+      return new Worker(this.url, { type: 'module', name: this.name });
+    } catch (e) {
+      if (e?.name === 'SecurityError') throw new WorkerOriginError(this.url.origin, page ?? '', e.message);
+      throw e;
+    }
   }
 
   onMessage(msg) {
@@ -48,7 +75,9 @@ export class WorkerRpc extends EventTarget {
 
   call(cmd, args = {}, transfer = []) {
     if (this.closed) return Promise.reject(new Error('lab closed'));
-    if (!this.worker) this.spawn();
+    if (!this.worker) {
+      try { this.spawn(); } catch (e) { return Promise.reject(e); }
+    }
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
       this.pending.set(id, { resolve, reject });

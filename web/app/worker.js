@@ -17,7 +17,7 @@
 import { startEngineLoad } from './engine-load.js';
 import { Helpers } from './helpers.js';
 import { readText, countChars } from './text-read.js';
-import { PREVIEW_CHARS, head } from './text-limits.js';
+import { PREVIEW_CHARS, head, valStart } from './text-limits.js';
 
 // The engine starts loading the moment the worker starts, before the page asks for anything.
 const loadEngine = (() => {
@@ -65,6 +65,7 @@ function needTrainer() {
 }
 
 function evaluateNow() {
+  if (trainer.info().trainTokens === 0) { lastVal = null; return null; } // a model without a text
   const t0 = performance.now();
   const ev = trainer.evaluate();
   evalSeconds = (performance.now() - t0) / 1000;
@@ -184,6 +185,25 @@ async function loadSource(source) {
   }
 }
 
+const COPY_SEARCH_CHARS = 8_000_000; // how much of the training text a copy check reads (a book: its first 8 M)
+
+/**
+ * The longest stretch of `sample` found word for word in the training part of the text (the part
+ * before the held-out end): did the model write something new, or copy? Greedy over start
+ * positions, so it costs ~2·|sample| substring searches.
+ */
+function longestCopy(sample) {
+  const info = needTrainer().info();
+  const trainEnd = valStart(text.length, info.settings.valFraction);
+  const hay = text.slice(0, Math.min(trainEnd, COPY_SEARCH_CHARS));
+  let best = { length: 0, stretch: '', at: -1 };
+  for (let i = 0, n = 1; i + n <= sample.length; ) {
+    const at = hay.indexOf(sample.slice(i, i + n));
+    if (at >= 0) { best = { length: n, stretch: sample.slice(i, i + n), at }; n += 1; } else { i += 1; }
+  }
+  return { ...best, sampleLength: sample.length, searched: hay.length, whole: hay.length === trainEnd };
+}
+
 /** A window of the model's text as tokens: chars [offset, offset + n) (about), at most TOKEN_LIMIT tokens. */
 function tokenWindow(offset = 0, n = WINDOW_CHARS) {
   const t = needTrainer();
@@ -236,6 +256,7 @@ const commands = {
   async readText({ source }) { return (await loadSource(source)).info; },
   cancelRead() { reading?.cancel(); return true; },
   tokenWindow({ offset, chars } = {}) { return tokenWindow(offset, chars); },
+  longestCopy({ sample }) { return longestCopy(String(sample ?? '')); },
   start({ budget = 0 } = {}) {
     needTrainer();
     if (running) return { run };

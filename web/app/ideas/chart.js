@@ -2,24 +2,27 @@
 // one x axis, optional log x, colours that work in both themes. The caller puts a text
 // equivalent next to it (the chart itself is aria-hidden).
 import uPlot from '../../vendor/uplot/uPlot.esm.js';
-import { h } from '../dom.js';
+import { h, fmtSig } from '../dom.js';
 
 export const PALETTE = ['#2f7fd8', '#e0702a', '#2a9d55', '#9b59d0'];
 const FONT = '12px system-ui, sans-serif';
 
-/** 4640 → "4.6k", 105408 → "105k", 2.5e6 → "2.5M". */
-export function shortNum(v) {
+/** 4640 → "4.6k", 105408 → "105k", 2.5e6 → "2.5M" (German "4,6k"). */
+export function shortNum(v, lang = 'en') {
   const a = Math.abs(v);
-  if (a >= 1e9) return `${Number((v / 1e9).toPrecision(2))}G`;
-  if (a >= 1e6) return `${Number((v / 1e6).toPrecision(2))}M`;
-  if (a >= 1e3) return `${Number((v / 1e3).toPrecision(a >= 1e5 ? 3 : 2))}k`;
-  return String(Number(v.toPrecision(3)));
+  if (a >= 1e9) return `${fmtSig(v / 1e9, 2, lang)}G`;
+  if (a >= 1e6) return `${fmtSig(v / 1e6, 2, lang)}M`;
+  if (a >= 1e3) return `${fmtSig(v / 1e3, a >= 1e5 ? 3 : 2, lang)}k`;
+  return fmtSig(v, 3, lang);
 }
+
+/** uPlot tick labels in the lab's number format (uPlot's own follow the browser's language). */
+export const tickValues = (lang) => (u, vals) => vals.map((v) => (v === null ? '' : fmtSig(v, 6, lang)));
 
 export class IdeasChart {
   /**
    * @param {{xLabel:string, yLabel?:string, logX?:boolean, xTicksAtData?:boolean, height?:number,
-   *   points?:boolean, series:{label:string, color?:string, dash?:number[]}[]}} opts
+   *   points?:boolean, lang?:string, series:{label:string, color?:string, dash?:number[]}[]}} opts
    */
   constructor(opts) {
     this.opts = opts;
@@ -42,8 +45,9 @@ export class IdeasChart {
     this.ink = css.color;
     const grid = css.getPropertyValue('--grid').trim() || 'rgba(128,128,128,0.25)';
     const axis = { stroke: ink, grid: { stroke: grid, width: 1 }, ticks: { stroke: grid, width: 1 }, font: FONT, labelFont: FONT };
-    const xAxis = { ...axis, label: o.xLabel };
-    if (o.logX) xAxis.values = (u, vals) => vals.map((v) => (v === null ? '' : shortNum(v)));
+    const lang = o.lang ?? 'en';
+    const xAxis = { ...axis, label: o.xLabel, values: tickValues(lang) };
+    if (o.logX) xAxis.values = (u, vals) => vals.map((v) => (v === null ? '' : shortNum(v, lang)));
     if (o.xTicksAtData) {
       xAxis.splits = () => this.data[0];
       xAxis.filter = (u, splits) => splits; // a log axis would hide labels that are not 1, 2, 5 × 10ⁿ
@@ -61,7 +65,7 @@ export class IdeasChart {
         x: o.logX ? { time: false, distr: 3, log: 10, range: (u, min, max) => [min / 1.6, max * 1.6] } : { time: false },
         y: { range: (u, min, max) => (min === null || max === null ? [0, 1] : pad(min, max)) },
       },
-      axes: [xAxis, { ...axis, size: 50, label: o.yLabel }],
+      axes: [xAxis, { ...axis, size: 50, label: o.yLabel, values: tickValues(lang) }],
       series: [
         { label: o.xLabel },
         ...o.series.map((s, i) => ({

@@ -56,11 +56,14 @@ export function measuredFlops(tokensPerSecond, info) {
   return tokensPerSecond * info.flopsPerStep / info.tokensPerStep;
 }
 
-/** The lab's model as estimator inputs. Epochs: what the lab has trained so far (at least 1). */
-export function labModel(info) {
+/**
+ * The lab's model as estimator inputs. Epochs: exactly what the lab has trained so far (tokens
+ * seen ÷ training tokens, 3 significant digits), or 1 before its first step.
+ */
+export function labModel(info, step = info.step) {
   const c = info.config;
-  const seen = info.step * info.tokensPerStep;
-  const epochs = Math.max(1, Math.round(seen / Math.max(1, info.trainTokens)));
+  const seen = step * info.tokensPerStep;
+  const epochs = seen > 0 ? Math.max(LIMITS.epochs[0], Number((seen / Math.max(1, info.trainTokens)).toPrecision(3))) : 1;
   return { params: info.params, layers: c.n_layer, context: info.seqLen, width: c.n_embd, tokens: info.trainTokens, epochs };
 }
 
@@ -81,41 +84,25 @@ export function parseAmount(text) {
   return Number(s) * scale;
 }
 
-const SUPERSCRIPT = { '-': '⁻', 0: '⁰', 1: '¹', 2: '²', 3: '³', 4: '⁴', 5: '⁵', 6: '⁶', 7: '⁷', 8: '⁸', 9: '⁹' };
-
-/** 3.14e23 → "3.1 × 10²³" (small numbers stay plain). */
-export function fmtSci(x, digits = 2) {
-  if (!Number.isFinite(x)) return '–';
-  if (x !== 0 && (Math.abs(x) >= 1e6 || Math.abs(x) < 1e-3)) {
-    const e = Math.floor(Math.log10(Math.abs(x)));
-    let m = Number((x / 10 ** e).toPrecision(digits));
-    let ex = e;
-    if (Math.abs(m) >= 10) { m /= 10; ex += 1; }
-    return `${m} × 10${String(ex).split('').map((c) => SUPERSCRIPT[c]).join('')}`;
-  }
-  if (Number.isInteger(x)) return x.toLocaleString('en-US');
-  return Number(x.toPrecision(Math.max(digits, 3))).toLocaleString('en-US');
-}
-
 /**
- * A count in words: 175e9 → {value: '175', unit: 'billion'} (unit keys are looked up in the strings).
- * Below a thousand: no unit.
+ * A count in words: 175e9 → {value: 175, unit: 'uBillion'} (unit keys are looked up in the
+ * strings). Below a thousand, or from 10¹⁵ on: no unit (value is x, 4 significant digits).
  */
 export function bigParts(x) {
   const units = [[1e12, 'uTrillion'], [1e9, 'uBillion'], [1e6, 'uMillion'], [1e3, 'uThousand']];
   for (const [f, key] of units) {
-    if (Math.abs(x) >= f && Math.abs(x) < f * 1e3) return { value: Number((x / f).toPrecision(3)).toString(), unit: key };
+    if (Math.abs(x) >= f && Math.abs(x) < f * 1e3) return { value: Number((x / f).toPrecision(3)), unit: key };
   }
-  if (Math.abs(x) >= 1e15) return { value: fmtSci(x), unit: null };
-  return { value: Number(x.toPrecision(4)).toLocaleString('en-US'), unit: null };
+  return { value: Number(x.toPrecision(4)), unit: null };
 }
 
 /**
- * A duration in the unit a person would use: {value, unit} with unit one of
- * 'seconds', 'minutes', 'hours', 'days', 'years' (and value a short string).
+ * A duration in the unit a person would use: {value, unit, scale} with unit one of 'lessThanMs',
+ * 'ms', 'seconds', 'minutes', 'hours', 'days', 'years'; value a number (rounded to what is
+ * worth reading), scale a bigParts unit key for very many years. Never "2.9e-10 seconds".
  */
 export function humanDuration(seconds) {
-  const units = [['years', 365.25 * 86400, 2], ['days', 86400, 2], ['hours', 3600, 2], ['minutes', 60, 2]];
+  const units = [['years', 365.25 * 86400, 2], ['days', 86400, 2], ['hours', 3600, 2], ['minutes', 60, 2], ['seconds', 1, 1], ['ms', 1e-3, 1]];
   const s = Math.max(0, seconds);
   for (const [unit, size, min] of units) {
     if (s >= size * min) {
@@ -124,8 +111,8 @@ export function humanDuration(seconds) {
         const b = bigParts(v);
         return { value: b.value, scale: b.unit, unit };
       }
-      return { value: v >= 100 ? Math.round(v).toLocaleString('en-US') : Number(v.toPrecision(2)).toString(), unit };
+      return { value: v >= 10 ? Math.round(v) : Number(v.toPrecision(2)), scale: null, unit };
     }
   }
-  return { value: s >= 10 ? Math.round(s).toString() : Number(s.toPrecision(2)).toString(), unit: 'seconds' };
+  return { value: null, scale: null, unit: 'lessThanMs' };
 }

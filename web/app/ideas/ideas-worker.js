@@ -3,9 +3,10 @@
 // (attention, surprise) never run on the page thread and never touch the lab's own trainer.
 // Requests {id, cmd, args} get one reply {id, ok, result | error}. Long jobs run in chunks of
 // ~50 ms, post {type:'progress', job, …} after each and yield, so 'cancel' is handled at once.
-import { SWEEP_MODELS, SWEEP_FRACTIONS, SWEEP_SETTINGS, EVALS_PER_RUN, splitCorpus, subsetText, stepsFor, modelName } from './scaling.js';
+import { SWEEP_MODELS, SWEEP_FRACTIONS, SWEEP_SETTINGS, EVALS_PER_RUN, REFERENCE_MODEL, splitCorpus, subsetText, stepsFor, modelName } from './scaling.js';
 import { startEngineLoad } from '../engine-load.js';
 import { readText } from '../text-read.js';
+import { head, valStart } from '../text-limits.js';
 
 const CHUNK_MS = 50;
 const OPTIMIZERS = ['sgd', 'momentum', 'adamw'];
@@ -32,13 +33,27 @@ function nextChunk(n, steps, ms) {
   return Math.max(1, Math.min(256, Math.round(0.7 * (CHUNK_MS / per) + 0.3 * n)));
 }
 
-/** The lab's text for a request {text} | {textKey, source?}: read from the source once per key. */
-async function resolveText({ text, textKey, source }) {
+// What this worker keeps of the lab's text: its start and the start of its held-out end. The
+// experiments and views here need no more, and a 50 MB book is not held twice.
+const KEEP_CHARS = 2_000_000;
+let liveVal = '';       // the first KEEP_CHARS of the held-out part
+let liveValFraction = null;
+let liveTokens = { train: 0, val: 0 }; // the lab's split, in tokens (its trainer counted them)
+
+/** The lab's text for a request {text} | {textKey, source?, valFraction}: read once per key. */
+async function resolveText({ text, textKey, source, valFraction = 0.1, tokens = null }) {
+  if (tokens) liveTokens = tokens;
   if (typeof text === 'string') return text;
-  if (textKey !== liveKey || source) {
-    if (!source) throw new Error('the lab\'s text is not here yet');
-    liveText = (await readText(source)).text;
+  if (textKey !== liveKey || source || valFraction !== liveValFraction) {
+    if (!source && textKey !== liveKey) throw new Error('the lab\'s text is not here yet');
+    const whole = source ? (await readText(source)).text : null;
+    if (whole !== null) {
+      const at = valStart(whole.length, valFraction);
+      liveText = head(whole, Math.min(at, KEEP_CHARS));
+      liveVal = head(whole.slice(at), KEEP_CHARS);
+    }
     liveKey = textKey;
+    liveValFraction = valFraction;
   }
   return liveText;
 }
@@ -59,7 +74,7 @@ async function sweep({ job, texts, steps, budget }) {
     const t = engine.createTrainer(all, { ...SWEEP_SETTINGS, ...m });
     try { return { model: m, bytes: t.exportCheckpoint(false), info: t.info() }; } finally { t.dispose(); }
   });
-  const ref = bases[Math.floor(bases.length / 2)].info.flopsPerStep;
+  const ref = bases[REFERENCE_MODEL].info.flopsPerStep;
   const plan = [];
   for (const b of bases) {
     for (let i = 0; i < SWEEP_FRACTIONS.length; i++) {
@@ -219,15 +234,10 @@ const commands = {
   surprise({ part, max = 800 }) {
     const m = needLive();
     const i = m.info();
-    // The split as the training worker makes it: the last valFraction of the text is held out. Only
-    // a window of ~max tokens at the start of each part is tokenized (the text may be a book).
-    const valFraction = i.settings.valFraction;
-    const valStart = Math.floor(liveText.length * (1 - valFraction));
-    const from = part === 'train' ? 0 : valStart;
-    const to = part === 'train' ? valStart : liveText.length;
-    const window = liveText.slice(from, Math.min(to, from + max * 8));
+    // Only a window of ~max tokens at the start of each part is tokenized (the text may be a book).
+    const window = (part === 'train' ? liveText : liveVal).slice(0, max * 8);
     const toks = window ? m.tokens(window) : [];
-    const total = Math.round(toks.length ? (to - from) * (toks.length / window.length) : 0);
+    const total = part === 'train' ? liveTokens.train : liveTokens.val;
     const slice = toks.slice(0, max);
     if (slice.length < 2) return { part, tokens: [], mean: null, total, step: i.step };
     const s = m.surprise(slice.map((x) => x.text).join(''));

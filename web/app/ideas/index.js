@@ -2,8 +2,8 @@
 // optimizers side by side, scaling experiment, training-time estimator.
 //
 // The controller calls createIdeas(ctx, controller) in its render() and puts the returned views in
-// its section list. From the controller this module READS only: host, state, textSource, textKey, info, step,
-// tps, running, client (to ask the training worker for 'exportCheckpoint' and 'tensors'), prompt();
+// its section list. From the controller this module READS only: host (and its lab-step events), state,
+// textSource, textKey, info, step, tps, running, client (to ask the training worker for 'exportCheckpoint' and 'tensors'), prompt();
 // and CALLS only pause(). Everything heavy runs in this module's own worker (ideas-worker.js).
 //
 // One IdeasHub per controller outlives re-renders (a language change rebuilds the views, not the
@@ -18,6 +18,9 @@ import { ScalingView } from './views/scaling-view.js';
 import { TimeView } from './views/time-view.js';
 
 export const IDEAS_SECTIONS = ['attention', 'surprise', 'optimizers', 'scaling', 'time'];
+
+/** Do two lab keys (IdeasHub.labKey) name the same model (maybe at other steps)? */
+export const sameModel = (a, b) => Boolean(a && b) && a.split(':')[0] === b.split(':')[0];
 
 const TICK_MS = 2000;
 const hubs = new WeakMap();
@@ -53,6 +56,26 @@ export class IdeasHub {
       }
     });
     this.timer = setInterval(() => this.tick(), TICK_MS);
+    // What the lab's own model has really run (steps and the engine's measured time), for the
+    // training-time section to show beside its estimate.
+    this.trained = { info: null, steps: 0, seconds: 0, timedSteps: 0 };
+    this.onLabStep = (e) => this.countSteps(e.detail);
+    lab.host.addEventListener('lab-step', this.onLabStep);
+  }
+
+  /** Adds the steps since the last lab-step at the speed the worker measured for them. */
+  countSteps({ step, tokensPerSecond }) {
+    const info = this.lab.info;
+    const tr = this.trained;
+    if (!info) return;
+    if (tr.info !== info || step < tr.steps) Object.assign(tr, { info, steps: info.step, seconds: 0, timedSteps: 0 });
+    const n = step - tr.steps;
+    if (n <= 0) return;
+    if (tokensPerSecond > 0) {
+      tr.seconds += (n * info.tokensPerStep) / tokensPerSecond;
+      tr.timedSteps += n;
+    }
+    tr.steps = step;
   }
 
   t(key, vars) { return translate(this.lab.state?.lang ?? 'en', key, vars); }
@@ -80,7 +103,9 @@ export class IdeasHub {
   /** The lab's text for the ideas worker: the source the first time, then only its key (it keeps the text). */
   textRef() {
     const key = this.lab.textKey;
-    const ref = key === this.sentKey ? { textKey: key } : { textKey: key, source: this.lab.textSource };
+    const valFraction = this.lab.info?.settings?.valFraction ?? 0.1;
+    const tokens = { train: this.lab.info?.trainTokens ?? 0, val: this.lab.info?.valTokens ?? 0 };
+    const ref = key === this.sentKey ? { textKey: key, valFraction, tokens } : { textKey: key, valFraction, tokens, source: this.lab.textSource };
     this.sentKey = key;
     return ref;
   }
@@ -106,7 +131,7 @@ export class IdeasHub {
   /** Text and settings of the lab (for experiments that build their own models). */
   labSetup() {
     if (!this.ready()) return null;
-    return { textRef: { textKey: this.lab.textKey, source: this.lab.textSource }, settings: trainerSettings(this.lab.state), info: this.lab.info };
+    return { textRef: { textKey: this.lab.textKey, source: this.lab.textSource, valFraction: this.lab.info?.settings?.valFraction ?? 0.1 }, settings: trainerSettings(this.lab.state), info: this.lab.info };
   }
 
   // ---------------------------------------------------------------- long jobs
@@ -139,6 +164,7 @@ export class IdeasHub {
     if (this.closed) return;
     this.closed = true;
     clearInterval(this.timer);
+    this.lab.host.removeEventListener('lab-step', this.onLabStep);
     this.io.disconnect();
     for (const v of Object.values(this.views)) v.destroy?.();
     this.client.close();

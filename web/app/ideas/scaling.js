@@ -11,7 +11,7 @@ export const SWEEP_MODELS = [
 /** Shares of the training corpus (each sample text contributes the same share). */
 export const SWEEP_FRACTIONS = [0.25, 0.5, 1];
 
-/** Steps per run (of the reference model when the budget is compute). ~30 s and ~1–2 min. */
+/** Steps per run (of the reference model when the budget is compute). */
 export const SWEEP_PRESETS = { quick: 250, longer: 700 };
 
 /** Settings shared by every run: same seed ⇒ same batches at every step. */
@@ -49,6 +49,45 @@ export function subsetText(trainParts, fraction) {
 export function stepsFor(budget, steps, flopsPerStep, referenceFlopsPerStep) {
   if (budget !== 'flops') return steps;
   return Math.max(10, Math.round(steps * referenceFlopsPerStep / flopsPerStep));
+}
+
+/** The middle model is the reference of the 'flops' budget (as the worker's plan). */
+export const REFERENCE_MODEL = Math.floor(SWEEP_MODELS.length / 2);
+
+/**
+ * Seconds the sweep should take: each run's steps × that model's measured seconds per step.
+ * speed: per SWEEP_MODELS entry {secondsPerStep, flopsPerStep} (measured in this browser).
+ */
+export function sweepSeconds(budget, steps, speed) {
+  const ref = speed[REFERENCE_MODEL].flopsPerStep;
+  return speed.reduce((sum, m) => sum + SWEEP_FRACTIONS.length * stepsFor(budget, steps, m.flopsPerStep, ref) * m.secondsPerStep, 0);
+}
+
+/** Per-model speed of a finished sweep: its own seconds per step (evaluations included). */
+export function speedOfRows(rows) {
+  const out = SWEEP_MODELS.map((m) => {
+    const own = rows.filter((r) => r.model === modelName(m));
+    const steps = own.reduce((a, r) => a + r.steps, 0);
+    if (!steps) return null;
+    return { secondsPerStep: own.reduce((a, r) => a + r.seconds, 0) / steps, flopsPerStep: own[0].flops / own[0].steps };
+  });
+  return out.every(Boolean) ? out : null;
+}
+
+/**
+ * Why the result came out as it did, from the runs on all the text: which size won, and how many
+ * steps and tokens per parameter each size got. {key, best, big, small, bestSteps, bigSteps, tpp}.
+ */
+export function explainResult(rows, budget) {
+  const full = rows.filter((r) => r.fraction === 1).sort((a, b) => a.params - b.params);
+  if (full.length < SWEEP_MODELS.length) return null;
+  const best = full.reduce((a, r) => (r.bestVal < a.bestVal ? r : a));
+  const big = full.at(-1);
+  return {
+    key: `scWhy${budget === 'flops' ? 'Flops' : 'Tokens'}${best === big ? 'Biggest' : 'Smaller'}`,
+    best: best.model, bestLoss: best.bestVal, bestSteps: best.steps, big: big.model, bigSteps: big.steps, bigLoss: big.bestVal,
+    tpp: big.tokensSeen / big.params, bestTpp: best.tokensSeen / best.params,
+  };
 }
 
 export const CSV_COLUMNS = ['model', 'n_layer', 'n_head', 'n_embd', 'params', 'data_fraction', 'train_tokens', 'steps',

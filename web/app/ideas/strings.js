@@ -1,7 +1,7 @@
 // The strings of the ideas sections (attention, surprise map, optimizers, scaling, training time),
 // in the same languages as the main table (app/strings.js). A key missing here falls back to the
 // main table (e.g. optimizer names), then to English.
-import { t as mainT, strings as mainStrings } from '../strings.js';
+import { t as mainT, strings as mainStrings, fill } from '../strings.js';
 
 export const strings = {
   en: {
@@ -31,6 +31,7 @@ export const strings = {
     sSurpriseTitle: '9. Surprise map',
     sSurpriseIntro: 'Each token of the text shaded by how surprised the lab’s current model is by it (−ln p, the loss). Pale tokens are learned, dark ones still surprise it. The validation part was never trained on: compare it with the start of the training text to see what the model memorised and what it generalises.',
     surPart: 'Which text',
+    surNewModel: 'A new model: its surprise map is being computed…',
     surValPart: 'Validation part (held out)',
     surTrainPart: 'Start of the training text',
     surValShort: 'validation text',
@@ -74,8 +75,17 @@ export const strings = {
     sScaleTitle: '11. Why scale matters',
     sScaleIntro: 'Train 9 small models from scratch: 3 sizes × 3 amounts of text (a quarter, half and all of the built-in samples: {samples}). Every run is judged on the same held-out text. Bigger models and more data both lower the loss — fast at first, then less and less: the diminishing returns that push real models to billions of parameters and tokens.',
     scPreset: 'Length',
-    scQuick: 'Quick: {steps} steps per run (about 30 s)',
-    scLonger: 'Longer: {steps} steps per run (1–2 min)',
+    scQuick: 'Quick: {steps} steps per run ({time})',
+    scLonger: 'Longer: {steps} steps per run ({time})',
+    scTimeAbout: 'about {time} here',
+    scTimeMeasuring: 'timing this browser…',
+    scTimeUnknown: 'time not measured yet',
+    scBasisMeasured: 'Times from this browser’s measured speed on the three models (tokens/s: {list}).',
+    scBasisRun: 'Times from this browser’s last run of the experiment (tokens/s: {list}).',
+    scWhyFlopsSmaller: 'Why {best} won, not the biggest model: with the same compute, {big} could afford only {bigSteps} steps ({tpp} training tokens per parameter) — too few for a model its size — while {best} took {bestSteps} steps and reached {bestLoss} ({big}: {bigLoss}). With a fixed compute budget the best model size grows with the budget: for a small budget a big model stays undertrained, for a large one a small model runs out of capacity. The Chinchilla study (Hoffmann et al., 2022) found the best balance at about 20 training tokens per parameter; that is how real labs choose a model size for their budget.',
+    scWhyFlopsBiggest: 'The biggest model, {big}, won even with the same compute ({bigSteps} steps, {tpp} training tokens per parameter, loss {bigLoss}): this budget is large enough for its size. With fixed compute the best size grows with the budget (Chinchilla: about 20 tokens per parameter); a smaller budget would favour a smaller model.',
+    scWhyTokensBiggest: 'With the same number of steps for every size, the biggest model, {big}, reached the lowest loss ({bigLoss}), as the introduction says.',
+    scWhyTokensSmaller: 'Here {best} won ({bestLoss}), not the biggest model {big} ({bigLoss}): {bigSteps} steps are few for a model its size ({tpp} training tokens per parameter), and with this little text a big model soon starts to memorize it. The longer setting gives every size more steps.',
     scBudget: 'Each run gets the same',
     scSameTokens: 'number of steps (tokens seen)',
     scSameFlops: 'compute (FLOPs): smaller models take more steps',
@@ -134,6 +144,11 @@ export const strings = {
     tmCount: 'How many (n)',
     tmUtil: 'Utilization U (%)',
     tmAnswer: 'Training would take about {time}.',
+    tmAnswerLab: 'The formula says about {time} for these {epochs} epochs.',
+    tmRan: 'What the lab really ran: {steps} steps × {perStep} tokens per step = {seen} tokens seen = {epochs} epochs of this text ({tokens} training tokens), in {time} of computing, measured here.',
+    tmRanPartly: 'What the lab really ran: {steps} steps × {perStep} tokens per step = {seen} tokens seen = {epochs} epochs of this text ({tokens} training tokens); the {timed} steps taken on this page took {time}, measured here.',
+    tmRanUntimed: 'What the lab really ran: {steps} steps × {perStep} tokens per step = {seen} tokens seen = {epochs} epochs of this text ({tokens} training tokens), before this page could time them.',
+    tmRanNone: 'The lab has not trained yet: the estimate is for one epoch, one pass over its {tokens} training tokens.',
     tmCompareTitle: 'The same training on other set-ups',
     tmSetup: 'Set-up',
     tmTime: 'Time',
@@ -151,6 +166,8 @@ export const strings = {
     dev_a100: 'NVIDIA A100',
     dev_h100: 'NVIDIA H100',
     dev_tpuV4: 'Google TPU v4',
+    unit_lessThanMs: 'less than a millisecond',
+    unit_ms: 'ms',
     unit_seconds: 'seconds',
     unit_minutes: 'minutes',
     unit_hours: 'hours',
@@ -185,6 +202,7 @@ export const strings = {
 
     sSurpriseTitle: '9. Überraschungskarte',
     sSurpriseIntro: 'Jedes Token des Textes, eingefärbt nach der Überraschung des aktuellen Modells (−ln p, der Verlust). Helle Tokens sind gelernt, dunkle überraschen es noch. Der Validierungsteil wurde nie trainiert: vergleiche ihn mit dem Anfang des Trainingstextes, um zu sehen, was das Modell auswendig kann und was es verallgemeinert.',
+    surNewModel: 'Ein neues Modell: seine Überraschungskarte wird berechnet…',
     surPart: 'Welcher Text',
     surValPart: 'Validierungsteil (zurückgehalten)',
     surTrainPart: 'Anfang des Trainingstextes',
@@ -227,8 +245,17 @@ export const strings = {
     sScaleTitle: '11. Warum Größe zählt',
     sScaleIntro: 'Trainiere 9 kleine Modelle von Grund auf: 3 Größen × 3 Textmengen (ein Viertel, die Hälfte und alles der eingebauten Beispiele: {samples}). Jeder Lauf wird auf demselben zurückgehaltenen Text gemessen. Größere Modelle und mehr Daten senken beide den Verlust — erst schnell, dann immer weniger: die abnehmenden Erträge, die echte Modelle zu Milliarden von Parametern und Tokens treiben.',
     scPreset: 'Dauer',
-    scQuick: 'Kurz: {steps} Schritte pro Lauf (etwa 30 s)',
-    scLonger: 'Länger: {steps} Schritte pro Lauf (1–2 min)',
+    scQuick: 'Kurz: {steps} Schritte pro Lauf ({time})',
+    scLonger: 'Länger: {steps} Schritte pro Lauf ({time})',
+    scTimeAbout: 'hier etwa {time}',
+    scTimeMeasuring: 'messe diesen Browser …',
+    scTimeUnknown: 'Zeit noch nicht gemessen',
+    scBasisMeasured: 'Zeiten aus der gemessenen Geschwindigkeit dieses Browsers mit den drei Modellen (Tokens/s: {list}).',
+    scBasisRun: 'Zeiten aus dem letzten Lauf des Experiments in diesem Browser (Tokens/s: {list}).',
+    scWhyFlopsSmaller: 'Warum {best} gewann und nicht das größte Modell: Bei gleichem Rechenaufwand reichte es für {big} nur zu {bigSteps} Schritten ({tpp} Trainings-Tokens pro Parameter) — zu wenig für ein Modell dieser Größe —, während {best} {bestSteps} Schritte machte und {bestLoss} erreichte ({big}: {bigLoss}). Bei festem Rechenbudget wächst die beste Modellgröße mit dem Budget: Bei kleinem Budget bleibt ein großes Modell untertrainiert, bei großem reicht die Kapazität eines kleinen nicht. Die Chinchilla-Studie (Hoffmann u. a., 2022) fand das beste Verhältnis bei etwa 20 Trainings-Tokens pro Parameter; so wählen echte Labore die Modellgröße für ihr Budget.',
+    scWhyFlopsBiggest: 'Das größte Modell, {big}, gewann auch bei gleichem Rechenaufwand ({bigSteps} Schritte, {tpp} Trainings-Tokens pro Parameter, Verlust {bigLoss}): Dieses Budget reicht für seine Größe. Bei festem Rechenaufwand wächst die beste Größe mit dem Budget (Chinchilla: etwa 20 Tokens pro Parameter); ein kleineres Budget würde ein kleineres Modell bevorzugen.',
+    scWhyTokensBiggest: 'Mit gleich vielen Schritten für jede Größe erreichte das größte Modell, {big}, den niedrigsten Verlust ({bigLoss}), wie die Einleitung sagt.',
+    scWhyTokensSmaller: 'Hier gewann {best} ({bestLoss}), nicht das größte Modell {big} ({bigLoss}): {bigSteps} Schritte sind wenig für ein Modell dieser Größe ({tpp} Trainings-Tokens pro Parameter), und bei so wenig Text beginnt ein großes Modell bald, ihn auswendig zu lernen. Die längere Einstellung gibt jeder Größe mehr Schritte.',
     scBudget: 'Jeder Lauf bekommt gleich viel',
     scSameTokens: 'Schritte (gesehene Tokens)',
     scSameFlops: 'Rechenaufwand (FLOPs): kleinere Modelle machen mehr Schritte',
@@ -286,6 +313,11 @@ export const strings = {
     tmCount: 'Wie viele (n)',
     tmUtil: 'Auslastung U (%)',
     tmAnswer: 'Das Training würde etwa {time} dauern.',
+    tmAnswerLab: 'Die Formel ergibt etwa {time} für diese {epochs} Epochen.',
+    tmRan: 'Was das Labor wirklich gerechnet hat: {steps} Schritte × {perStep} Tokens pro Schritt = {seen} gesehene Tokens = {epochs} Epochen dieses Textes ({tokens} Trainings-Tokens), in {time} Rechenzeit, hier gemessen.',
+    tmRanPartly: 'Was das Labor wirklich gerechnet hat: {steps} Schritte × {perStep} Tokens pro Schritt = {seen} gesehene Tokens = {epochs} Epochen dieses Textes ({tokens} Trainings-Tokens); die {timed} Schritte auf dieser Seite dauerten {time}, hier gemessen.',
+    tmRanUntimed: 'Was das Labor wirklich gerechnet hat: {steps} Schritte × {perStep} Tokens pro Schritt = {seen} gesehene Tokens = {epochs} Epochen dieses Textes ({tokens} Trainings-Tokens), bevor diese Seite sie messen konnte.',
+    tmRanNone: 'Das Labor hat noch nicht trainiert: Die Schätzung gilt für eine Epoche, einen Durchlauf über seine {tokens} Trainings-Tokens.',
     tmCompareTitle: 'Dasselbe Training auf anderer Hardware',
     tmSetup: 'Aufbau',
     tmTime: 'Zeit',
@@ -299,6 +331,8 @@ export const strings = {
     dev_browser: 'dieser Browser (gemessen)',
     dev_laptopCpu: 'Laptop-CPU (≈ 0,5 TFLOP/s)',
     dev_gamingGpu: 'Gaming-GPU (≈ 83 TFLOP/s)',
+    unit_lessThanMs: 'weniger als eine Millisekunde',
+    unit_ms: 'ms',
     unit_seconds: 'Sekunden',
     unit_minutes: 'Minuten',
     unit_hours: 'Stunden',
@@ -316,5 +350,5 @@ export function t(lang, key, vars = {}) {
   const table = strings[lang] ?? strings.en;
   const s = table[key] ?? (mainStrings[lang]?.[key] !== undefined ? null : strings.en[key]);
   if (s === null || s === undefined) return mainT(lang, key, vars);
-  return s.replace(/\{(\w+)\}/g, (m, name) => (name in vars ? String(vars[name]) : m));
+  return fill(strings[lang] ? lang : 'en', s, vars);
 }

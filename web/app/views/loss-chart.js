@@ -1,6 +1,7 @@
 // The live loss chart (uPlot, shipped with the page) plus its text equivalent.
 import uPlot from '../../vendor/uplot/uPlot.esm.js';
 import { h } from '../dom.js';
+import { tickValues } from '../ideas/chart.js';
 
 // Whole steps only on the x axis.
 const STEP_INCRS = [1, 2, 5, 10, 20, 25, 50, 100, 200, 250, 500, 1000, 2000, 2500, 5000, 10000, 20000, 25000, 50000, 100000];
@@ -33,7 +34,8 @@ export class LossChart {
       cursor: { drag: { x: false, y: false }, points: { size: 6 } },
       legend: { show: true, live: false },
       scales: { x: { time: false }, y: { range: (u, min, max) => [0, Math.max(max ?? 1, this.randomLoss ?? 1) * 1.05] } },
-      axes: [{ ...axis, label: t('statStep'), labelFont: '12px system-ui, sans-serif', incrs: STEP_INCRS }, { ...axis, size: 44 }],
+      axes: [{ ...axis, label: t('chartXLabel'), labelFont: '12px system-ui, sans-serif', incrs: STEP_INCRS, values: tickValues(t('lang')) },
+        { ...axis, size: 44, label: t('chartYLabel'), labelFont: '12px system-ui, sans-serif', labelSize: 20, values: tickValues(t('lang')) }],
       series: [
         { label: t('statStep') },
         { label: t('chartTrain'), stroke: COLORS.train, width: 1.5, spanGaps: true, points: { show: false } },

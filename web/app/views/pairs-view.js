@@ -1,5 +1,5 @@
 // Section 2: input → target pairs from the learner's own text, with p(target) and −ln p.
-import { h, clear, fmtProb, fmtLoss, showToken } from '../dom.js';
+import { h, clear, showToken, numbers } from '../dom.js';
 
 const CONTEXT_CHARS = 36;
 
@@ -19,6 +19,7 @@ export class PairsView {
   constructor(ctx, on) {
     const { t } = ctx;
     this.t = t;
+    this.n = numbers(t('lang')); // the lab's number format
     this.body = h('tbody', {}, h('tr', {}, h('td', { colspan: 4, class: 'hint' }, t('pairsEmpty'))));
     this.table = h('table', { class: 'pairs' },
       h('caption', { class: 'visually-hidden' }, t('sPairsTitle')),
@@ -41,8 +42,8 @@ export class PairsView {
       return h('tr', {},
         h('td', { class: 'ctx' }, h('code', {}, showToken(p.context.length > CONTEXT_CHARS ? `…${p.context.slice(-CONTEXT_CHARS)}` : p.context))),
         h('td', {}, h('code', { class: 'target' }, showToken(p.target))),
-        h('td', { class: 'num' }, fmtProb(p.prob)),
-        h('td', { class: 'num' }, h('span', { class: 'surprise' }, h('span', { class: 'sval' }, fmtLoss(p.surprise)), h('span', { class: 'strack', 'aria-hidden': 'true' }, bar))));
+        h('td', { class: 'num' }, this.n.prob(p.prob)),
+        h('td', { class: 'num' }, h('span', { class: 'surprise' }, h('span', { class: 'sval' }, this.n.loss(p.surprise)), h('span', { class: 'strack', 'aria-hidden': 'true' }, bar))));
     }));
   }
 }

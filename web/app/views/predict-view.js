@@ -1,9 +1,11 @@
 // Section 4: predict — live next-token probability bars for a prompt; sampled continuations.
-import { h, clear, field, fmtProb, showToken } from '../dom.js';
+import { h, clear, field, showToken, numbers } from '../dom.js';
 import { FIELD_BY_NAME } from '../state.js';
 
-/** Probability bars, shared with the one-step view. highlightId marks the correct token. */
-export function probBars(list, { highlightId = null, label = '' } = {}) {
+const LIVE_SAMPLES = 4;
+
+/** Probability bars, shared with the one-step view. highlightId marks the correct token; n: numbers(lang). */
+export function probBars(list, { highlightId = null, label = '', n = numbers('en') } = {}) {
   const max = Math.max(1e-9, ...list.map((p) => p.prob));
   return h('ol', { class: 'bars', 'aria-label': label },
     list.map((p) => {
@@ -12,7 +14,7 @@ export function probBars(list, { highlightId = null, label = '' } = {}) {
       return h('li', { class: p.id === highlightId ? 'bar hit' : 'bar' },
         h('code', { class: 'bar-token' }, showToken(p.token)),
         h('span', { class: 'bar-track', 'aria-hidden': 'true' }, fill),
-        h('span', { class: 'bar-prob' }, fmtProb(p.prob)));
+        h('span', { class: 'bar-prob' }, n.prob(p.prob)));
     }));
 }
 
@@ -21,7 +23,10 @@ export class PredictView {
   constructor(ctx, state, on) {
     const { t, id } = ctx;
     this.t = t;
-    this.prompt = field(id('prompt'), t('prompt'), h('input', { type: 'text', maxlength: 200, autocomplete: 'off', spellcheck: 'false' }), 'wide');
+    this.n = numbers(t('lang')); // the lab's number format
+    // A textarea, not an input: a prompt taken from the text keeps its line breaks (an input would
+    // silently drop them while the model still sees them).
+    this.prompt = field(id('prompt'), t('prompt'), h('textarea', { rows: 2, maxlength: 200, autocomplete: 'off', spellcheck: 'false', class: 'prompt' }), 'wide');
     this.prompt.input.addEventListener('input', () => on.prompt(this.prompt.input.value));
     const numInput = (name, step) => {
       const f = FIELD_BY_NAME.get(name);
@@ -42,7 +47,26 @@ export class PredictView {
       this.prompt.wrap,
       h('h4', {}, t('nextToken')), this.bars, this.barsAlt,
       h('div', { class: 'row' }, this.temperature.wrap, this.topK.wrap, this.len.wrap, h('div', { class: 'field' }, h('span', { class: 'label-spacer' }, '\u00a0'), this.genBtn)),
-      h('h4', {}, t('generated')), this.output);
+      h('h4', {}, t('generated')), this.output, this.copy = h('p', { class: 'hint copy-check' }),
+      h('h4', {}, t('liveSamples')), h('p', { class: 'hint' }, t('liveSamplesIntro')),
+      this.live = h('ol', { class: 'live-samples', 'aria-live': 'off' }));
+  }
+
+  /** The copy check of a sample: {length, stretch, sampleLength, searched, whole} (worker.js longestCopy). */
+  copyLine(c) {
+    const where = c.whole ? this.t('copyWhole') : this.t('copyPart', { chars: this.n.int(c.searched) });
+    return this.t('copyCheck', { length: this.n.int(c.length), of: this.n.int(c.sampleLength), stretch: showToken(c.stretch.slice(0, 60)), where });
+  }
+
+  setCopy(c) { clear(this.copy, this.copyLine(c)); }
+
+  /** A sample taken while training (newest first, the last LIVE_SAMPLES kept). */
+  addLiveSample(step, prompt, text, copy) {
+    this.live.prepend(h('li', {},
+      h('span', { class: 'live-step' }, this.t('liveSampleAt', { step: this.n.int(step) })), ' ',
+      h('span', { class: 'generated' }, h('span', { class: 'gen-prompt' }, prompt), h('span', { class: 'gen-new' }, text)),
+      h('span', { class: 'hint copy-check' }, this.copyLine(copy))));
+    while (this.live.children.length > LIVE_SAMPLES) this.live.lastElementChild.remove();
   }
 
   sampleOptions() {
@@ -60,11 +84,12 @@ export class PredictView {
   }
 
   setPredictions(list) {
-    clear(this.bars, probBars(list, { label: this.t('nextToken') }));
-    clear(this.barsAlt, this.t('predictionsAlt', { list: list.slice(0, 5).map((p) => `"${showToken(p.token)}" ${fmtProb(p.prob)}`).join(', ') }));
+    clear(this.bars, probBars(list, { label: this.t('nextToken'), n: this.n }));
+    clear(this.barsAlt, this.t('predictionsAlt', { list: list.slice(0, 5).map((p) => `"${showToken(p.token)}" ${this.n.prob(p.prob)}`).join(', ') }));
   }
 
   setGenerated(prompt, text) {
+    clear(this.copy);
     clear(this.output, h('span', { class: 'gen-prompt' }, prompt), h('span', { class: 'gen-new' }, text));
   }
 }

@@ -1,7 +1,9 @@
-// Section 5: one real training step in four phases. The "try it" row of the update table is pure
-// arithmetic in this view (new = original − lr × gradient); the other numbers come from the model.
-import { h, clear, field, select, fmtProb, fmtLoss, fmtNum, showToken } from '../dom.js';
+// Section 5: one real training step in four phases. Phase 4 shows the optimizer's own update of
+// one weight (update-math.js); the "try it" row of the update table is pure arithmetic in this view
+// (new = original − lr × gradient); the other numbers come from the model.
+import { h, clear, field, select, showToken, numbers } from '../dom.js';
 import { probBars } from './predict-view.js';
+import { updateLines, movedAgainstGradient } from './update-math.js';
 
 /** The top-k list, plus the correct token at the end when it is not among them. */
 function withTarget(dist, target, prob) {
@@ -14,6 +16,7 @@ export class StepView {
   constructor(ctx, on) {
     const { t, id } = ctx;
     this.t = t;
+    this.n = numbers(t('lang')); // the lab's number format
     this.position = field(id('pos'), t('position'), h('input', { type: 'number', min: 0, max: 255, step: 1, placeholder: t('positionAuto') }));
     this.tensor = field(id('tensor'), t('tensor'), select([['', t('tensorAuto')]], ''));
     this.index = field(id('index'), t('index'), h('input', { type: 'number', min: 0, step: 1, placeholder: t('indexAuto') }));
@@ -81,34 +84,42 @@ export class StepView {
         h('p', {}, t('phase1Text', { pos: r.position, target: showToken(target.text) })),
         h('p', { class: 'context' }, ctxTokens.map((tok, i) => h('span', { class: i === r.position ? 'tok here' : 'tok' }, showToken(tok.text))),
           h('span', { class: 'arrow', 'aria-hidden': 'true' }, ' → '), h('span', { class: 'tok target' }, showToken(target.text))),
-        probBars(withTarget(r.distribution, target, r.targetProb), { highlightId: target.id, label: t('nextToken') })),
+        probBars(withTarget(r.distribution, target, r.targetProb), { highlightId: target.id, label: t('nextToken'), n: this.n })),
       h('section', { class: 'phase' },
         h('h4', {}, t('phase2')),
-        h('p', {}, t('phase2Text', { p: fmtProb(r.targetProb), loss: fmtLoss(r.positionLoss), batch: fmtLoss(r.batchLoss) })),
+        h('p', {}, t('phase2Text', { p: this.n.prob(r.targetProb), loss: this.n.loss(r.positionLoss), batch: this.n.loss(r.batchLoss) })),
         h('p', { class: 'hint' }, t('phase2Confident'))),
       h('section', { class: 'phase' },
         h('h4', {}, t('phase3')),
-        h('p', {}, t('phase3Text', { total: fmtNum(r.gradNormTotal) })),
+        h('p', {}, t('phase3Text', { total: this.n.num(r.gradNormTotal) })),
         h('ol', { class: 'bars norms', 'aria-label': t('phase3') }, r.gradNorms.map((g) => {
           const fill = h('span', { class: 'bar-fill' });
           fill.style.transform = `scaleX(${Math.max(0.005, g.norm / maxNorm).toFixed(4)})`;
           return h('li', { class: g.name === w.tensor ? 'bar hit' : 'bar' },
             h('code', { class: 'bar-token' }, g.name.replace(/^transformer\./, '')),
-            h('span', { class: 'bar-track', 'aria-hidden': 'true' }, fill), h('span', { class: 'bar-prob' }, fmtNum(g.norm)));
+            h('span', { class: 'bar-track', 'aria-hidden': 'true' }, fill), h('span', { class: 'bar-prob' }, this.n.num(g.norm)));
         }))),
       h('section', { class: 'phase' },
         h('h4', {}, t('phase4')),
-        h('p', {}, t('phase4Text')),
+        h('p', {}, t('phase4Text', { optimizer })),
+        h('p', { class: 'hint' }, t(`phase4_${w.optimizer}`)),
+        h('ol', { class: 'update-math', 'aria-label': t('phase4') }, updateLines(w, this.n.num).map((l) => h('li', { 'data-line': l.id },
+          h('code', {}, l.formula), ' = ', l.terms ? [h('span', { class: 'terms' }, l.terms), ' = '] : null,
+          h('strong', { class: 'value' }, this.n.num(l.value, l.digits ?? 5))))),
+        w.optimizer !== 'sgd' && movedAgainstGradient(w)
+          ? h('p', { class: 'hint against' }, t('phase4Against', { g: this.n.num(w.grad, 5), m: this.n.num(w.mAfter, 5), what: t(w.optimizer === 'adamw' ? 'phase4M' : 'phase4V') }))
+          : null,
+        h('p', {}, t('phase4Table')),
         h('div', { class: 'scroll' }, h('table', { class: 'update' },
           h('caption', { class: 'visually-hidden' }, `${w.tensor}[${w.index}]`),
           h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, h('code', {}, `${w.tensor.replace(/^transformer\./, '')}[${w.index}]`)),
             ['colOriginal', 'colGrad', 'colLr', 'colDelta', 'colNew'].map((k) => h('th', { scope: 'col', class: 'num' }, t(k))))),
           h('tbody', {},
             h('tr', { class: 'real' }, h('th', { scope: 'row' }, t('rowReal', { optimizer }) ),
-              h('td', { class: 'num' }, fmtNum(w.value, 7)), h('td', { class: 'num' }, fmtNum(w.grad, 5)), h('td', { class: 'num' }, fmtNum(w.lr, 5)),
-              h('td', { class: 'num' }, fmtNum(w.update, 5)), h('td', { class: 'num' }, fmtNum(w.newValue, 7))),
+              h('td', { class: 'num' }, this.n.num(w.value, 7)), h('td', { class: 'num' }, this.n.num(w.grad, 5)), h('td', { class: 'num' }, this.n.num(w.lr, 5)),
+              h('td', { class: 'num' }, this.n.num(w.update, 5)), h('td', { class: 'num' }, this.n.num(w.newValue, 7))),
             h('tr', { class: 'try' }, h('th', { scope: 'row' }, t('rowTry')),
-              h('td', { class: 'num' }, fmtNum(w.value, 7)),
+              h('td', { class: 'num' }, this.n.num(w.value, 7)),
               h('td', { class: 'num' }, this.labelled(this.tryGrad, `${t('rowTry')}: ${t('colGrad')}`)),
               h('td', { class: 'num' }, this.labelled(this.tryLr, `${t('rowTry')}: ${t('colLr')}`)),
               this.tryDelta, this.tryNew))))));
@@ -123,7 +134,7 @@ export class StepView {
     const lr = Number(this.tryLr.value);
     const g = Number(this.tryGrad.value);
     const delta = -lr * g;
-    clear(this.tryDelta, fmtNum(delta, 5));
-    clear(this.tryNew, fmtNum(w.value + delta, 7));
+    clear(this.tryDelta, this.n.num(delta, 5));
+    clear(this.tryNew, this.n.num(w.value + delta, 7));
   }
 }

@@ -2,7 +2,7 @@
 // view shows a preview of it (the whole text up to PREVIEW_CHARS, else its start, read-only) and a
 // window of its tokens that the learner moves along the text. Files, drops and long pastes go to
 // the worker as they are (a Blob, or the pasted string): nothing big is scanned on this thread.
-import { h, clear, field, select, fmtInt, showToken } from '../dom.js';
+import { h, clear, field, select, numbers, showToken } from '../dom.js';
 import { SAMPLES } from '../state.js';
 import { MAX_TEXT_BYTES, MIN_TEXT_CHARS, PREVIEW_CHARS, formatBytes } from '../text-limits.js';
 
@@ -17,6 +17,7 @@ export class TextView {
   constructor(ctx, state, on) {
     const { t, id } = ctx;
     this.t = t;
+    this.n = numbers(t('lang')); // the lab's number format
     this.on = on;
     const opts = SAMPLES.map((s) => [s, t(SAMPLE_STRINGS[s][0])]);
     const current = SAMPLES.includes(state.text) ? state.text : 'custom';
@@ -94,7 +95,7 @@ export class TextView {
   takeFile(f) {
     // The one limit for every way in; said at once for a file (the worker checks it again).
     if (f.size > MAX_TEXT_BYTES) {
-      this.on.error(this.t('fileTooBig', { name: f.name, size: formatBytes(f.size), max: formatBytes(MAX_TEXT_BYTES) }));
+      this.on.error(this.t('fileTooBig', { name: f.name, size: formatBytes(f.size, this.n.lang), max: formatBytes(MAX_TEXT_BYTES, this.n.lang) }));
       return;
     }
     this.applyOwn({ blob: f, name: f.name });
@@ -109,7 +110,7 @@ export class TextView {
   setProgress(loaded, total) {
     if (total) this.progress.value = Math.min(1, loaded / total);
     else this.progress.removeAttribute('value'); // indeterminate
-    clear(this.progressText, total ? this.t('reading', { done: formatBytes(loaded), total: formatBytes(total) }) : this.t('readingNoTotal', { done: formatBytes(loaded) }));
+    clear(this.progressText, total ? this.t('reading', { done: formatBytes(loaded, this.n.lang), total: formatBytes(total, this.n.lang) }) : this.t('readingNoTotal', { done: formatBytes(loaded, this.n.lang) }));
   }
 
   /** Clear a read-only preview to type or paste a new text. */
@@ -134,10 +135,10 @@ export class TextView {
     this.textarea.value = info.preview;
     this.textarea.readOnly = partial;
     this.previewRow.hidden = !partial;
-    clear(this.previewNote, partial ? this.t('previewNote', { shown: fmtInt(info.preview.length), chars: fmtInt(info.chars), size: formatBytes(info.bytes) }) : '');
+    clear(this.previewNote, partial ? this.t('previewNote', { shown: this.n.int(info.preview.length), chars: this.n.int(info.chars), size: formatBytes(info.bytes, this.n.lang) }) : '');
     this.source = source;
     this.sample.input.value = SAMPLES.includes(source) ? source : 'custom';
-    clear(this.about, this.t(SAMPLES.includes(source) ? SAMPLE_STRINGS[source][1] : 'aboutCustom', { size: formatBytes(info.bytes) }));
+    clear(this.about, this.t(SAMPLES.includes(source) ? SAMPLE_STRINGS[source][1] : 'aboutCustom', { size: formatBytes(info.bytes, this.n.lang) }));
     this.dirty = false;
     this.applyBtn.disabled = true;
   }
@@ -175,12 +176,20 @@ export class TextView {
     this.applyBtn.disabled = true;
   }
 
+  /** No tokens to show (the model cannot read this text): say why instead. */
+  setTokensNote(message) {
+    clear(this.summary, message);
+    this.tokens.replaceChildren();
+    this.whereField.wrap.hidden = true;
+  }
+
   /** A window of the text as tokens: summary {vocabSize, total, offset, end, length, tokens}. */
-  setTokens(summary, chars) {
+  setTokens(summary, chars, sampleBytes = 0) {
     const t = this.t;
-    const parts = [t('tokensSummary', { chars: fmtInt(chars), tokens: fmtInt(summary.total), vocab: fmtInt(summary.vocabSize) })];
+    const parts = [t('tokensSummary', { chars: this.n.int(chars), tokens: this.n.int(summary.total), vocab: this.n.int(summary.vocabSize) })];
+    if (sampleBytes) parts.push(t('bpeSampled', { sample: formatBytes(sampleBytes, this.n.lang) }));
     const whole = summary.offset === 0 && summary.end >= summary.length;
-    if (!whole) parts.push(t('tokensWindow', { shown: fmtInt(summary.tokens.length), from: fmtInt(summary.offset), to: fmtInt(summary.end), length: fmtInt(summary.length) }));
+    if (!whole) parts.push(t('tokensWindow', { shown: this.n.int(summary.tokens.length), from: this.n.int(summary.offset), to: this.n.int(summary.end), length: this.n.int(summary.length) }));
     clear(this.summary, parts.join(' '));
     this.whereField.wrap.hidden = whole && summary.offset === 0;
     this.where.max = String(Math.max(0, summary.length - 1));

@@ -1,7 +1,8 @@
 // Section 3: train — buttons, model and optimizer settings, stats, live loss chart.
-import { h, clear, field, select, fmtLoss, fmtInt } from '../dom.js';
-import { FIELD_BY_NAME } from '../state.js';
+import { h, clear, field, select, numbers } from '../dom.js';
+import { FIELD_BY_NAME, SUGGESTED_LRS } from '../state.js';
 import { LossChart } from './loss-chart.js';
+import { lossVerdict, VERDICT_POINTS } from '../history.js';
 
 const MODEL_FIELDS = [['n-layer', 'nLayer'], ['n-head', 'nHead'], ['n-embd', 'nEmbd'], ['block-size', 'blockSize'], ['batch-size', 'batchSize']];
 
@@ -10,6 +11,7 @@ export class TrainView {
   constructor(ctx, state, on) {
     const { t, id } = ctx;
     this.t = t;
+    this.n = numbers(t('lang')); // the lab's number format
     this.inputs = new Map();
     const num = (name, labelKey, step = 1) => {
       const f = FIELD_BY_NAME.get(name);
@@ -34,16 +36,21 @@ export class TrainView {
     };
     this.chart = new LossChart(ctx);
     this.alt = h('p', { class: 'chart-alt' });
+    // What the two curves mean, and what this run's own curves say (lossVerdict below).
+    this.verdict = h('p', { class: 'verdict-line', 'aria-live': 'polite' });
+    this.explain = h('div', { class: 'loss-explain' },
+      h('p', {}, t('valExplain')), h('p', {}, t('valExplainShapes')), h('p', {}, t('valExplainRandom')), this.verdict);
     this.el = h('div', {},
       h('p', { class: 'intro' }, t('sTrainIntro')),
       h('div', { class: 'buttons', role: 'group', 'aria-label': t('sTrainTitle') }, this.startBtn, this.pauseBtn, this.stepBtn, this.resetBtn),
       h('dl', { class: 'stats' }, stat('step', 'statStep'), stat('loss', 'statLoss'), stat('val', 'statVal'), stat('tps', 'statTps'), stat('params', 'statParams')),
-      h('figure', { class: 'figure' }, this.chart.el, h('figcaption', {}, this.alt)),
+      h('div', { class: 'chart-with-notes' }, h('figure', { class: 'figure' }, this.chart.el, h('figcaption', {}, this.alt)), this.explain),
       h('details', { class: 'settings', open: !ctx.compact },
         h('summary', {}, `${t('modelSize')} · ${t('optimizer')}`),
         h('div', { class: 'row' }, MODEL_FIELDS.map(([name, key]) => num(name, key))),
         h('p', { class: 'hint' }, t('rebuildNote')),
-        h('div', { class: 'row' }, field(id('optimizer'), t('optimizer'), opt).wrap, num('lr', 'lr', 'any'), num('seed', 'seed'), num('steps', 'stepsBudget'))));
+        h('div', { class: 'row' }, field(id('optimizer'), t('optimizer'), opt).wrap, num('lr', 'lr', 'any'), num('seed', 'seed'), num('steps', 'stepsBudget')),
+        h('p', { class: 'hint lr-why' }, t('lrSuggested', SUGGESTED_LRS), ' ', t('lrWhy', SUGGESTED_LRS))));
   }
 
   /** Show a (validated) state in the controls. */
@@ -66,21 +73,25 @@ export class TrainView {
     if (!running && root.activeElement === this.pauseBtn && canTrain) this.startBtn.focus();
   }
 
-  setInfo(info) { clear(this.stats.params, fmtInt(info.params)); }
+  setInfo(info) { clear(this.stats.params, this.n.int(info.params)); }
 
   /** history: LossHistory; tps: tokens/s or null. */
   update(history, step, randomLoss, tps) {
     const loss = history.lastLoss;
     const val = history.lastVal;
-    clear(this.stats.step, fmtInt(step));
-    clear(this.stats.loss, fmtLoss(loss));
-    clear(this.stats.val, fmtLoss(val));
-    if (tps !== undefined) clear(this.stats.tps, tps ? fmtInt(tps) : '–');
+    clear(this.stats.step, this.n.int(step));
+    clear(this.stats.loss, this.n.loss(loss));
+    clear(this.stats.val, this.n.loss(val));
+    if (tps !== undefined) clear(this.stats.tps, tps ? this.n.int(tps) : '–');
     this.chart.setData(history.series(), randomLoss);
+    const v = lossVerdict(history.val);
+    clear(this.verdict, v.key === 'verdictWait' ? this.t(v.key, { n: v.n, need: VERDICT_POINTS })
+      : this.t(v.key, { from: this.n.int(v.from), to: this.n.int(v.to), v0: this.n.loss(v.v0), v1: this.n.loss(v.v1), t0: this.n.loss(v.t0), t1: this.n.loss(v.t1) }));
+    this.verdict.dataset.verdict = v.key;
     if (randomLoss === null) { clear(this.alt, this.t('chartWaiting')); return; }
     const vocab = Math.round(Math.exp(randomLoss));
     clear(this.alt, history.losses.length === 0 && history.val.length <= 1
-      ? this.t('chartEmpty', { vocab, random: fmtLoss(randomLoss) })
-      : this.t('chartAlt', { step: fmtInt(step), loss: fmtLoss(loss ?? history.val.at(-1)?.trainLoss), val: fmtLoss(val), random: fmtLoss(randomLoss) }));
+      ? this.t('chartEmpty', { vocab, random: this.n.loss(randomLoss) })
+      : this.t('chartAlt', { step: this.n.int(step), loss: this.n.loss(loss ?? history.val.at(-1)?.trainLoss), val: this.n.loss(val), random: this.n.loss(randomLoss) }));
   }
 }

@@ -1,7 +1,8 @@
 // Section: attention — for a prompt, the attention map of one layer and head of the lab's current
 // model as a heatmap (rows: the token that looks; columns: the tokens it looks at). Keyboard:
 // arrow keys move over the cells; a text table lists where each token looks most.
-import { h, clear, field, select, showToken, fmtProb } from '../../dom.js';
+import { sameModel } from '../index.js';
+import { h, clear, field, select, showToken, numbers } from '../../dom.js';
 
 const MAX_WIDTH = 680;
 
@@ -20,6 +21,7 @@ export class AttentionView {
   constructor(ctx) {
     const { t, id, hub, lab } = ctx;
     this.t = t;
+    this.n = numbers(t('lang')); // the lab's number format
     this.hub = hub;
     this.lab = lab;
     this.title = t('sAttentionTitle');
@@ -58,6 +60,14 @@ export class AttentionView {
     return this.lab.prompt?.() ?? '';
   }
 
+  /** Until the learner types a prompt, the box shows the lab's current default (it follows the text). */
+  showDefaultPrompt() {
+    if (this.data.prompt !== null || !this.hub.ready()) return;
+    if (this.promptInput.getRootNode().activeElement === this.promptInput) return;
+    const p = this.prompt();
+    if (this.promptInput.value !== p) this.promptInput.value = p;
+  }
+
   queue(ms = 300) {
     clearTimeout(this.timer);
     this.timer = setTimeout(() => this.refresh(true), ms);
@@ -65,7 +75,7 @@ export class AttentionView {
 
   tick() {
     if (this.result && getComputedStyle(this.el).getPropertyValue('--bg') !== this.drawnBg) this.draw(); // theme changed
-    if (this.promptInput.value === '' && this.data.prompt === null && this.hub.ready()) this.promptInput.value = this.prompt();
+    this.showDefaultPrompt();
     if (this.hub.labKey() && this.hub.labKey() !== this.shownKey) this.refresh();
   }
 
@@ -78,10 +88,12 @@ export class AttentionView {
       const key = this.hub.labKey();
       const info = await this.hub.ensureSnapshot();
       this.setChoices(info.config);
-      if (!this.promptInput.value && this.data.prompt === null) this.promptInput.value = this.prompt();
+      this.showDefaultPrompt();
       const prompt = this.prompt();
       if (!prompt) { clear(this.status, this.t('attNeedPrompt')); return; }
       const r = await this.hub.client.call('attention', { prompt, layer: this.data.layer, head: this.data.head });
+      // A map of a model or prompt that is no longer the lab's is never shown: ask again.
+      if (!sameModel(key, this.hub.labKey()) || prompt !== this.prompt()) { this.again = true; return; }
       this.result = r;
       this.shownKey = key;
       if (!this.sel || this.sel[0] >= r.n) this.sel = [r.n - 1, 0];
@@ -190,7 +202,7 @@ export class AttentionView {
       ws.sort((a, b) => b[1] - a[1]);
       rows.push(h('tr', {},
         h('td', { class: 'num' }, String(q)), h('td', {}, h('code', {}, showToken(r.tokens[q]))),
-        h('td', {}, ws.slice(0, 3).map(([k, w]) => h('span', { class: 'att-top' }, h('code', {}, showToken(r.tokens[k])), ` (${k}) ${fmtProb(w)}`)))));
+        h('td', {}, ws.slice(0, 3).map(([k, w]) => h('span', { class: 'att-top' }, h('code', {}, showToken(r.tokens[k])), ` (${k}) ${this.n.prob(w)}`)))));
     }
     clear(this.tableBox, h('table', { class: 'att-table' },
       h('thead', {}, h('tr', {}, h('th', { class: 'num' }, '#'), h('th', {}, this.t('attQuery')), h('th', {}, this.t('attTop')))),
@@ -205,7 +217,7 @@ export class AttentionView {
     const w = k > q ? 0 : r.weights[q * r.n + k];
     clear(this.readout, k > q
       ? this.t('attMasked', { q: showToken(r.tokens[q]), qi: q, k: showToken(r.tokens[k]), ki: k })
-      : this.t('attReadout', { q: showToken(r.tokens[q]), qi: q, k: showToken(r.tokens[k]), ki: k, w: fmtProb(w) }));
+      : this.t('attReadout', { q: showToken(r.tokens[q]), qi: q, k: showToken(r.tokens[k]), ki: k, w: this.n.prob(w) }));
   }
 
   onKey(e) {

@@ -1,12 +1,12 @@
 // Section: optimizers side by side — SGD, SGD + momentum and AdamW train three copies of the lab's
 // model from the same initial weights on the same batches (the engine's batch of step k depends
 // only on the seed and k). One chart of their losses, one of the path of one chosen weight.
-import { h, clear, field, select, fmtLoss, fmtNum, fmtInt } from '../../dom.js';
+import { h, clear, field, select, numbers } from '../../dom.js';
 import { IdeasChart } from '../chart.js';
+import { SUGGESTED_LRS } from '../../state.js';
 
 export const OPTIMIZERS = ['sgd', 'momentum', 'adamw'];
 const OPT_LABEL = { sgd: 'optSgd', momentum: 'optMomentum', adamw: 'optAdamw' };
-const DEFAULT_LRS = { sgd: 0.3, momentum: 0.03, adamw: 3e-3 };
 const LIMITS = { steps: [10, 2000], lr: [1e-5, 10] };
 const DEFAULT_TENSOR = 'transformer.h.0.mlp.c_fc.weight';
 
@@ -26,10 +26,11 @@ export class OptimizerView {
   constructor(ctx) {
     const { t, id, hub } = ctx;
     this.t = t;
+    this.n = numbers(t('lang')); // the lab's number format
     this.hub = hub;
     this.title = t('sOptTitle');
     this.visible = false;
-    this.d = hub.data('race', () => ({ steps: 150, lrs: { ...DEFAULT_LRS }, tensor: null, index: 0, losses: null, weights: null, result: null, done: 0 }));
+    this.d = hub.data('race', () => ({ steps: 150, lrs: { ...SUGGESTED_LRS }, tensor: null, index: 0, losses: null, weights: null, result: null, done: 0 }));
     const d = this.d;
     const num = (value, min, max, step, onChange) => {
       const i = h('input', { type: 'number', min, max, step, inputmode: 'decimal' });
@@ -43,7 +44,7 @@ export class OptimizerView {
     });
     this.lrInputs = OPTIMIZERS.map((o) => num(d.lrs[o], LIMITS.lr[0], LIMITS.lr[1], 'any', (i) => {
       const v = Number(i.value);
-      d.lrs[o] = Number.isFinite(v) && v > 0 ? clamp(v, LIMITS.lr) : DEFAULT_LRS[o];
+      d.lrs[o] = Number.isFinite(v) && v > 0 ? clamp(v, LIMITS.lr) : SUGGESTED_LRS[o];
       i.value = String(d.lrs[o]);
     }));
     this.tensorSel = select([], '');
@@ -54,13 +55,14 @@ export class OptimizerView {
     this.progress = h('progress', { max: '1', value: '0', 'aria-label': t('optProgressLabel') });
     this.status = h('p', { class: 'job-status', role: 'status' }, t('optIdle'));
     const labels = OPTIMIZERS.map((o) => t(OPT_LABEL[o]));
-    this.lossChart = new IdeasChart({ xLabel: t('step'), yLabel: t('optLossAxis'), series: labels.map((label) => ({ label })) });
-    this.weightChart = new IdeasChart({ xLabel: t('step'), yLabel: t('optWeightAxis'), series: labels.map((label) => ({ label })) });
+    this.lossChart = new IdeasChart({ lang: this.n.lang, xLabel: t('step'), yLabel: t('optLossAxis'), series: labels.map((label) => ({ label })) });
+    this.weightChart = new IdeasChart({ lang: this.n.lang, xLabel: t('step'), yLabel: t('optWeightAxis'), series: labels.map((label) => ({ label })) });
     this.lossAlt = h('figcaption', {});
     this.weightAlt = h('figcaption', {});
     this.table = h('div', { class: 'scroll' });
     this.el = h('div', { class: 'ideas ideas-optimizers' },
       h('p', { class: 'intro' }, t('sOptIntro')),
+      h('p', { class: 'hint lr-why' }, t('lrWhy', SUGGESTED_LRS)),
       h('div', { class: 'row' },
         field(id('opt-steps'), t('optSteps'), this.stepsInput).wrap,
         OPTIMIZERS.map((o, i) => field(id(`opt-lr-${o}`), t('optLrOf', { name: labels[i] }), this.lrInputs[i]).wrap)),
@@ -170,16 +172,16 @@ export class OptimizerView {
     if (nw >= 2) this.weightChart.setData([Array.from({ length: nw }, (_, i) => i), ...d.weights]);
     const last = (arr) => arr.filter((x) => x !== null).at(-1);
     const names = OPTIMIZERS.map((o) => this.t(OPT_LABEL[o]));
-    clear(this.lossAlt, n ? this.t('optLossAlt', { step: n, list: names.map((nm, i) => `${nm} ${fmtLoss(last(smooth(d.losses[i])))}`).join(', ') }) : '');
+    clear(this.lossAlt, n ? this.t('optLossAlt', { step: n, list: names.map((nm, i) => `${nm} ${this.n.loss(last(smooth(d.losses[i])))}`).join(', ') }) : '');
     clear(this.weightAlt, nw >= 2 ? this.t('optWeightAlt', {
-      tensor: d.tensor, index: d.index, start: fmtNum(d.weights[0][0]),
-      list: names.map((nm, i) => `${nm} ${fmtNum(last(d.weights[i]))}`).join(', '),
+      tensor: d.tensor, index: d.index, start: this.n.num(d.weights[0][0]),
+      list: names.map((nm, i) => `${nm} ${this.n.num(last(d.weights[i]))}`).join(', '),
     }) : '');
   }
 
   renderResult(r) {
     const same = r.fingerprints.every((f) => f === r.fingerprints[0]);
-    clear(this.status, this.t(same ? 'optDoneSame' : 'optDone', { steps: r.steps, fp: r.fingerprints[0], params: fmtInt(r.params) }));
+    clear(this.status, this.t(same ? 'optDoneSame' : 'optDone', { steps: r.steps, fp: r.fingerprints[0], params: this.n.int(r.params) }));
     this.progress.value = 1;
     clear(this.table, h('table', { class: 'opt-table' },
       h('thead', {}, h('tr', {}, h('th', {}, this.t('optimizer')), h('th', { class: 'num' }, this.t('lr')),
@@ -187,8 +189,8 @@ export class OptimizerView {
         h('th', { class: 'num' }, this.t('optWeightStart')), h('th', { class: 'num' }, this.t('optWeightEnd')))),
       h('tbody', {}, r.final.map((f) => h('tr', {},
         h('td', {}, this.t(OPT_LABEL[f.optimizer]), f.diverged ? h('span', { class: 'error-text' }, ` — ${this.t('optDiverged')}`) : null),
-        h('td', { class: 'num' }, fmtNum(f.lr)), h('td', { class: 'num' }, fmtLoss(f.trainLoss)), h('td', { class: 'num' }, fmtLoss(f.valLoss)),
-        h('td', { class: 'num' }, fmtNum(f.weightStart)), h('td', { class: 'num' }, fmtNum(f.weightEnd)))))));
+        h('td', { class: 'num' }, this.n.num(f.lr)), h('td', { class: 'num' }, this.n.loss(f.trainLoss)), h('td', { class: 'num' }, this.n.loss(f.valLoss)),
+        h('td', { class: 'num' }, this.n.num(f.weightStart)), h('td', { class: 'num' }, this.n.num(f.weightEnd)))))));
   }
 
   destroy() { this.lossChart.destroy(); this.weightChart.destroy(); }

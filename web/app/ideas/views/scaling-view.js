@@ -1,10 +1,14 @@
 // Section: why scale matters — a sweep of 3 model sizes × 3 amounts of text from the built-in
 // samples, each run with the same budget, in the ideas worker. Plots the validation loss against
 // parameters and against training tokens (log x), a table of every run, and a CSV download.
-import { h, clear, field, select, fmtLoss, fmtInt } from '../../dom.js';
+import { h, clear, field, select, numbers } from '../../dom.js';
 import { IdeasChart } from '../chart.js';
-import { SWEEP_MODELS, SWEEP_FRACTIONS, SWEEP_PRESETS, SAMPLE_NAMES, toCsv, modelName } from '../scaling.js';
-import { fmtSci } from '../estimate.js';
+import {
+  SWEEP_MODELS, SWEEP_FRACTIONS, SWEEP_PRESETS, SWEEP_SETTINGS, SAMPLE_NAMES, toCsv, modelName, sweepSeconds, speedOfRows, explainResult, splitCorpus,
+} from '../scaling.js';
+import { durationText } from './duration.js';
+
+const CALIBRATE_SECONDS = 0.2; // per model, to time the sweep in this browser
 
 const pct = (f) => `${Math.round(f * 100)} %`;
 
@@ -12,15 +16,17 @@ export class ScalingView {
   constructor(ctx) {
     const { t, id, hub } = ctx;
     this.t = t;
+    this.n = numbers(t('lang')); // the lab's number format
     this.hub = hub;
     this.title = t('sScaleTitle');
     this.visible = false;
-    this.d = hub.data('scaling', () => ({ preset: 'quick', budget: 'tokens', rows: [], result: null, csvUrl: null }));
+    this.d = hub.data('scaling', () => ({ preset: 'quick', budget: 'tokens', rows: [], result: null, csvUrl: null, speed: null, texts: null }));
     const d = this.d;
-    this.presetSel = select([['quick', t('scQuick', { steps: SWEEP_PRESETS.quick })], ['longer', t('scLonger', { steps: SWEEP_PRESETS.longer })]], d.preset);
+    this.presetSel = select([['quick', ''], ['longer', '']], d.preset);
     this.presetSel.addEventListener('change', () => { d.preset = this.presetSel.value; });
     this.budgetSel = select([['tokens', t('scSameTokens')], ['flops', t('scSameFlops')]], d.budget);
-    this.budgetSel.addEventListener('change', () => { d.budget = this.budgetSel.value; });
+    this.budgetSel.addEventListener('change', () => { d.budget = this.budgetSel.value; this.showEstimates(); });
+    this.basis = h('p', { class: 'hint sc-basis' });
     this.runBtn = h('button', { type: 'button', class: 'primary', onclick: () => this.run() }, t('scRun'));
     this.cancelBtn = h('button', { type: 'button', disabled: true, onclick: () => hub.cancel('scaling') }, t('cancel'));
     this.progress = h('progress', { max: '1', value: '0', 'aria-label': t('scProgressLabel') });
@@ -28,8 +34,8 @@ export class ScalingView {
     this.csv = h('a', { class: 'button csv', download: 'scaling-sweep.csv', hidden: true }, t('scCsv'));
     const dataLabels = SWEEP_FRACTIONS.map((f) => t('scDataSeries', { pct: pct(f) }));
     const modelLabels = SWEEP_MODELS.map((m) => modelName(m));
-    this.byParams = new IdeasChart({ xLabel: t('scParamsAxis'), yLabel: t('scLossAxis'), logX: true, xTicksAtData: true, points: true, series: dataLabels.map((label) => ({ label })) });
-    this.byData = new IdeasChart({ xLabel: t('scTokensAxis'), yLabel: t('scLossAxis'), logX: true, xTicksAtData: true, points: true, series: modelLabels.map((label) => ({ label })) });
+    this.byParams = new IdeasChart({ lang: this.n.lang, xLabel: t('scParamsAxis'), yLabel: t('scLossAxis'), logX: true, xTicksAtData: true, points: true, series: dataLabels.map((label) => ({ label })) });
+    this.byData = new IdeasChart({ lang: this.n.lang, xLabel: t('scTokensAxis'), yLabel: t('scLossAxis'), logX: true, xTicksAtData: true, points: true, series: modelLabels.map((label) => ({ label })) });
     this.paramsAlt = h('figcaption', {});
     this.dataAlt = h('figcaption', {});
     this.summary = h('p', { class: 'sc-summary' });
@@ -38,23 +44,62 @@ export class ScalingView {
       h('p', { class: 'intro' }, t('sScaleIntro', { samples: SAMPLE_NAMES.join(', ') })),
       h('div', { class: 'row' }, field(id('sc-preset'), t('scPreset'), this.presetSel).wrap, field(id('sc-budget'), t('scBudget'), this.budgetSel).wrap),
       h('div', { class: 'buttons' }, this.runBtn, this.cancelBtn, this.csv),
+      this.basis,
       h('p', { class: 'hint' }, t('pausesLab')),
       this.progress, this.status,
       h('div', { class: 'chart-grid' },
         h('figure', { class: 'figure' }, h('h4', {}, t('scByParams')), this.byParams.el, this.paramsAlt),
         h('figure', { class: 'figure' }, h('h4', {}, t('scByData')), this.byData.el, this.dataAlt)),
       this.summary,
+      this.why = h('p', { class: 'sc-why' }),
       h('p', { class: 'hint' }, t('scEarlyStop')),
       this.table);
     this.setRunning(hub.running('scaling'));
     if (d.rows.length) this.redraw();
     if (d.csvUrl) { this.csv.href = d.csvUrl; this.csv.hidden = false; }
     if (d.result) this.renderDone(d.result);
+    this.showEstimates();
   }
 
   tick() {
     this.byParams.checkStyle();
     this.byData.checkStyle();
+    const lab = this.hub.lab;
+    if (!this.d.speed && !this.calibrating && this.hub.ready() && !lab.running && !this.hub.running('scaling')) this.calibrate();
+  }
+
+  /** How long each preset takes here: from the last sweep, else from a short measurement of the three models. */
+  showEstimates() {
+    const d = this.d;
+    const speed = speedOfRows(d.rows) ?? d.speed;
+    const time = (preset) => (speed
+      ? this.t('scTimeAbout', { time: durationText(this.t, sweepSeconds(d.budget, SWEEP_PRESETS[preset], speed)) })
+      : this.t(this.calibrating ? 'scTimeMeasuring' : 'scTimeUnknown'));
+    const [quick, longer] = this.presetSel.options;
+    quick.textContent = this.t('scQuick', { steps: SWEEP_PRESETS.quick, time: time('quick') });
+    longer.textContent = this.t('scLonger', { steps: SWEEP_PRESETS.longer, time: time('longer') });
+    clear(this.basis, speed ? this.t(speedOfRows(d.rows) ? 'scBasisRun' : 'scBasisMeasured', {
+      list: SWEEP_MODELS.map((m, i) => `${modelName(m)}: ${this.n.int(SWEEP_SETTINGS.batchSize * SWEEP_SETTINGS.blockSize / speed[i].secondsPerStep)}`).join(', '),
+    }) : '');
+  }
+
+  /** Times a few steps of each of the sweep's models in the experiments worker (≈ 1 s in all). */
+  async calibrate() {
+    this.calibrating = true;
+    this.showEstimates();
+    try {
+      this.d.texts ??= await this.loadSamples();
+      const { all } = splitCorpus(this.d.texts);
+      const speed = [];
+      for (const m of SWEEP_MODELS) {
+        const r = await this.hub.client.call('measure', { text: all, settings: { ...SWEEP_SETTINGS, ...m }, seconds: CALIBRATE_SECONDS });
+        speed.push({ secondsPerStep: r.info.tokensPerStep / r.tokensPerSecond, flopsPerStep: r.info.flopsPerStep });
+      }
+      this.d.speed = speed;
+    } catch { /* the labels say the time is not known; a run measures it */ } finally {
+      this.calibrating = false;
+      this.viewRef().showEstimates();
+    }
   }
 
   setRunning(running) {
@@ -84,18 +129,21 @@ export class ScalingView {
     this.csv.hidden = true;
     clear(this.table);
     clear(this.summary);
+    clear(this.why);
     this.progress.value = 0;
     this.setRunning(true);
     clear(this.status, this.t('scStarting'));
     try {
-      const texts = await this.loadSamples();
+      const texts = this.d.texts ?? await this.loadSamples();
+      this.d.texts = texts;
       const r = await this.hub.run('scaling', 'sweep', { texts, steps: SWEEP_PRESETS[d.preset], budget: d.budget });
       if (!r) return;
-      d.result = { cancelled: r.cancelled, seconds: r.seconds, validationChars: r.validationChars };
+      d.result = { cancelled: r.cancelled, seconds: r.seconds, validationChars: r.validationChars, budget: d.budget };
       const v = this.viewRef();
       v.updateCsv();
       v.redraw();
       v.renderDone(d.result);
+      v.showEstimates();
     } catch (e) {
       clear(this.viewRef().status, e.message);
     } finally {
@@ -114,8 +162,8 @@ export class ScalingView {
     }
     const eta = m.frac > 0.02 ? Math.max(0, Math.round(m.elapsed / m.frac - m.elapsed)) : null;
     clear(this.status, this.t('scProgress', {
-      run: m.run + 1, runs: m.runs, model: m.model, params: fmtInt(m.params), pct: pct(m.fraction), step: m.step, steps: m.steps,
-      eta: eta === null ? '…' : `${eta} s`,
+      run: m.run + 1, runs: m.runs, model: m.model, params: this.n.int(m.params), pct: pct(m.fraction), step: m.step, steps: m.steps,
+      eta: eta === null ? '…' : durationText(this.t, eta),
     }));
   }
 
@@ -142,10 +190,10 @@ export class ScalingView {
     const fr = SWEEP_FRACTIONS.filter((f) => tokensOf.has(f));
     this.byData.setData([fr.map((f) => tokensOf.get(f)), ...params.map((m) => fr.map((f) => find(m, f)?.bestVal ?? null))]);
     clear(this.paramsAlt, this.t('scParamsAlt', {
-      list: SWEEP_FRACTIONS.map((f) => `${pct(f)}: ${models.map((m) => `${fmtInt(paramOf.get(m))} → ${fmtLoss(find(m, f)?.bestVal)}`).join(', ')}`).join('; '),
+      list: SWEEP_FRACTIONS.map((f) => `${pct(f)}: ${models.map((m) => `${this.n.int(paramOf.get(m))} → ${this.n.loss(find(m, f)?.bestVal)}`).join(', ')}`).join('; '),
     }));
     clear(this.dataAlt, this.t('scDataAlt', {
-      list: params.filter((m) => paramOf.has(m)).map((m) => `${m}: ${fr.map((f) => `${fmtInt(tokensOf.get(f))} → ${fmtLoss(find(m, f)?.bestVal)}`).join(', ')}`).join('; '),
+      list: params.filter((m) => paramOf.has(m)).map((m) => `${m}: ${fr.map((f) => `${this.n.int(tokensOf.get(f))} → ${this.n.loss(find(m, f)?.bestVal)}`).join(', ')}`).join('; '),
     }));
     this.renderTable();
   }
@@ -156,22 +204,27 @@ export class ScalingView {
       h('thead', {}, h('tr', {}, [t('scModel'), t('scParams'), t('scData'), t('scSteps'), t('scFlops'), t('scBest'), t('scFinal'), t('scSeconds')]
         .map((x, i) => h('th', { class: i ? 'num' : null }, x)))),
       h('tbody', {}, this.d.rows.map((r) => h('tr', {},
-        h('td', {}, h('code', {}, r.model)), h('td', { class: 'num' }, fmtInt(r.params)),
-        h('td', { class: 'num' }, `${fmtInt(r.trainTokens)} (${pct(r.fraction)})`), h('td', { class: 'num' }, fmtInt(r.steps)),
-        h('td', { class: 'num' }, fmtSci(r.flops)), h('td', { class: 'num' }, `${fmtLoss(r.bestVal)} @${r.bestStep}`),
-        h('td', { class: 'num' }, fmtLoss(r.finalVal)), h('td', { class: 'num' }, r.seconds.toFixed(1)))))));
+        h('td', {}, h('code', {}, r.model)), h('td', { class: 'num' }, this.n.int(r.params)),
+        h('td', { class: 'num' }, `${this.n.int(r.trainTokens)} (${pct(r.fraction)})`), h('td', { class: 'num' }, this.n.int(r.steps)),
+        h('td', { class: 'num' }, this.n.sci(r.flops)), h('td', { class: 'num' }, `${this.n.loss(r.bestVal)} @${r.bestStep}`),
+        h('td', { class: 'num' }, this.n.loss(r.finalVal)), h('td', { class: 'num' }, this.n.fixed(r.seconds, 1)))))));
   }
 
   renderDone(res) {
     const rows = this.d.rows;
+    const why = res.cancelled ? null : explainResult(rows, res.budget ?? this.d.budget);
+    clear(this.why, why ? this.t(why.key, {
+      ...why, bestLoss: this.n.loss(why.bestLoss), bigLoss: this.n.loss(why.bigLoss), bestSteps: this.n.int(why.bestSteps), bigSteps: this.n.int(why.bigSteps),
+      tpp: this.n.num(why.tpp, 2), bestTpp: this.n.num(why.bestTpp, 2),
+    }) : '');
     this.progress.value = res.cancelled ? this.progress.value : 1;
     clear(this.status, this.t(res.cancelled ? 'scCancelled' : 'scDone', { runs: rows.length, seconds: Math.round(res.seconds ?? 0) }));
     if (res.cancelled || rows.length < SWEEP_MODELS.length * SWEEP_FRACTIONS.length) return;
     const full = rows.filter((r) => r.fraction === 1).sort((a, b) => a.params - b.params);
     const big = rows.filter((r) => r.model === full.at(-1).model).sort((a, b) => a.fraction - b.fraction);
     clear(this.summary, this.t('scSummary', {
-      p0: fmtInt(full[0].params), p1: fmtInt(full.at(-1).params), l0: fmtLoss(full[0].bestVal), l1: fmtLoss(full.at(-1).bestVal),
-      d0: fmtInt(big[0].trainTokens), d1: fmtInt(big.at(-1).trainTokens), m0: fmtLoss(big[0].bestVal), m1: fmtLoss(big.at(-1).bestVal),
+      p0: this.n.int(full[0].params), p1: this.n.int(full.at(-1).params), l0: this.n.loss(full[0].bestVal), l1: this.n.loss(full.at(-1).bestVal),
+      d0: this.n.int(big[0].trainTokens), d1: this.n.int(big.at(-1).trainTokens), m0: this.n.loss(big[0].bestVal), m1: this.n.loss(big.at(-1).bestVal),
     }));
   }
 

@@ -1,7 +1,8 @@
 // Section: surprise map — the validation text (never trained on) or the start of the training
 // text, each token shaded by the lab's current model's surprise −ln p. Updates every ~2 s while
 // the lab trains and this section is on screen.
-import { h, clear, field, select, showToken, fmtLoss } from '../../dom.js';
+import { sameModel } from '../index.js';
+import { h, clear, field, select, showToken, numbers } from '../../dom.js';
 
 export const HEAT_LEVELS = 8;
 export const HEAT_STEP = 0.5; // nats per level: 0–0.5, 0.5–1, …, ≥ 3.5
@@ -12,6 +13,7 @@ export class SurpriseView {
   constructor(ctx) {
     const { t, id, hub } = ctx;
     this.t = t;
+    this.n = numbers(t('lang')); // the lab's number format
     this.hub = hub;
     this.title = t('sSurpriseTitle');
     this.visible = false;
@@ -36,6 +38,13 @@ export class SurpriseView {
 
   tick() {
     const key = this.hub.labKey();
+    if (key && !sameModel(key, this.shownKey) && this.shownKey) {
+      // A new model: its map is on the way; the old model's map is not shown meanwhile.
+      this.shownKey = null;
+      clear(this.map);
+      clear(this.top);
+      clear(this.stats, this.t('surNewModel'));
+    }
     if (key && key !== this.shownKey) this.refresh();
   }
 
@@ -48,6 +57,7 @@ export class SurpriseView {
     try {
       await this.hub.ensureSnapshot();
       const r = await this.hub.client.call('surprise', { part: this.data.part, max: 800 });
+      if (!sameModel(key, this.hub.labKey())) { this.again = true; return; } // made for a model that is gone
       this.shownKey = key;
       this.render(r);
     } catch (e) {
@@ -72,7 +82,7 @@ export class SurpriseView {
         spans.push(h('span', { class: 'st st-none', title: this.t('surFirst') }, text === '\n' ? '↵' : text));
       } else {
         const p = Math.exp(-tok.loss);
-        spans.push(h('span', { class: `st heat-${heatLevel(tok.loss)}`, title: this.t('surTokenTitle', { token: showToken(text), loss: fmtLoss(tok.loss), p: p.toPrecision(2) }) },
+        spans.push(h('span', { class: `st heat-${heatLevel(tok.loss)}`, title: this.t('surTokenTitle', { token: showToken(text), loss: this.n.loss(tok.loss), p: this.n.sig(p, 2) }) },
           text === '\n' ? '↵' : text));
       }
       if (text.endsWith('\n')) spans.push(h('br'));
@@ -81,10 +91,10 @@ export class SurpriseView {
     const scored = r.tokens.filter((x) => x.loss !== null);
     const worst = [...scored].sort((a, b) => b.loss - a.loss).slice(0, 8);
     const best = [...scored].sort((a, b) => a.loss - b.loss).slice(0, 5);
-    const list = (xs) => xs.map((x) => `“${showToken(x.token)}” ${fmtLoss(x.loss)}`).join(', ');
+    const list = (xs) => xs.map((x) => `“${showToken(x.token)}” ${this.n.loss(x.loss)}`).join(', ');
     clear(this.stats, this.t('surStats', {
-      part: this.t(r.part === 'val' ? 'surValShort' : 'surTrainShort'), mean: fmtLoss(r.mean), shown: scored.length + 1,
-      total: r.total, step: r.step, random: fmtLoss(Math.log(r.vocabSize)),
+      part: this.t(r.part === 'val' ? 'surValShort' : 'surTrainShort'), mean: this.n.loss(r.mean), shown: scored.length + 1,
+      total: r.total, step: r.step, random: this.n.loss(Math.log(r.vocabSize)),
     }));
     clear(this.top, this.t('surTop', { worst: list(worst), best: list(best) }));
     this.shown = r;

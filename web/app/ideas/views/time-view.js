@@ -1,20 +1,21 @@
 // Section: how long does training take? The formula on screen, calibrated by the speed this
 // browser measured on the lab's model; parameters, data, epochs and devices editable (with
 // editable presets), the answer in human units, and the same training on other set-ups.
-import { h, clear, field, select, fmtInt } from '../../dom.js';
+import { h, clear, field, select, numbers, fmtSig } from '../../dom.js';
 import {
-  DEVICES, MODELS, COMPARE, LIMITS, estimate, measuredFlops, labModel, parseAmount, fmtSci, bigParts, humanDuration,
+  DEVICES, MODELS, COMPARE, LIMITS, estimate, measuredFlops, labModel, parseAmount, bigParts,
 } from '../estimate.js';
+import { durationText } from './duration.js';
 
 const MODEL_FIELDS = [['params', 'N', 'tmParams'], ['layers', 'L', 'tmLayers'], ['context', 'T', 'tmContext'], ['width', 'C', 'tmWidth'],
   ['tokens', 'D', 'tmTokens'], ['epochs', 'E', 'tmEpochs']];
 
-/** 3.12e14 → "312 TFLOP/s". */
-export function fmtFlops(x) {
+/** 3.12e14 → "312 TFLOP/s" (in the lab's number format). */
+export function fmtFlops(x, lang = 'en') {
   if (!Number.isFinite(x) || x <= 0) return '–';
   const units = [[1e18, 'E'], [1e15, 'P'], [1e12, 'T'], [1e9, 'G'], [1e6, 'M'], [1e3, 'k']];
-  for (const [f, p] of units) if (x >= f) return `${Number((x / f).toPrecision(3))} ${p}FLOP/s`;
-  return `${Number(x.toPrecision(3))} FLOP/s`;
+  for (const [f, p] of units) if (x >= f) return `${fmtSig(x / f, 3, lang)} ${p}FLOP/s`;
+  return `${fmtSig(x, 3, lang)} FLOP/s`;
 }
 
 const clampTo = (v, [lo, hi]) => Math.min(hi, Math.max(lo, v));
@@ -23,6 +24,7 @@ export class TimeView {
   constructor(ctx) {
     const { t, id, hub, lab } = ctx;
     this.t = t;
+    this.n = numbers(t('lang')); // the lab's number format
     this.hub = hub;
     this.lab = lab;
     this.id = id;
@@ -58,6 +60,7 @@ export class TimeView {
     this.measureBtn = h('button', { type: 'button', onclick: () => this.measure() }, t('tmMeasure'));
     this.calib = h('p', { class: 'calib', role: 'status' }, t('tmNotMeasured'));
     this.answer = h('p', { class: 'answer', 'aria-live': 'polite' });
+    this.ran = h('p', { class: 'tm-ran' });
     this.worked = h('p', { class: 'worked' });
     this.problem = h('p', { class: 'message error', hidden: true, role: 'alert' });
     this.compare = h('div', { class: 'scroll' });
@@ -73,7 +76,7 @@ export class TimeView {
       h('div', { class: 'row' }, field(id('tm-device'), t('tmDevice'), this.deviceSel, 'grow').wrap,
         field(id('tm-count'), t('tmCount'), this.countInput).wrap, field(id('tm-util'), t('tmUtil'), this.utilInput).wrap),
       this.problem,
-      this.answer, this.worked,
+      this.answer, this.ran, this.worked,
       h('h4', {}, t('tmCompareTitle')), this.compare,
       h('p', { class: 'hint' }, t('tmWhy')),
       h('details', { class: 'presets' }, h('summary', {}, t('tmPresets')), this.presetBox));
@@ -94,7 +97,7 @@ export class TimeView {
       this.measure();
     }
     if (this.d.model === 'lab' && info) {
-      const m = labModel(info);
+      const m = labModel(info, this.lab.step);
       if (MODEL_FIELDS.some(([k]) => m[k] !== this.d.m[k])) { this.d.m = m; this.fillInputs(); }
     }
     this.render();
@@ -104,7 +107,7 @@ export class TimeView {
     const d = this.d;
     d.model = key;
     if (key === 'lab') {
-      if (this.lab.info) d.m = labModel(this.lab.info);
+      if (this.lab.info) d.m = labModel(this.lab.info, this.lab.step);
     } else if (key !== 'custom') {
       const { key: _k, ...m } = MODELS.find((x) => x.key === key);
       d.m = m;
@@ -127,7 +130,7 @@ export class TimeView {
 
   words(v) {
     const b = bigParts(v);
-    return b.unit ? `= ${b.value} ${this.t(b.unit)}` : '';
+    return b.unit ? `= ${this.n.sig(b.value, 3)} ${this.t(b.unit)}` : '';
   }
 
   say(problem) {
@@ -139,13 +142,13 @@ export class TimeView {
     const v = parseAmount(input.value);
     const lim = LIMITS[key];
     if (!Number.isFinite(v)) {
-      this.say(this.t('tmBadNumber', { value: input.value, min: fmtSci(lim[0]), max: fmtSci(lim[1]) }));
+      this.say(this.t('tmBadNumber', { value: input.value, min: this.n.sci(lim[0]), max: this.n.sci(lim[1]) }));
       input.setAttribute('aria-invalid', 'true');
       return;
     }
     input.removeAttribute('aria-invalid');
     const c = clampTo(key === 'epochs' ? v : Math.round(v), lim);
-    this.say(c !== v ? this.t('tmClamped', { value: input.value, used: fmtSci(c), min: fmtSci(lim[0]), max: fmtSci(lim[1]) }) : null);
+    this.say(c !== v ? this.t('tmClamped', { value: input.value, used: this.n.sci(c), min: this.n.sci(lim[0]), max: this.n.sci(lim[1]) }) : null);
     this.d.m = { ...this.d.m, [key]: c };
     this.d.model = 'custom';
     input.value = String(c);
@@ -156,12 +159,12 @@ export class TimeView {
   onNumber(key, input, lim, def, integer) {
     const v = parseAmount(input.value);
     if (!Number.isFinite(v)) {
-      this.say(this.t('tmBadNumber', { value: input.value, min: fmtSci(lim[0]), max: fmtSci(lim[1]) }));
+      this.say(this.t('tmBadNumber', { value: input.value, min: this.n.sci(lim[0]), max: this.n.sci(lim[1]) }));
       input.value = String(this.d[key] ?? def);
       return;
     }
     const c = clampTo(integer ? Math.round(v) : v, lim);
-    this.say(c !== v ? this.t('tmClamped', { value: input.value, used: fmtSci(c), min: fmtSci(lim[0]), max: fmtSci(lim[1]) }) : null);
+    this.say(c !== v ? this.t('tmClamped', { value: input.value, used: this.n.sci(c), min: this.n.sci(lim[0]), max: this.n.sci(lim[1]) }) : null);
     this.d[key] = c;
     input.value = String(c);
     this.render();
@@ -195,13 +198,13 @@ export class TimeView {
       const input = h('input', { type: 'text', inputmode: 'decimal', class: 'amount', id: this.id(`tm-peak-${x.key}`) });
       input.value = String(this.d.peaks[x.key]);
       input.setAttribute('aria-label', this.t('tmPeakOf', { name: this.t(`dev_${x.key}`) }));
-      const echo = h('span', { class: 'echo' }, fmtFlops(this.d.peaks[x.key]));
+      const echo = h('span', { class: 'echo' }, fmtFlops(this.d.peaks[x.key], this.n.lang));
       input.addEventListener('change', () => {
         const v = parseAmount(input.value);
         if (!Number.isFinite(v)) { input.value = String(this.d.peaks[x.key]); return; }
         this.d.peaks[x.key] = clampTo(v, LIMITS.peak);
         input.value = String(this.d.peaks[x.key]);
-        clear(echo, fmtFlops(this.d.peaks[x.key]));
+        clear(echo, fmtFlops(this.d.peaks[x.key], this.n.lang));
         this.render();
       });
       return h('tr', {}, h('td', {}, this.t(`dev_${x.key}`)), h('td', {}, input), h('td', { class: 'num' }, echo));
@@ -211,17 +214,13 @@ export class TimeView {
         h('tbody', {}, rows)));
   }
 
-  duration(seconds) {
-    const x = humanDuration(seconds);
-    const unit = this.t(`unit_${x.unit}`);
-    return x.scale ? `${x.value} ${this.t(x.scale)} ${unit}` : `${x.value} ${unit}`;
-  }
+  duration(seconds) { return durationText(this.t, seconds); }
 
   render() {
     const d = this.d;
     const meas = d.measured;
     clear(this.calib, meas
-      ? this.t(meas.source === 'lab' ? 'tmMeasuredLab' : 'tmMeasuredHere', { tps: fmtInt(meas.tps), flops: fmtFlops(meas.flops), params: fmtInt(meas.params) })
+      ? this.t(meas.source === 'lab' ? 'tmMeasuredLab' : 'tmMeasuredHere', { tps: this.n.int(meas.tps), flops: fmtFlops(meas.flops, this.n.lang), params: this.n.int(meas.params) })
       : this.t('tmNotMeasured'));
     const dev = this.device(d.device);
     this.utilInput.disabled = d.device === 'browser';
@@ -235,13 +234,30 @@ export class TimeView {
       clear(this.worked);
     } else {
       const e = estimate(m, { peak: dev.peak, util: dev.util, count: d.count });
-      clear(this.answer, this.t('tmAnswer', { time: this.duration(e.seconds) }));
+      clear(this.answer, this.t(d.model === 'lab' ? 'tmAnswerLab' : 'tmAnswer', { time: this.duration(e.seconds), epochs: m.epochs }));
       clear(this.worked,
-        h('code', {}, `(6 × ${fmtSci(m.params, 3)} + 12 × ${fmtInt(m.layers)} × ${fmtInt(m.context)} × ${fmtInt(m.width)}) × ${fmtSci(m.tokens, 3)} × ${fmtSci(m.epochs, 3)} ÷ (${fmtInt(d.count)} × ${fmtFlops(dev.peak)} × ${Math.round(dev.util * 100)} %)`),
+        h('code', {}, `(6 × ${this.n.sci(m.params, 3)} + 12 × ${this.n.int(m.layers)} × ${this.n.int(m.context)} × ${this.n.int(m.width)}) × ${this.n.sci(m.tokens, 3)} × ${this.n.sci(m.epochs, 3)} ÷ (${this.n.int(d.count)} × ${fmtFlops(dev.peak, this.n.lang)} × ${Math.round(dev.util * 100)} %)`),
         h('br'),
-        h('code', {}, `= ${fmtSci(e.perToken)} FLOP/token × ${fmtSci(m.tokens * m.epochs)} tokens = ${fmtSci(e.total)} FLOP ÷ ${fmtFlops(e.deviceFlops)} = ${fmtSci(e.seconds)} s`));
+        h('code', {}, `= ${this.n.sci(e.perToken)} FLOP/token × ${this.n.sci(m.tokens * m.epochs)} tokens = ${this.n.sci(e.total)} FLOP ÷ ${fmtFlops(e.deviceFlops, this.n.lang)} = ${this.duration(e.seconds)}`));
     }
+    this.renderRan();
     this.renderCompare();
+  }
+
+  /** Beside the lab preset's estimate: what the lab really ran, and in how long (measured). */
+  renderRan() {
+    const info = this.lab.info;
+    this.ran.hidden = this.d.model !== 'lab' || !info;
+    if (this.ran.hidden) return;
+    const step = this.lab.step;
+    if (!step) { clear(this.ran, this.t('tmRanNone', { tokens: info.trainTokens })); return; }
+    const tr = this.hub.trained;
+    const mine = tr.info === info && tr.timedSteps > 0;
+    const seen = step * info.tokensPerStep;
+    clear(this.ran, this.t(mine && tr.timedSteps === step ? 'tmRan' : mine ? 'tmRanPartly' : 'tmRanUntimed', {
+      steps: step, perStep: info.tokensPerStep, seen, tokens: info.trainTokens,
+      epochs: Number((seen / Math.max(1, info.trainTokens)).toPrecision(3)), time: mine ? this.duration(tr.seconds) : '', timed: tr.timedSteps,
+    }));
   }
 
   renderCompare() {
@@ -251,7 +267,7 @@ export class TimeView {
     const rows = COMPARE.map((c) => {
       const dev = this.device(c.device);
       const time = ok && dev.peak ? this.duration(estimate(m, { peak: dev.peak, util: dev.util, count: c.count }).seconds) : '–';
-      return h('tr', {}, h('td', {}, `${fmtInt(c.count)} × ${this.t(`dev_${c.device}`)}`), h('td', { class: 'num' }, time));
+      return h('tr', {}, h('td', {}, `${this.n.int(c.count)} × ${this.t(`dev_${c.device}`)}`), h('td', { class: 'num' }, time));
     });
     clear(this.compare, h('table', { class: 'tm-compare' },
       h('thead', {}, h('tr', {}, h('th', {}, this.t('tmSetup')), h('th', { class: 'num' }, this.t('tmTime')))), h('tbody', {}, rows)));
