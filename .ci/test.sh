@@ -5,6 +5,8 @@
 #   3. libFuzzer targets, each for a bounded time, on the corpus kept in tests/fuzz/corpus
 #   4. the wasm module and the CLI in node (node:test)
 #   5. the page in headless Chromium (playwright-core, node:test)
+#   6. the page in Firefox and WebKit (firefox-esr over WebDriver BiDi; WebKitGTK's MiniBrowser
+#      through WebKitWebDriver, under Xvfb; node:test)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 jobs=$(nproc)
@@ -47,6 +49,9 @@ node --test tests/node/
 
 section "page (headless Chromium)"
 node --test tests/browser/
+
+section "page (Firefox and WebKit)"
+xvfb-run -a node --test tests/engines/
 
 echo
 echo "all tests passed"

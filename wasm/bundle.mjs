@@ -7,6 +7,7 @@ import * as esbuild from 'esbuild';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { repoRoot, contentTypes } from './site.mjs';
+import { safeLocale } from '../web/app/locale.js';
 
 const WEB = path.join(repoRoot, 'web');
 const UPLOT = path.join(repoRoot, 'node_modules/uplot/dist');
@@ -18,11 +19,31 @@ export const BUNDLE_ENTRIES = [
   'styles/element.css',
 ];
 
+// uPlot makes its number formatter from navigator.language when its module loads; WebKitGTK
+// under LANG=C reports "C", Intl throws "RangeError: invalid language tag: C", and the element is
+// never defined. The bundles give uPlot the lab's validated tag instead (web/app/locale.js). The
+// exact text is checked, so an uPlot upgrade that changes it stops the build instead of
+// bringing the bug back.
+const UPLOT_LOCALE = 'new Intl.NumberFormat(domEnv ? nav.language : \'en-US\')';
+
+/** uPlot's ESM source with its locale tag routed through safeLocale(). */
+export function patchUplotLocale(source) {
+  if (!source.includes(UPLOT_LOCALE)) throw new Error(`uPlot changed: ${UPLOT_LOCALE} not found; check how it picks its locale (see bundle.mjs)`);
+  // The function's own source, not an import: an import in uPlot's file stops esbuild from
+  // inlining uPlot's constants (a bigger bundle). safeLocale uses nothing but Intl.
+  return source.replace(UPLOT_LOCALE, `new Intl.NumberFormat((${safeLocale})(domEnv ? nav.language : 'en-US'))`);
+}
+
 // The page imports uPlot from /vendor/uplot/ (a mount of node_modules/uplot/dist): same here.
 const vendorPlugin = {
   name: 'vendor-uplot',
   setup(build) {
     build.onResolve({ filter: /\/vendor\/uplot\// }, (args) => ({ path: path.join(UPLOT, path.basename(args.path)) }));
+    build.onLoad({ filter: /uPlot\.esm\.js$/ }, async (args) => ({
+      contents: patchUplotLocale(await fs.readFile(args.path, 'utf8')),
+      loader: 'js',
+      resolveDir: UPLOT,
+    }));
   },
 };
 

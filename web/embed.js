@@ -4,6 +4,7 @@
 // The parent may send {type: 'lab-command', command: 'start' | 'pause' | 'step' | 'reset'}.
 import { prestartWorker } from './app/prestart.js';
 import { applyQuery } from './app/url-query.js';
+import { showLoadFailure } from './app/load-failure.js';
 
 const workerStarted = prestartWorker(new URL('app/worker.js', import.meta.url)); // first of all
 const EVENTS = ['lab-ready', 'lab-step', 'lab-done', 'lab-error', 'lab-change'];
@@ -29,4 +30,7 @@ window.addEventListener('message', (e) => {
   }
 });
 await workerStarted;
-await import('./training-loop-lab.js');
+await import('./training-loop-lab.js').catch((e) => {
+  showLoadFailure(lab, e);
+  toParent({ type: 'lab-error', message: String(e?.message ?? e), source: 'training-loop-lab' });
+});

@@ -3,6 +3,7 @@
 // every change the learner makes is written back with history.replaceState.
 import { prestartWorker } from './app/prestart.js';
 import { applyQuery } from './app/url-query.js';
+import { showLoadFailure } from './app/load-failure.js';
 
 const workerStarted = prestartWorker(new URL('app/worker.js', import.meta.url)); // first of all
 const lab = document.getElementById('lab');
@@ -13,4 +14,4 @@ lab.addEventListener('lab-change', (e) => {
   if (url !== `${location.pathname}${location.search}${location.hash}`) history.replaceState(null, '', url);
 });
 await workerStarted;
-await import('./training-loop-lab.js');
+await import('./training-loop-lab.js').catch((e) => showLoadFailure(lab, e));

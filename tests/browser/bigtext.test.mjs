@@ -60,6 +60,7 @@ test('a 1.1 MB book by URL: a preview, a moving token window, training, and no m
   const box = await page.evaluate(() => { const a = document.getElementById('lab').shadowRoot.querySelector('textarea'); return { n: a.value.length, readOnly: a.readOnly }; });
   assert.deepEqual(box, { n: 20_000, readOnly: true }, 'the text box holds a read-only preview');
   assert.match(await shadow(page, '.preview-note'), /first 20,000 of 1,115,394 characters \(1\.1 MB\); the model trains on the whole text/);
+  assert.ok(await page.locator('#lab .preview-note').isVisible(), 'the note is on screen');
   assert.match(await shadow(page, '.summary'), /Showing 800 tokens: characters 0–800 of 1,115,394/);
   // Move the window to the middle of the book: other characters, as tokens.
   const middle = 557_000;
@@ -85,7 +86,7 @@ test('one limit for every way in: file, drop and paste of a book train; 60 MB an
   await page.locator('#lab input[type=file][accept^=".txt"]').setInputFiles(path.join(dir, 'book.txt'));
   await page.waitForFunction(() => /1,115,394 characters/.test(document.getElementById('lab').shadowRoot.querySelector('.summary').textContent), null, { timeout: 60_000 });
   // The share link cannot hold it, and says so.
-  assert.match(await shadow(page, '.link-note'), /holds the settings but not your own text \(1,115,394 characters; a link holds at most 4,000\)/);
+  assert.match(await shadow(page, '.link-note'), /holds the settings but not your own text \(1,115,394 characters; a link holds at most 4000\)/);
   // A drop of a smaller part on the text section.
   await page.evaluate((text) => {
     const dt = new DataTransfer();

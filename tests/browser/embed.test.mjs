@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { useLab, newPage, shot, labReady, CSP } from './helpers.mjs';
+import { useLab, newPage, shot, labReady, CSP, assertIframeRun, finite } from './helpers.mjs';
 import { startServer } from '../../wasm/server.mjs';
 import { buildSite } from '../../wasm/build-site.mjs';
 
@@ -14,8 +14,6 @@ import { buildSite } from '../../wasm/build-site.mjs';
 const test = (name, fn) => nodeTest(name, { timeout: 120_000 }, fn);
 
 const lab = useLab();
-
-const finite = (x) => typeof x === 'number' && Number.isFinite(x);
 
 test('two labs on one page: own workers, own state, events with real numbers, lab-done', async () => {
   const page = await newPage(lab.browser);
@@ -118,14 +116,7 @@ test('the iframe form: options from the URL, events to the parent with postMessa
   await page.waitForFunction(() => window.labMessages.some((m) => m.type === 'lab-ready'), null, { timeout: 30_000 });
   await page.getByRole('button', { name: 'Start training from this page' }).click();
   await page.waitForFunction(() => window.labMessages.some((m) => m.type === 'lab-done'), null, { timeout: 60_000 });
-  const msgs = await page.evaluate(() => window.labMessages);
-  const steps = msgs.filter((m) => m.type === 'lab-step');
-  assert.ok(steps.length >= 2, `lab-step messages: ${steps.length}`);
-  for (const m of steps) assert.ok(Number.isInteger(m.step) && finite(m.loss) && finite(m.tokensPerSecond) && 'valLoss' in m, JSON.stringify(m));
-  const done = msgs.find((m) => m.type === 'lab-done');
-  assert.equal(done.step, 200);
-  assert.ok(done.loss < steps[0].loss, `loss falls: ${steps[0].loss} → ${done.loss}`);
-  assert.match(await page.locator('#progress').textContent(), /step 200, loss \d/);
+  assertIframeRun(await page.evaluate(() => window.labMessages), await page.locator('#progress').textContent());
   const frame = page.frameLocator('#frame');
   assert.equal(await frame.locator('training-loop-lab').getAttribute('seed'), '3');
   assert.equal(await frame.locator('training-loop-lab .sec-pairs').isHidden(), true, 'sections from the URL');

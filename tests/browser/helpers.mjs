@@ -1,11 +1,12 @@
 // Shared set-up of the browser tests: the lab's own dev server, which sends the strict CSP as a
 // RESPONSE header (a <meta> CSP would not govern the module worker), Debian's Chromium driven by
 // playwright-core, console/page-error collection, and the screenshot folder.
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { before, after } from 'node:test';
+import assert from 'node:assert/strict';
 import { chromium } from 'playwright-core';
 import { startServer } from '../../wasm/server.mjs';
 import { CONTENT_SECURITY_POLICY } from '../../wasm/site.mjs';
@@ -22,24 +23,46 @@ export function assertEngineBuilt() {
   if (!existsSync(path.join(repo, 'node_modules/uplot/dist/uPlot.esm.js'))) throw new Error('node_modules/uplot missing: run npm install');
 }
 
+const HEAD_SCRIPT_URL = '/__head-script.js';
+
 /**
  * Serve the site with the CSP header. `engineDelayMs` holds back the engine's files (to check
- * that something useful is on screen before the wasm has loaded).
+ * that something useful is on screen before the wasm has loaded). `headScript` (a file) is served
+ * at /__head-script.js and loaded first in every HTML page: a test's probe for browsers whose
+ * driver cannot run a script before the page's own (the CSP allows it: same origin).
  */
-export async function serve({ engineDelayMs = 0 } = {}) {
-  const inner = await startServer({ port: 0 }); // with its default headers: the strict CSP
-  if (!engineDelayMs) return inner;
-  // A small delaying proxy in front of the real server.
+export async function serve({ engineDelayMs = 0, headScript = null, extraMounts = [] } = {}) {
+  const inner = await startServer({ port: 0, extraMounts }); // with its default headers: the strict CSP
+  if (!engineDelayMs && !headScript) return inner;
+  // A small proxy in front of the real server.
   const proxy = http.createServer((req, res) => {
+    if (headScript && req.url === HEAD_SCRIPT_URL) {
+      res.writeHead(200, { 'Content-Type': 'text/javascript; charset=utf-8', 'Cache-Control': 'no-store' });
+      res.end(readFileSync(headScript));
+      return;
+    }
+    const headers = { ...req.headers };
+    if (headScript) delete headers['if-none-match']; // an HTML page must come whole, to be edited
     const forward = () => {
-      const up = http.request(`${inner.url}${req.url.slice(1)}`, { method: req.method, headers: req.headers }, (r) => {
-        res.writeHead(r.statusCode, r.headers);
-        r.pipe(res);
+      const up = http.request(`${inner.url}${req.url.slice(1)}`, { method: req.method, headers }, (r) => {
+        if (!headScript || !/^text\/html/.test(r.headers['content-type'] ?? '')) {
+          res.writeHead(r.statusCode, r.headers);
+          r.pipe(res);
+          return;
+        }
+        const chunks = [];
+        r.on('data', (c) => chunks.push(c));
+        r.on('end', () => {
+          const html = Buffer.concat(chunks).toString('utf8').replace(/<head>/i, `$&<script src="${HEAD_SCRIPT_URL}"></script>`);
+          const { 'content-length': _, etag: __, ...rest } = r.headers;
+          res.writeHead(r.statusCode, { ...rest, 'Cache-Control': 'no-store' });
+          res.end(html);
+        });
       });
       up.on('error', () => { res.writeHead(502); res.end(); });
       req.pipe(up);
     };
-    if (req.url.startsWith('/engine/')) setTimeout(forward, engineDelayMs);
+    if (engineDelayMs && req.url.startsWith('/engine/')) setTimeout(forward, engineDelayMs);
     else forward();
   });
   await new Promise((r) => proxy.listen(0, '127.0.0.1', r));
@@ -78,6 +101,24 @@ export const shot = (page, name, locator = null) =>
 /** Numbers in a text ("0.123", "-2.1e-4", "1,234"). */
 export function numbers(text) {
   return (text.match(/-?\d[\d,]*\.?\d*(?:e[-+]?\d+)?/gi) ?? []).map((s) => Number(s.replace(/,/g, '')));
+}
+
+/** A finite number (not NaN, not ±Infinity, not a string). */
+export const finite = (x) => typeof x === 'number' && Number.isFinite(x);
+
+/**
+ * What web/examples/iframe.html received from its lab after "Start" (steps=200 in its URL): real
+ * numbers in every lab-step message, lab-done at step 200 with a lower loss, and the host page's
+ * progress line (its text given as `progress`).
+ */
+export function assertIframeRun(msgs, progress) {
+  const steps = msgs.filter((m) => m.type === 'lab-step');
+  assert.ok(steps.length >= 2, `lab-step messages: ${steps.length}`);
+  for (const m of steps) assert.ok(Number.isInteger(m.step) && finite(m.loss) && finite(m.tokensPerSecond) && 'valLoss' in m, JSON.stringify(m));
+  const done = msgs.find((m) => m.type === 'lab-done');
+  assert.equal(done.step, 200);
+  assert.ok(done.loss < steps[0].loss, `loss falls: ${steps[0].loss} → ${done.loss}`);
+  assert.match(progress, /step 200, loss \d/);
 }
 
 /** Small, fast model settings for tests (as URL query / attributes). */

@@ -2,7 +2,8 @@
 // few bundles, starts the training worker before the lab's code runs and uses that worker; with
 // autoplay the worker fetches the text, makes the model and takes step 1 at once (the first
 // lab-step reports it, with the loss of an untrained model); a text that cannot be fetched is a
-// clear message. (How fast: `npm run bench:page`, not a test.)
+// clear message, and so is the element's code failing to load. (How fast: `npm run bench:page`,
+// not a test.)
 import { test as nodeTest } from 'node:test';
 import assert from 'node:assert/strict';
 import { useLab, newPage } from './helpers.mjs';
@@ -54,4 +55,18 @@ test('a text that cannot be fetched is a clear message', async () => {
   await note.waitFor({ timeout: 30_000 });
   assert.match(await note.textContent(), /Could not load the text "missing\.txt": HTTP 404/);
   await page.context().close();
+});
+
+test("the element's code throwing while it loads is a message on the page, not a blank lab", async () => {
+  for (const [pageName, expect] of [['index.html', /^The lab could not start in this browser: invalid language tag: C$/], ['embed.html?lang=de', /^Das Labor konnte in diesem Browser nicht starten: invalid language tag: C$/]]) {
+    const page = await newPage(lab.browser);
+    // What WebKitGTK under LANG=C did before the lab validated its locale tags.
+    await page.addInitScript(() => { Intl.NumberFormat = function NumberFormat() { throw new RangeError('invalid language tag: C'); }; });
+    await page.goto(`${lab.server.url}${pageName}`);
+    const alert = page.getByRole('alert');
+    await alert.waitFor({ timeout: 30_000 });
+    assert.match(await alert.textContent(), expect, pageName);
+    assert.ok(page.problems.some((p) => /invalid language tag: C/.test(p)), `the error reaches the console: ${page.problems}`);
+    await page.context().close();
+  }
 });

@@ -7,6 +7,7 @@
 // N parameters, L layers, T context, C width, D dataset tokens, E epochs, n devices, F peak FLOP/s
 // of one device, U utilization (the share of the peak a real training run reaches).
 
+
 /** Devices with their peak dense FLOP/s (vendor figures, rounded; editable in the page). */
 export const DEVICES = [
   { key: 'browser', peak: null, util: 1 },          // measured here: the peak IS what we reached

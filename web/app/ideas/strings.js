@@ -73,7 +73,7 @@ export const strings = {
 
     // scaling
     sScaleTitle: '11. Why scale matters',
-    sScaleIntro: 'Train 9 small models from scratch: 3 sizes × 3 amounts of text (a quarter, half and all of the built-in samples: {samples}). Every run is judged on the same held-out text. Bigger models and more data both lower the loss — fast at first, then less and less: the diminishing returns that push real models to billions of parameters and tokens.',
+    sScaleIntro: 'Train 9 small models from scratch: 3 sizes (about 5k to 105k parameters) × 3 amounts of text (2 %, 14 % and all of the built-in {samples}: about 7 kB to 340 kB, a 50× span). Every run is judged on the same held-out text. The textbook picture (a power law): bigger models and more data both lower the loss — fast at first, then less and less, the diminishing returns that push real models to billions of parameters and tokens. At this tiny scale expect departures from it: on 7 kB the bigger models memorize instead of generalizing, and with a small budget the biggest model has too few steps to show its size.',
     scPreset: 'Length',
     scQuick: 'Quick: {steps} steps per run ({time})',
     scLonger: 'Longer: {steps} steps per run ({time})',
@@ -243,7 +243,7 @@ export const strings = {
     optDiverged: 'divergiert (Lernrate zu groß?)',
 
     sScaleTitle: '11. Warum Größe zählt',
-    sScaleIntro: 'Trainiere 9 kleine Modelle von Grund auf: 3 Größen × 3 Textmengen (ein Viertel, die Hälfte und alles der eingebauten Beispiele: {samples}). Jeder Lauf wird auf demselben zurückgehaltenen Text gemessen. Größere Modelle und mehr Daten senken beide den Verlust — erst schnell, dann immer weniger: die abnehmenden Erträge, die echte Modelle zu Milliarden von Parametern und Tokens treiben.',
+    sScaleIntro: 'Trainiere 9 kleine Modelle von Grund auf: 3 Größen (etwa 5k bis 105k Parameter) × 3 Textmengen (2 %, 14 % und alles der eingebauten {samples}: etwa 7 kB bis 340 kB, eine 50-fache Spanne). Jeder Lauf wird auf demselben zurückgehaltenen Text gemessen. Das Lehrbuchbild (ein Potenzgesetz): Größere Modelle und mehr Daten senken beide den Verlust — erst schnell, dann immer weniger, die abnehmenden Erträge, die echte Modelle zu Milliarden von Parametern und Tokens treiben. In diesem winzigen Maßstab weicht es ab: Auf 7 kB lernen größere Modelle auswendig statt zu verallgemeinern, und bei kleinem Budget hat das größte Modell zu wenige Schritte, um seine Größe zu zeigen.',
     scPreset: 'Dauer',
     scQuick: 'Kurz: {steps} Schritte pro Lauf ({time})',
     scLonger: 'Länger: {steps} Schritte pro Lauf ({time})',

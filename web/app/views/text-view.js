@@ -42,7 +42,7 @@ export class TextView {
       e.preventDefault();
       this.applyOwn({ text: pasted });
     });
-    this.previewNote = h('p', { class: 'hint preview-note', hidden: true });
+    this.previewNote = h('p', { class: 'hint preview-note' });
     this.editBtn = h('button', { type: 'button', class: 'link-button', onclick: () => this.editNew() }, t('writeNewText'));
     this.previewRow = h('div', { class: 'preview-row', hidden: true }, this.previewNote, this.editBtn);
     this.progress = h('progress', { max: 1 });
