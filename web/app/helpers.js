@@ -5,10 +5,11 @@
 // no COOP/COEP headers are needed.
 //
 // The helpers start in the background once the lab has trained for half a second (the trainer
-// trains alone meanwhile, so the first steps are not held up by their start-up). Anything the worker does to
-// its trainer outside this training (a new model, reset, a setting, a single inspected step, a
-// rollback) makes the helpers stale (markStale()): the next chunk first copies the trainer into
-// them (its checkpoint with optimizer state, and the same settings) and checks their weights.
+// trains alone meanwhile, so the first steps are not held up by their start-up). Anything the
+// worker does to its trainer outside this training (a new model, reset, a setting, a single
+// inspected step, a rollback) makes the helpers stale (markStale()): the next chunk first copies
+// the trainer into them (its checkpoint with optimizer state, and the same settings) and checks
+// their weights.
 
 const MAX_WORKERS = 4; // workers in all (the trainer's own included): the page's thread draws too
 // Helpers start once the lab has trained this long alone (unless a count was set): a short demo
