@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "model/limits.hpp"
 #include "model/tensor_names.hpp"
 #include "train/trainer.hpp"
 #include "util/error.hpp"
@@ -45,29 +46,21 @@ bool has(const val& o, const char* key) {
 double number(const val& o, const char* key) {
     const val v = o[key];
     if (v.typeOf().as<std::string>() != "number") fail(key, " must be a number, got ", v.typeOf().as<std::string>());
-    const double d = v.as<double>();
-    if (!std::isfinite(d)) fail(key, " must be a finite number, got ", d);
+    return v.as<double>();  // NaN and ±Infinity are refused by the range check, naming the range
+}
+// A number the limits table allows (model/limits.hpp), refused with its JS name (l.key unless
+// key is given) and its range. Seeds go up to 2^53 − 1 and reach C++ as 64 bits, never through a
+// 32-bit std::size_t (converting a larger double to it is undefined: seeds 2^32 and 2^40 became 0).
+double limited(const val& o, const Limit& l, const char* key = nullptr) {
+    const char* name = key ? key : l.key;
+    const double d = number(o, name);
+    check(l, d, name);
     return d;
 }
-// A whole number in [lo, hi] (hi ≤ 2^53: doubles are exact integers up to there) as 64 bits.
-// Seeds go up to 2^53; std::size_t is 32 bits in wasm, and converting a larger double to it is
-// undefined (seeds 2^32 and 2^40 both became 0).
-std::uint64_t whole64(const val& o, const char* key, double lo, double hi) {
-    const double d = number(o, key);
-    if (d != std::floor(d)) fail(key, " must be a whole number, got ", d);
-    if (d < lo || d > hi) {
-        // Whole numbers in full (%g would show 2^53 as 9.0072e+15).
-        const auto lo64 = static_cast<std::uint64_t>(lo), hi64 = static_cast<std::uint64_t>(hi);
-        if (d >= 0 && d < 18446744073709551616.0)
-            fail(key, " must be between ", lo64, " and ", hi64, ", got ", static_cast<std::uint64_t>(d));
-        fail(key, " must be between ", lo64, " and ", hi64, ", got ", d);
-    }
-    return static_cast<std::uint64_t>(d);
+std::size_t limited_size(const val& o, const Limit& l, const char* key = nullptr) {
+    return static_cast<std::size_t>(limited(o, l, key));
 }
-// The same for sizes and counts, whose ranges (hi) all fit a 32-bit std::size_t.
-std::size_t whole(const val& o, const char* key, double lo, double hi) {
-    return static_cast<std::size_t>(whole64(o, key, lo, hi));
-}
+float limited_float(const val& o, const Limit& l) { return static_cast<float>(limited(o, l)); }
 bool boolean(const val& o, const char* key) {
     const val v = o[key];
     if (!v.isTrue() && !v.isFalse()) fail(key, " must be true or false, got ", v.typeOf().as<std::string>());
@@ -99,27 +92,27 @@ TrainerSettings apply_settings(TrainerSettings s, const val& o) {
         }
     }
     if (has(o, "tokenizer")) s.tokenizer = text(o, "tokenizer");
-    if (has(o, "vocabSize")) s.vocab_size = whole(o, "vocabSize", 2, 65536);
-    if (has(o, "nLayer")) s.n_layer = whole(o, "nLayer", 1, 48);
-    if (has(o, "nHead")) s.n_head = whole(o, "nHead", 1, 64);
-    if (has(o, "nEmbd")) s.n_embd = whole(o, "nEmbd", 1, 4096);
-    if (has(o, "blockSize")) s.block_size = whole(o, "blockSize", 1, 2048);
+    if (has(o, "vocabSize")) s.vocab_size = limited_size(o, limits::vocab_size);
+    if (has(o, "nLayer")) s.n_layer = limited_size(o, limits::n_layer);
+    if (has(o, "nHead")) s.n_head = limited_size(o, limits::n_head);
+    if (has(o, "nEmbd")) s.n_embd = limited_size(o, limits::n_embd);
+    if (has(o, "blockSize")) s.block_size = limited_size(o, limits::block_size);
     if (has(o, "bias")) s.bias = boolean(o, "bias");
-    if (has(o, "batchSize")) s.batch_size = whole(o, "batchSize", 1, 512);
-    if (has(o, "sliceRows")) s.slice_rows = whole(o, "sliceRows", 0, 512);
+    if (has(o, "batchSize")) s.batch_size = limited_size(o, limits::batch_size);
+    if (has(o, "sliceRows")) s.slice_rows = limited_size(o, limits::slice_rows);
     if (has(o, "optimizer")) s.optim.kind = optimizer_from_name(text(o, "optimizer"));
-    if (has(o, "lr")) s.optim.lr = static_cast<float>(number(o, "lr"));
-    if (has(o, "momentum")) s.optim.momentum = static_cast<float>(number(o, "momentum"));
-    if (has(o, "beta1")) s.optim.beta1 = static_cast<float>(number(o, "beta1"));
-    if (has(o, "beta2")) s.optim.beta2 = static_cast<float>(number(o, "beta2"));
-    if (has(o, "weightDecay")) s.optim.weight_decay = static_cast<float>(number(o, "weightDecay"));
-    if (has(o, "gradClip")) s.optim.grad_clip = static_cast<float>(number(o, "gradClip"));
+    if (has(o, "lr")) s.optim.lr = limited_float(o, limits::lr);
+    if (has(o, "momentum")) s.optim.momentum = limited_float(o, limits::momentum);
+    if (has(o, "beta1")) s.optim.beta1 = limited_float(o, limits::beta1);
+    if (has(o, "beta2")) s.optim.beta2 = limited_float(o, limits::beta2);
+    if (has(o, "weightDecay")) s.optim.weight_decay = limited_float(o, limits::weight_decay);
+    if (has(o, "gradClip")) s.optim.grad_clip = limited_float(o, limits::grad_clip);
     if (has(o, "schedule")) s.optim.schedule = schedule_from_name(text(o, "schedule"));
-    if (has(o, "warmupSteps")) s.optim.warmup_steps = whole(o, "warmupSteps", 0, 1e7);
-    if (has(o, "maxSteps")) s.optim.max_steps = whole(o, "maxSteps", 0, 1e8);
-    if (has(o, "minLrRatio")) s.optim.min_lr_ratio = static_cast<float>(number(o, "minLrRatio"));
-    if (has(o, "seed")) s.seed = whole64(o, "seed", 0, 9007199254740991.0);
-    if (has(o, "valFraction")) s.val_fraction = static_cast<float>(number(o, "valFraction"));
+    if (has(o, "warmupSteps")) s.optim.warmup_steps = limited_size(o, limits::warmup_steps);
+    if (has(o, "maxSteps")) s.optim.max_steps = limited_size(o, limits::max_steps);
+    if (has(o, "minLrRatio")) s.optim.min_lr_ratio = limited_float(o, limits::min_lr_ratio);
+    if (has(o, "seed")) s.seed = static_cast<std::uint64_t>(limited(o, limits::seed));
+    if (has(o, "valFraction")) s.val_fraction = limited_float(o, limits::val_fraction);
     validate(s);
     return s;
 }
@@ -271,8 +264,7 @@ public:
     // Runs up to n steps (stops early on divergence) and reports them.
     val train(double n_steps) {
         return guarded([&] {
-            if (!std::isfinite(n_steps) || n_steps != std::floor(n_steps) || n_steps < 0 || n_steps > 1e6)
-                fail("number of steps must be a whole number between 0 and 1000000, got ", n_steps);
+            check(limits::train_steps, n_steps, "number of steps");
             const std::size_t n = static_cast<std::size_t>(n_steps);
             std::vector<float> losses;
             losses.reserve(n);
@@ -336,7 +328,7 @@ public:
     val evaluate(const val& opts) {
         return guarded([&] {
             std::size_t windows = kEvalWindows;
-            if (!opts.isUndefined() && !opts.isNull() && has(opts, "windows")) windows = whole(opts, "windows", 1, 1e9);
+            if (!opts.isUndefined() && !opts.isNull() && has(opts, "windows")) windows = limited_size(opts, limits::eval_windows, "windows");
             val o = val::object();
             o.set("trainLoss", t_->train_loss(windows));
             o.set("valLoss", t_->has_val() ? val(t_->val_loss(windows)) : val::null());
@@ -408,16 +400,15 @@ public:
 
     std::string generate(const std::string& prompt, double n_tokens, const val& opts) {
         return guarded([&] {
-            if (!(n_tokens >= 0) || n_tokens != std::floor(n_tokens) || n_tokens > 10000)
-                fail("number of tokens must be a whole number between 0 and 10000, got ", n_tokens);
+            check(limits::generate_tokens, n_tokens, "number of tokens");
             SamplingSettings s;
             std::uint64_t seed = 1;
             if (!opts.isUndefined() && !opts.isNull()) {
                 if (has(opts, "greedy")) s.greedy = opts["greedy"].as<bool>();
-                if (has(opts, "temperature")) s.temperature = static_cast<float>(number(opts, "temperature"));
-                if (has(opts, "topK")) s.top_k = whole(opts, "topK", 1, 65536);
-                if (has(opts, "topP")) s.top_p = static_cast<float>(number(opts, "topP"));
-                if (has(opts, "seed")) seed = whole64(opts, "seed", 0, 9007199254740991.0);
+                if (has(opts, "temperature")) s.temperature = limited_float(opts, limits::temperature);
+                if (has(opts, "topK")) s.top_k = limited_size(opts, limits::top_k);
+                if (has(opts, "topP")) s.top_p = limited_float(opts, limits::top_p);
+                if (has(opts, "seed")) seed = static_cast<std::uint64_t>(limited(opts, limits::seed));
             }
             if (!s.greedy) validate(s);
             return t_->generate(prompt, static_cast<std::size_t>(n_tokens), s, seed);
@@ -505,8 +496,7 @@ public:
     }
     void reset(double seed) {
         guarded([&] {
-            if (!(seed >= 0) || seed != std::floor(seed) || seed > 9007199254740991.0)
-                fail("seed must be a whole number between 0 and 9007199254740991, got ", seed);
+            check(limits::seed, seed);
             t_->reset(static_cast<std::uint64_t>(seed));
             return 0;
         });
@@ -560,6 +550,23 @@ val tokenize(const std::string& txt, const val& opts) {
 }
 
 val defaults() { return settings_to_js(TrainerSettings{}); }
+
+// The limits table as {vocabSize: {min, max, integer, minOpen, maxOpen, range}, …, maxModelBytes}.
+val limits_to_js() {
+    val o = val::object();
+    for (const Limit* l : kLimits) {
+        val e = val::object();
+        e.set("min", l->min);
+        e.set("max", l->max);
+        e.set("integer", l->integer);
+        e.set("minOpen", l->min_open);
+        e.set("maxOpen", l->max_open);
+        e.set("range", range_text(*l));
+        o.set(l->key, e);
+    }
+    o.set("maxModelBytes", static_cast<double>(kMaxModelBytes));
+    return o;
+}
 double max_model_bytes() { return static_cast<double>(kMaxModelBytes); }
 
 EMSCRIPTEN_BINDINGS(training_loop_lab) {
@@ -592,4 +599,5 @@ EMSCRIPTEN_BINDINGS(training_loop_lab) {
     emscripten::function("tokenize", &tokenize);
     emscripten::function("defaults", &defaults);
     emscripten::function("maxModelBytes", &max_model_bytes);
+    emscripten::function("limits", &limits_to_js);
 }

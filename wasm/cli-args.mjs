@@ -2,7 +2,7 @@
 // A spec maps an option name to its type, or to {type, help, setting, …} (the command reads the extra keys):
 //   'string' | 'file' (must exist) | 'outfile' (its folder must take a new file) | 'bool' (--x / --no-x)
 //   ['enum', a, b, …] | ['int', lo, hi] | ['num', lo, hi] | ['num', lo, hi, 'open'] (hi excluded)
-//   ['pos'] (> 0) | ['nonneg'] (≥ 0)
+//   ['pos'] (> 0) | ['nonneg'] (≥ 0) | ['limit', row] (a row of engine.limits(): {min, max, integer, minOpen, maxOpen, range})
 import { closeSync, openSync, statSync, unlinkSync } from 'node:fs';
 import path from 'node:path';
 
@@ -43,6 +43,10 @@ function checkNumber(name, raw, kind, args) {
     if (v < lo || (open ? v >= hi : v > hi)) {
       throw new UsageError(`--${name} must be at least ${lo} and ${open ? 'below' : 'at most'} ${hi}, got "${raw}"`);
     }
+  } else if (kind === 'limit') {
+    const [l] = args;
+    const ok = (!l.integer || Number.isInteger(v)) && (l.minOpen ? v > l.min : v >= l.min) && (l.maxOpen ? v < l.max : v <= l.max);
+    if (!ok) throw new UsageError(`--${name} must be ${l.integer ? 'a whole number ' : ''}${l.range}, got "${raw}"`);
   } else if (kind === 'pos' && !(v > 0)) {
     throw new UsageError(`--${name} must be greater than 0, got "${raw}"`);
   } else if (kind === 'nonneg' && !(v >= 0)) {

@@ -11,40 +11,42 @@ import { parseArgs, UsageError } from './cli-args.mjs';
 const here = path.dirname(fileURLToPath(import.meta.url));
 export const SAMPLE_TEXT = path.join(here, '..', 'web', 'samples', 'facts.txt');
 
-// Options: one line each. `setting` = the engine setting it sets (wasm/lab.mjs); `fixed` = the model's
-// shape or data order, which a --checkpoint already fixes; `adamw` = only AdamW uses it.
+// Options: one line each. `setting` = the engine setting it sets (wasm/lab.mjs); `limit` = the row of
+// the engine's limits table (engine.limits()) that gives its allowed range (with `min`: only the max
+// is taken from it); `fixed` = the model's shape or data order, which a --checkpoint already fixes;
+// `adamw` = only AdamW uses it.
 const OPTIMIZER = { type: ['enum', 'sgd', 'momentum', 'adamw'], arg: 'sgd|momentum|adamw', setting: 'optimizer', help: 'update rule (adamw)' };
 const TRAIN = {
   text: { type: 'file', arg: 'FILE', help: 'text to learn (default: the built-in sample web/samples/facts.txt; web/samples/fables.txt is big enough to generalize from); its last 10 % is held out' },
   checkpoint: { type: 'file', arg: 'IN', help: 'resume exactly: weights, optimizer moments, step and seed of IN' },
   steps: { type: ['int', 0, 1000000], arg: 'N', help: 'total steps to reach, counting those already in --checkpoint (200)' },
-  seed: { type: ['int', 0, Number.MAX_SAFE_INTEGER], arg: 'S', setting: 'seed', fixed: true, help: 'initial weights and batch order (1337)' },
-  'n-layer': { type: ['int', 1, 48], arg: 'L', setting: 'nLayer', fixed: true, help: 'transformer blocks (2)' },
-  'n-head': { type: ['int', 1, 64], arg: 'H', setting: 'nHead', fixed: true, help: 'attention heads; must divide --n-embd (4)' },
-  'n-embd': { type: ['int', 1, 4096], arg: 'C', setting: 'nEmbd', fixed: true, help: 'embedding width (64)' },
-  'block-size': { type: ['int', 1, 2048], arg: 'T', setting: 'blockSize', fixed: true, help: 'context length in tokens (64)' },
+  seed: { limit: 'seed', arg: 'S', setting: 'seed', fixed: true, help: 'initial weights and batch order (1337)' },
+  'n-layer': { limit: 'nLayer', arg: 'L', setting: 'nLayer', fixed: true, help: 'transformer blocks (2)' },
+  'n-head': { limit: 'nHead', arg: 'H', setting: 'nHead', fixed: true, help: 'attention heads; must divide --n-embd (4)' },
+  'n-embd': { limit: 'nEmbd', arg: 'C', setting: 'nEmbd', fixed: true, help: 'embedding width (64)' },
+  'block-size': { limit: 'blockSize', arg: 'T', setting: 'blockSize', fixed: true, help: 'context length in tokens (64)' },
   tokenizer: { type: ['enum', 'char', 'bpe'], arg: 'char|bpe', setting: 'tokenizer', fixed: true, help: 'tokens are characters or BPE pieces (char)' },
-  'vocab-size': { type: ['int', 2, 65536], arg: 'V', setting: 'vocabSize', fixed: true, help: 'BPE vocabulary size (256)' },
+  'vocab-size': { limit: 'vocabSize', arg: 'V', setting: 'vocabSize', fixed: true, help: 'BPE vocabulary size (256)' },
   bias: { type: 'bool', arg: 'true|false', setting: 'bias', fixed: true, help: 'biases in LayerNorms and Linears; --bias false (or --no-bias) is nanoGPT\'s bias=False (true)' },
-  'batch-size': { type: ['int', 1, 512], arg: 'B', setting: 'batchSize', help: 'sequences per step (16)' },
+  'batch-size': { limit: 'batchSize', arg: 'B', setting: 'batchSize', help: 'sequences per step (16)' },
   optimizer: OPTIMIZER,
-  lr: { type: ['pos'], arg: 'X', setting: 'lr', help: 'learning rate; the peak with --schedule cosine (0.003)' },
+  lr: { limit: 'lr', arg: 'X', setting: 'lr', help: 'learning rate; the peak with --schedule cosine (0.003)' },
   schedule: { type: ['enum', 'constant', 'cosine'], arg: 'constant|cosine', setting: 'schedule', help: 'after warmup: constant, or cosine decay to --min-lr (constant)' },
-  'warmup-steps': { type: ['int', 0, 10000000], arg: 'N', setting: 'warmupSteps', help: 'linear warmup of the learning rate over the first N steps (0)' },
+  'warmup-steps': { limit: 'warmupSteps', arg: 'N', setting: 'warmupSteps', help: 'linear warmup of the learning rate over the first N steps (0)' },
   'min-lr': { type: ['nonneg'], arg: 'X', help: 'learning rate the cosine ends at (lr / 10)' },
-  'lr-decay-steps': { type: ['int', 1, 100000000], arg: 'N', help: 'step at which the cosine reaches --min-lr (--steps)' },
-  beta1: { type: ['num', 0, 1, 'open'], arg: 'X', setting: 'beta1', adamw: true, help: 'AdamW first-moment decay (0.9)' },
-  beta2: { type: ['num', 0, 1, 'open'], arg: 'X', setting: 'beta2', adamw: true, help: 'AdamW second-moment decay (0.99)' },
-  'weight-decay': { type: ['num', 0, 10], arg: 'W', setting: 'weightDecay', help: 'decoupled weight decay on 2-D weights (0)' },
-  'grad-clip': { type: ['nonneg'], arg: 'G', setting: 'gradClip', help: 'clip the global gradient norm to G; 0 = off (1)' },
+  'lr-decay-steps': { limit: 'maxSteps', min: 1, arg: 'N', help: 'step at which the cosine reaches --min-lr (--steps)' },
+  beta1: { limit: 'beta1', arg: 'X', setting: 'beta1', adamw: true, help: 'AdamW first-moment decay (0.9)' },
+  beta2: { limit: 'beta2', arg: 'X', setting: 'beta2', adamw: true, help: 'AdamW second-moment decay (0.99)' },
+  'weight-decay': { limit: 'weightDecay', arg: 'W', setting: 'weightDecay', help: 'decoupled weight decay on 2-D weights (0)' },
+  'grad-clip': { limit: 'gradClip', arg: 'G', setting: 'gradClip', help: 'clip the global gradient norm to G; 0 = off (1)' },
   'eval-interval': { type: ['int', 1, 1000000], arg: 'N', help: 'evaluate every N steps (default: only at the end)' },
-  'eval-windows': { type: ['int', 1, 1000000000], arg: 'N', help: 'windows of each split per evaluation (64)' },
+  'eval-windows': { limit: 'evalWindows', arg: 'N', help: 'windows of each split per evaluation (64)' },
   log: { type: 'outfile', arg: 'FILE.jsonl', help: 'one JSON line per evaluation: {step,loss,val_loss,lr,tokens_per_s,elapsed}' },
   out: { type: 'outfile', arg: 'FILE.safetensors', help: 'save the model and its optimizer state at the end' },
   workers: { type: ['int', 1, 16], arg: 'N', help: 'threads sharing every batch, one model copy each (one per core; at most 16, one per batch row, what memory allows); 1 = this thread only' },
 };
 
-const COMMANDS = {
+export const COMMANDS = {
   train: {
     about: 'train a model on a text (default: the built-in sample) and optionally save it',
     text: `Trains on FILE. Progress goes to stderr (a bar with ETA on a terminal); the last stdout line is
@@ -79,7 +81,7 @@ weight decay unless asked. Writes OUT; last stdout line: {"loss":x} (the loss be
     text: 'Last stdout line: {"top":[{"token":"…","id":i,"prob":p},…]} (next-token probabilities, sorted).',
     spec: {
       checkpoint: { type: 'file', arg: 'FILE', help: 'the model' }, prompt: { type: 'string', arg: 'STR', help: 'the context' },
-      'top-k': { type: ['int', 1, 65536], arg: 'K', help: 'how many tokens to list (10)' },
+      'top-k': { limit: 'topK', arg: 'K', help: 'how many tokens to list (10)' },
     },
     required: ['checkpoint', 'prompt'],
   },
@@ -88,11 +90,11 @@ weight decay unless asked. Writes OUT; last stdout line: {"loss":x} (the loss be
     text: 'Last stdout line: {"text":"…"} (the prompt followed by N sampled tokens; also "continuation").',
     spec: {
       checkpoint: { type: 'file', arg: 'FILE', help: 'the model' }, prompt: { type: 'string', arg: 'STR', help: 'the start (empty)' },
-      tokens: { type: ['int', 0, 10000], arg: 'N', help: 'tokens to sample (200)' },
-      temperature: { type: ['pos'], arg: 'T', help: 'below 1: safer, above 1: wilder (1)' },
-      'top-k': { type: ['int', 1, 65536], arg: 'K', help: 'sample among the K likeliest tokens only' },
-      'top-p': { type: ['pos'], arg: 'P', help: 'sample among the likeliest tokens whose probabilities sum to P' },
-      seed: { type: ['int', 0, Number.MAX_SAFE_INTEGER], arg: 'S', help: 'same seed, same sample (1)' },
+      tokens: { limit: 'generateTokens', arg: 'N', help: 'tokens to sample (200)' },
+      temperature: { limit: 'temperature', arg: 'T', help: 'below 1: safer, above 1: wilder (1)' },
+      'top-k': { limit: 'topK', arg: 'K', help: 'sample among the K likeliest tokens only' },
+      'top-p': { limit: 'topP', arg: 'P', help: 'sample among the likeliest tokens whose probabilities sum to P' },
+      seed: { limit: 'seed', arg: 'S', help: 'same seed, same sample (1)' },
     },
     required: ['checkpoint'],
   },
@@ -152,6 +154,14 @@ async function trainerFor(e, text, settings, o) {
 }
 
 const out = (obj) => process.stdout.write(`${JSON.stringify(obj)}\n`);
+
+/** `spec` with the range of every option that names a `limit` taken from the engine's limits table. */
+async function withLimits(spec) {
+  if (!Object.values(spec).some((e) => e.limit)) return spec;
+  const limits = (await engine()).limits();
+  const typed = (e) => (e.min === undefined ? ['limit', limits[e.limit]] : ['int', e.min, limits[e.limit].max]);
+  return Object.fromEntries(Object.entries(spec).map(([k, e]) => [k, e.limit ? { ...e, type: typed(e) } : e]));
+}
 
 /** The engine settings the options of `spec` that carry a `setting` ask for. */
 function settingsOf(o, spec) {
@@ -380,7 +390,8 @@ export async function main(argv) {
     process.stdout.write(`${help(command)}\n`);
     return 0;
   }
-  const { spec, required = [] } = COMMANDS[command];
+  const { required = [] } = COMMANDS[command];
+  const spec = await withLimits(COMMANDS[command].spec);
   const { options, positional } = parseArgs(rest, spec, command === 'site');
   for (const r of required) if (options[r] === undefined) throw new UsageError(`${command} needs --${r}`);
   return commands[command](options, positional);

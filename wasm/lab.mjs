@@ -284,6 +284,18 @@ export class Engine {
 
   /** Largest model memory (bytes) a trainer accepts. */
   maxModelBytes() { return call(this, () => this._m.maxModelBytes()); }
+
+  /**
+   * The engine's limits table (core/model/limits.hpp): for every numeric setting (the keys of
+   * createTrainer's settings), generate's options (temperature, topK, topP) and the call arguments
+   * (trainSteps per train(n), generateTokens, evalWindows), the allowed range; a value outside it
+   * is refused with an Error naming the setting and `range`. Plus maxModelBytes (the memory limit).
+   * A fresh object each call.
+   * @returns {{[key: string]: {min:number, max:number, integer:boolean, minOpen:boolean, maxOpen:boolean, range:string}}
+   *   & {maxModelBytes:number}} e.g. {nLayer: {min: 1, max: 48, integer: true, minOpen: false, maxOpen: false,
+   *   range: 'between 1 and 48'}, lr: {min: 0, max: 10, …, minOpen: true, range: 'greater than 0 and at most 10'}, …}
+   */
+  limits() { return call(this, () => this._m.limits()); }
 }
 
 /**

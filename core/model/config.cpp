@@ -3,22 +3,17 @@
 #include <nlohmann/json.hpp>
 
 #include "io/json.hpp"
+#include "model/limits.hpp"
 #include "util/error.hpp"
 
 namespace lab {
 
-namespace {
-void check_range(const char* name, std::size_t v, std::size_t lo, std::size_t hi) {
-    if (v < lo || v > hi) fail(name, " must be between ", lo, " and ", hi, ", got ", v);
-}
-}  // namespace
-
 void validate(const GPTConfig& c) {
-    check_range("vocab_size", c.vocab_size, 2, ConfigLimits::max_vocab);
-    check_range("block_size", c.block_size, 1, ConfigLimits::max_block);
-    check_range("n_layer", c.n_layer, 1, ConfigLimits::max_layer);
-    check_range("n_head", c.n_head, 1, ConfigLimits::max_head);
-    check_range("n_embd", c.n_embd, 1, ConfigLimits::max_embd);
+    check(limits::vocab_size, static_cast<double>(c.vocab_size));
+    check(limits::block_size, static_cast<double>(c.block_size));
+    check(limits::n_layer, static_cast<double>(c.n_layer));
+    check(limits::n_head, static_cast<double>(c.n_head));
+    check(limits::n_embd, static_cast<double>(c.n_embd));
     if (c.n_embd % c.n_head != 0)
         fail("n_embd (", c.n_embd, ") must be divisible by n_head (", c.n_head, ")");
 }

@@ -15,17 +15,10 @@ struct GPTConfig {
     bool bias = true;
 };
 
-// Allowed ranges, wide enough for every lesson. They do NOT keep sizes small: a model at these
-// limits needs far more than 2^32 floats, past a 32-bit std::size_t (wasm32). Memory estimates
-// are computed in checked 64-bit arithmetic (GPT::estimate_floats), and the trainer refuses a
-// config over its memory limit before allocating anything.
-struct ConfigLimits {
-    static constexpr std::size_t max_vocab = 65536;
-    static constexpr std::size_t max_block = 2048;
-    static constexpr std::size_t max_layer = 48;
-    static constexpr std::size_t max_head = 64;
-    static constexpr std::size_t max_embd = 4096;
-};
+// Allowed ranges: the model-shape rows of the limits table (model/limits.hpp). They do NOT keep
+// sizes small: a model at these limits needs far more than 2^32 floats, past a 32-bit std::size_t
+// (wasm32). Memory estimates are computed in checked 64-bit arithmetic (GPT::estimate_floats), and
+// the trainer refuses a config over kMaxModelBytes before allocating anything.
 
 // Throws lab::Error naming the first out-of-range or inconsistent value.
 void validate(const GPTConfig& c);

@@ -1,4 +1,5 @@
 #include "model/gpt.hpp"
+#include "model/limits.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -97,7 +98,7 @@ double GPT::flops_per_step(const GPTConfig& c, std::size_t B, std::size_t T) {
 
 GPT::GPT(const GPTConfig& config, std::size_t max_batch) : config_(config), layout_(config), max_B_(max_batch) {
     validate(config);
-    if (max_batch < 1 || max_batch > 4096) fail("batch_size must be between 1 and 4096, got ", max_batch);
+    check(limits::batch_size, static_cast<double>(max_batch));
     // Every size below (and every offset in the layouts) is exact once the whole fits in bytes.
     to_size(checked_mul(4, estimate_floats(config, max_batch)), "the model's memory in bytes");
     params_.assign(layout_.total, 0.0f);

@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "kernels/vector_ops.hpp"
+#include "model/limits.hpp"
 #include "util/error.hpp"
 
 namespace lab {
@@ -33,22 +34,16 @@ Schedule schedule_from_name(const std::string& name) {
 const char* schedule_name(Schedule s) { return s == Schedule::Cosine ? "cosine" : "constant"; }
 
 void validate(const OptimizerSettings& s) {
-    auto finite = [](float x) { return std::isfinite(x); };
-    if (!finite(s.lr) || s.lr <= 0.0f || s.lr > 10.0f)
-        fail("learning rate must be greater than 0 and at most 10, got ", s.lr);
-    if (!finite(s.momentum) || s.momentum < 0.0f || s.momentum >= 1.0f)
-        fail("momentum must be in [0, 1), got ", s.momentum);
-    if (!finite(s.beta1) || s.beta1 < 0.0f || s.beta1 >= 1.0f) fail("beta1 must be in [0, 1), got ", s.beta1);
-    if (!finite(s.beta2) || s.beta2 < 0.0f || s.beta2 >= 1.0f) fail("beta2 must be in [0, 1), got ", s.beta2);
-    if (!finite(s.eps) || s.eps <= 0.0f || s.eps > 1.0f) fail("eps must be in (0, 1], got ", s.eps);
-    if (!finite(s.weight_decay) || s.weight_decay < 0.0f || s.weight_decay > 10.0f)
-        fail("weight decay must be between 0 and 10, got ", s.weight_decay);
-    if (!finite(s.grad_clip) || s.grad_clip < 0.0f)
-        fail("gradient clip must be 0 (off) or a positive norm, got ", s.grad_clip);
-    if (!finite(s.min_lr_ratio) || s.min_lr_ratio < 0.0f || s.min_lr_ratio > 1.0f)
-        fail("min_lr_ratio must be in [0, 1], got ", s.min_lr_ratio);
-    if (s.warmup_steps > 10000000) fail("warmup steps must be at most 10000000, got ", s.warmup_steps);
-    if (s.max_steps > 100000000) fail("max steps must be at most 100000000, got ", s.max_steps);
+    check(limits::lr, s.lr);
+    check(limits::momentum, s.momentum);
+    check(limits::beta1, s.beta1);
+    check(limits::beta2, s.beta2);
+    check(limits::eps, s.eps);
+    check(limits::weight_decay, s.weight_decay);
+    check(limits::grad_clip, s.grad_clip);
+    check(limits::min_lr_ratio, s.min_lr_ratio);
+    check(limits::warmup_steps, static_cast<double>(s.warmup_steps));
+    check(limits::max_steps, static_cast<double>(s.max_steps));
 }
 
 float learning_rate_at(const OptimizerSettings& s, std::size_t step) {

@@ -5,15 +5,14 @@
 #include <numeric>
 #include <vector>
 
+#include "model/limits.hpp"
 #include "util/error.hpp"
 
 namespace lab {
 
 void validate(const SamplingSettings& s) {
-    if (!std::isfinite(s.temperature) || s.temperature <= 0.0f || s.temperature > 100.0f)
-        fail("temperature must be greater than 0 and at most 100, got ", s.temperature);
-    if (!std::isfinite(s.top_p) || s.top_p <= 0.0f || s.top_p > 1.0f)
-        fail("top-p must be in (0, 1], got ", s.top_p);
+    check(limits::temperature, s.temperature);
+    check(limits::top_p, s.top_p);
 }
 
 std::int32_t sample_token(const float* probs, std::size_t V, const SamplingSettings& s, Rng& rng) {

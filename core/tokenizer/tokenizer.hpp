@@ -18,11 +18,13 @@
 #include <utility>
 #include <vector>
 
+#include "model/limits.hpp"
+
 namespace lab {
 
 class Tokenizer {
 public:
-    static constexpr std::size_t max_vocab = 65536;
+    static constexpr std::size_t max_vocab = max_size(limits::vocab_size);  // the limits table
 
     // An empty "char" tokenizer (vocab_size 0): decodes nothing, encodes only "". Train or load one.
     Tokenizer();

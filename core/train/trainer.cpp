@@ -48,13 +48,13 @@ Tokenizer make_tokenizer(const std::string& text, const TrainerSettings& s) {
 void validate(const TrainerSettings& s) {
     if (s.tokenizer != "char" && s.tokenizer != "bpe")
         fail("tokenizer must be char or bpe; got \"", s.tokenizer, "\"");
-    if (s.tokenizer == "bpe" && (s.vocab_size < 2 || s.vocab_size > Tokenizer::max_vocab))
-        fail("vocab_size must be between 2 and ", Tokenizer::max_vocab, ", got ", s.vocab_size);
-    if (s.batch_size < 1 || s.batch_size > 512) fail("batch_size must be between 1 and 512, got ", s.batch_size);
+    if (s.tokenizer == "bpe") check(limits::vocab_size, static_cast<double>(s.vocab_size));
+    check(limits::batch_size, static_cast<double>(s.batch_size));
+    check(limits::slice_rows, static_cast<double>(s.slice_rows));
     if (s.slice_rows > s.batch_size)
         fail("slice_rows must be between 0 (the whole batch) and batch_size ", s.batch_size, ", got ", s.slice_rows);
-    if (!std::isfinite(s.val_fraction) || s.val_fraction < 0.0f || s.val_fraction > 0.5f)
-        fail("val_fraction must be between 0 and 0.5, got ", s.val_fraction);
+    check(limits::seed, static_cast<double>(s.seed));
+    check(limits::val_fraction, s.val_fraction);
     validate(config_of(s, 2));  // shape checks that don't depend on the vocabulary
     validate(s.optim);
 }

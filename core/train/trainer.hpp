@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "model/gpt.hpp"
+#include "model/limits.hpp"
 #include "optim/optimizer.hpp"
 #include "sample/sampler.hpp"
 #include "tokenizer/tokenizer.hpp"
@@ -29,10 +30,6 @@ struct TrainerSettings {
     std::uint64_t seed = 1337;
     float val_fraction = 0.1f;       // the last part of the text is held out for validation
 };
-
-// Largest model memory (params, grads, moments, activations) a trainer accepts: the wasm module's
-// memory is capped at 1 GiB, and a refused config must be refused before anything is allocated.
-inline constexpr std::size_t kMaxModelBytes = 640u * 1024u * 1024u;
 
 // Windows train_loss()/val_loss() evaluate by default: a live curve on a 50 MB text must stay cheap.
 inline constexpr std::size_t kEvalWindows = 64;

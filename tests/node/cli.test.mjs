@@ -105,7 +105,7 @@ test('bad training flags: exit 2 and one line before any work', () => {
   refuse(['--beta2', '-0.1'], /--beta2/);
   refuse(['--beta2', '0.9', '--optimizer', 'sgd'], /--beta2 applies to --optimizer adamw only/);
   refuse(['--weight-decay', '11'], /--weight-decay must be at least 0 and at most 10/);
-  refuse(['--grad-clip', '-1'], /--grad-clip must be 0 or more/);
+  refuse(['--grad-clip', '-1'], /--grad-clip must be at least 0 and at most 1000000, got "-1"/);
   refuse(['--grad-clip', 'NaN'], /--grad-clip must be a number/);
   refuse(['--eval-interval', '0'], /--eval-interval must be a whole number between 1/);
   refuse(['--eval-windows', '0'], /--eval-windows must be a whole number between 1/);

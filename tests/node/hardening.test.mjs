@@ -71,12 +71,12 @@ test('configs out of range or inconsistent', () => {
 
 test('learning rates, steps, sampling settings and names', () => {
   const t = engine.createTrainer(sampleText, small);
-  for (const lr of [0, -0.1, Number.NaN, Infinity, 1e9]) rejects(() => t.setSettings({ lr }), /lr|learning rate/);
+  for (const lr of [0, -0.1, Number.NaN, Infinity, 1e9]) rejects(() => t.setSettings({ lr }), /lr must be greater than 0 and at most 10/);
   for (const n of [-1, 1.5, 1e12, Number.NaN]) rejects(() => t.train(n), /steps/);
   rejects(() => t.generate('The', 5, { temperature: 0 }), /temperature must be greater than 0/);
   rejects(() => t.generate('The', 5, { temperature: -1 }), /temperature/);
   rejects(() => t.generate('The', 5, { topK: 0 }), /topK must be between 1/);
-  rejects(() => t.generate('The', 5, { topP: 0 }), /top-p/);
+  rejects(() => t.generate('The', 5, { topP: 0 }), /topP must be greater than 0 and at most 1, got 0/);
   rejects(() => t.generate('The', 1e9), /tokens/);
   rejects(() => t.predict('The', 0), /top-k/);
   rejects(() => t.setSettings({ optimizer: 'lion' }), /optimizer must be one of sgd, momentum, adamw; got "lion"/);
