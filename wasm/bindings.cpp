@@ -73,7 +73,7 @@ std::string text(const val& o, const char* key) {
 }
 
 const char* const kSettingKeys[] = {"tokenizer", "vocabSize", "nLayer", "nHead", "nEmbd", "blockSize", "bias", "batchSize",
-                                    "optimizer", "lr", "momentum", "beta1", "beta2", "weightDecay", "gradClip",
+                                    "sliceRows", "optimizer", "lr", "momentum", "beta1", "beta2", "weightDecay", "gradClip",
                                     "schedule", "warmupSteps", "maxSteps", "minLrRatio", "seed", "valFraction"};
 
 TrainerSettings apply_settings(TrainerSettings s, const val& o) {
@@ -99,6 +99,7 @@ TrainerSettings apply_settings(TrainerSettings s, const val& o) {
     if (has(o, "blockSize")) s.block_size = limited_size(o, limits::block_size);
     if (has(o, "bias")) s.bias = boolean(o, "bias");
     if (has(o, "batchSize")) s.batch_size = limited_size(o, limits::batch_size);
+    if (has(o, "sliceRows")) s.slice_rows = limited_size(o, limits::slice_rows);
     if (has(o, "optimizer")) s.optim.kind = optimizer_from_name(text(o, "optimizer"));
     if (has(o, "lr")) s.optim.lr = limited_float(o, limits::lr);
     if (has(o, "momentum")) s.optim.momentum = limited_float(o, limits::momentum);
@@ -133,6 +134,7 @@ val settings_to_js(const TrainerSettings& s) {
     o.set("blockSize", s.block_size);
     o.set("bias", s.bias);
     o.set("batchSize", s.batch_size);
+    o.set("sliceRows", s.slice_rows);
     o.set("optimizer", std::string(optimizer_name(s.optim.kind)));
     o.set("lr", nice(s.optim.lr));
     o.set("momentum", nice(s.optim.momentum));
@@ -185,6 +187,25 @@ val tensor_norms(const std::vector<TensorNorm>& v) {
     return a;
 }
 
+// null, or {message, step} of a step that diverged.
+val diverged_of(const StepStats& st) {
+    if (!st.diverged) return val::null();
+    val d = val::object();
+    d.set("message", st.message);
+    d.set("step", st.step);
+    return d;
+}
+
+val step_stats(const StepStats& st) {
+    val o = val::object();
+    o.set("step", st.step);
+    o.set("loss", st.loss);
+    o.set("lr", st.lr);
+    o.set("gradNorm", st.grad_norm);
+    o.set("diverged", diverged_of(st));
+    return o;
+}
+
 val tokens_of(const Tokenizer& tok, const std::vector<std::int32_t>& ids) {
     val a = val::array();
     for (std::size_t i = 0; i < ids.size(); ++i) {
@@ -233,6 +254,9 @@ public:
             o.set("tokenizerSampleBytes", t.tokenizer_sample_bytes());
             o.set("hasValidation", t.has_val());
             o.set("settings", settings_to_js(t.settings()));
+            o.set("sliceRows", t.slice_rows());
+            o.set("memoryBytes", t.memory_bytes(t.slice_rows()));
+            o.set("memoryBytesPerRow", t.memory_bytes(1) - t.memory_bytes(0));
             return o;
         });
     }
@@ -262,15 +286,41 @@ public:
             o.set("gradNorm", last.grad_norm);
             o.set("seconds", secs);
             o.set("tokensPerSecond", secs > 0 ? tokens / secs : 0.0);
-            if (last.diverged) {
-                val d = val::object();
-                d.set("message", last.message);
-                d.set("step", last.step);
-                o.set("diverged", d);
-            } else {
-                o.set("diverged", val::null());
-            }
+            o.set("diverged", diverged_of(last));
             return o;
+        });
+    }
+
+    // Data parallelism: the gradient of rows [rowStart, rowStart + rowCount) of this step's batch
+    // (Trainer::slice_gradients), copied into `out` when it is a Float32Array of the right length
+    // (a replica reuses one buffer), else into a new one. → {step, lossSum, grads}
+    val gradientsFor(double row_start, double row_count, const val& out) {
+        return guarded([&] {
+            if (!(row_start >= 0) || row_start != std::floor(row_start) || row_start > 1e6)
+                fail("rowStart must be a whole number ≥ 0, got ", row_start);
+            if (!(row_count >= 1) || row_count != std::floor(row_count) || row_count > 1e6)
+                fail("rowCount must be a whole number ≥ 1, got ", row_count);
+            const double loss_sum = t_->slice_gradients(static_cast<std::size_t>(row_start), static_cast<std::size_t>(row_count));
+            const std::vector<float>& g = t_->model().grads();
+            val grads = out;
+            if (!out.instanceof(val::global("Float32Array")) || out["length"].as<std::size_t>() != g.size())
+                grads = val::global("Float32Array").new_(g.size());
+            grads.call<void>("set", val(emscripten::typed_memory_view(g.size(), g.data())));
+            val o = val::object();
+            o.set("step", t_->step());
+            o.set("lossSum", loss_sum);
+            o.set("grads", grads);
+            return o;
+        });
+    }
+    // The rest of the step on a summed gradient (Trainer::apply_gradients). → {step, loss, lr, gradNorm, diverged}
+    val applyGradients(const val& grads, double loss_sum) {
+        return guarded([&] {
+            std::vector<float>& g = t_->model().grads();
+            if (!grads.instanceof(val::global("Float32Array")) || grads["length"].as<std::size_t>() != g.size())
+                fail("gradients must be a Float32Array of ", g.size(), " numbers (one per parameter)");
+            val(emscripten::typed_memory_view(g.size(), g.data())).call<void>("set", grads);
+            return step_stats(t_->apply_gradients(loss_sum));
         });
     }
 
@@ -458,7 +508,7 @@ public:
             const TrainerSettings& cur = t_->settings();
             if (next.tokenizer != cur.tokenizer || next.n_layer != cur.n_layer || next.n_head != cur.n_head ||
                 next.n_embd != cur.n_embd || next.block_size != cur.block_size || next.bias != cur.bias ||
-                next.batch_size != cur.batch_size ||
+                next.batch_size != cur.batch_size || next.slice_rows != cur.slice_rows ||
                 next.vocab_size != cur.vocab_size || next.val_fraction != cur.val_fraction)
                 fail("model shape, batch, tokenizer and validation split can't change on a live model: create a new trainer");
             t_->set_optimizer(next.optim);
@@ -525,6 +575,8 @@ EMSCRIPTEN_BINDINGS(training_loop_lab) {
         .constructor<val, std::string, val>()
         .function("info", &LabTrainer::info)
         .function("train", &LabTrainer::train)
+        .function("gradientsFor", &LabTrainer::gradientsFor)
+        .function("applyGradients", &LabTrainer::applyGradients)
         .function("evaluate", &LabTrainer::evaluate)
         .function("evalText", &LabTrainer::evalText)
         .function("stepOnText", &LabTrainer::stepOnText)

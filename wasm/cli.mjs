@@ -3,7 +3,7 @@
 // graders script (README "Command line"): the last stdout line of each command is JSON; any bad input exits
 // with code 2 and one line `error: …` on stderr.
 import { appendFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import os, { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs, UsageError } from './cli-args.mjs';
@@ -43,14 +43,15 @@ const TRAIN = {
   'eval-windows': { limit: 'evalWindows', arg: 'N', help: 'windows of each split per evaluation (64)' },
   log: { type: 'outfile', arg: 'FILE.jsonl', help: 'one JSON line per evaluation: {step,loss,val_loss,lr,tokens_per_s,elapsed}' },
   out: { type: 'outfile', arg: 'FILE.safetensors', help: 'save the model and its optimizer state at the end' },
+  workers: { type: ['int', 1, 16], arg: 'N', help: 'threads sharing every batch, one model copy each (one per core; at most 16, one per batch row, what memory allows); 1 = this thread only' },
 };
 
 export const COMMANDS = {
   train: {
     about: 'train a model on a text (default: the built-in sample) and optionally save it',
     text: `Trains on FILE. Progress goes to stderr (a bar with ETA on a terminal); the last stdout line is
-{"steps":N,"loss":x,"val_loss":y,"tokens_per_s":z,"params":p} (steps reached, last batch loss,
-held-out loss). Exit 1 if training diverged or --out could not be written (then the model is saved
+{"steps":N,"loss":x,"val_loss":y,"tokens_per_s":z,"params":p,"workers":w} (steps reached, last
+batch loss, held-out loss, threads that trained). Exit 1 if training diverged or --out could not be written (then the model is saved
 in the working folder and the error line says where).`,
     spec: TRAIN,
   },
@@ -140,6 +141,16 @@ async function engine() {
 async function loadTrainer(file, settings = {}) {
   const e = await engine();
   return e.loadCheckpoint(new Uint8Array(readFileSync(file)), settings);
+}
+
+/** One trainer in this thread (workers = 1), else replicas in worker threads (wasm/parallel.mjs). */
+async function trainerFor(e, text, settings, o) {
+  const available = Math.min(os.availableParallelism(), 16);
+  if ((o.workers ?? available) === 1) return o.checkpoint ? loadTrainer(o.checkpoint, { text, ...settings }) : e.createTrainer(text, settings);
+  const { createParallelTrainer, spawnNodeReplica } = await import('./parallel.mjs');
+  const checkpoint = o.checkpoint ? new Uint8Array(readFileSync(o.checkpoint)) : undefined;
+  const t = await createParallelTrainer({ spawn: spawnNodeReplica, workers: o.workers, available, memoryBudget: os.freemem(), text, settings, checkpoint });
+  return t;
 }
 
 const out = (obj) => process.stdout.write(`${JSON.stringify(obj)}\n`);
@@ -243,10 +254,11 @@ const commands = {
       if (o['min-lr'] !== undefined) settings.minLrRatio = o['min-lr'] / lr;
       settings.maxSteps = o['lr-decay-steps'] ?? steps;
     }
-    const trainer = o.checkpoint ? await loadTrainer(o.checkpoint, { text, ...settings }) : e.createTrainer(text, settings);
-    const info = trainer.info();
+    const trainer = await trainerFor(e, text, settings, o);
+    const info = await trainer.info();
     if (info.step > steps) throw new UsageError(`--steps is the total to reach and the checkpoint is already at step ${info.step}: give at least ${info.step}`);
     const log = jsonlLog(o.log);
+    if (trainer.plan) process.stderr.write(`${trainer.workers} worker threads, one model copy each (about ${Math.ceil(trainer.plan.bytes / 1048576)} MB in all)\n`);
     process.stderr.write(`model: ${info.params} parameters, vocabulary ${info.vocabSize} (${info.tokenizer}), ` +
       `${info.trainTokens} training tokens, ${info.valTokens} validation tokens` +
       `${info.step ? `; resuming at step ${info.step}` : ''}\n`);
@@ -257,8 +269,8 @@ const commands = {
     const first = info.step;
     let step = first; let seconds = 0; let tokens = 0; let loss = null; let lr = null; let diverged = null; let ev = null;
     const tps = () => (seconds > 0 ? tokens / seconds : 0);
-    const evaluate = () => {
-      ev = trainer.evaluate({ windows: o['eval-windows'] });
+    const evaluate = async () => {
+      ev = await trainer.evaluate({ windows: o['eval-windows'] });
       log({ step, loss: ev.trainLoss, val_loss: ev.valLoss, lr, tokens_per_s: tps(), elapsed: Math.round(elapsed() * 1000) / 1000 });
     };
     const tty = !!process.stderr.isTTY;
@@ -270,24 +282,25 @@ const commands = {
         elapsed: elapsed(), remaining, final: step === steps || !!diverged,
       }, tty));
     };
-    if (interval && step % interval === 0 && step < steps) { evaluate(); report(true); }
+    if (interval && step % interval === 0 && step < steps) { await evaluate(); report(true); }
     const chunk = Math.max(1, Math.min(50, Math.ceil(steps / 20)));
     while (step < steps && !diverged) {
       let n = Math.min(chunk, steps - step);
       if (interval) n = Math.min(n, interval - (step % interval));
-      const r = trainer.train(n);
+      const r = await trainer.train(n);
       step = r.step;
       seconds += r.seconds;
       tokens += r.losses.length * info.tokensPerStep;
       if (r.loss !== null) { loss = r.loss; lr = r.lr; }
       if (r.diverged) diverged = r.diverged.message;
       const atEval = (interval && step % interval === 0) || step === steps || diverged;
-      if (atEval) evaluate();
+      if (atEval) await evaluate();
       report(atEval);
     }
-    if (!ev) evaluate();
-    const result = { steps: step, loss, val_loss: ev.valLoss, tokens_per_s: tps(), params: info.params };
-    const failures = [diverged, o.out ? writeModel(o.out, trainer.exportCheckpoint(true)) : null].filter(Boolean);
+    if (!ev) await evaluate();
+    const result = { steps: step, loss, val_loss: ev.valLoss, tokens_per_s: tps(), params: info.params, workers: info.workers ?? 1 };
+    const failures = [diverged, o.out ? writeModel(o.out, await trainer.exportCheckpoint(true)) : null].filter(Boolean);
+    await trainer.dispose();
     if (failures.length) {
       process.stderr.write(`error: ${failures.join('; ')}\n`);
       out(diverged ? { ...result, diverged } : result);

@@ -128,6 +128,27 @@ export class Trainer {
   train(n) { return call(this._engine, () => this._handle().train(n)); }
 
   /**
+   * Data parallelism, part 1: the gradient of rows [rowStart, rowStart + rowCount) of this step's
+   * batch (the batch depends only on seed and step), scaled for the mean over the whole batch, so
+   * the gradients of all slices sum to the whole batch's. Pass `out` (a Float32Array of one number
+   * per parameter) to reuse a buffer. The trainer needs sliceRows ≥ rowCount (or 0 = whole batch).
+   * @param {number} rowStart
+   * @param {number} rowCount
+   * @param {Float32Array} [out]
+   * @returns {{step:number, lossSum:number, grads:Float32Array}} lossSum: sum of the slice's per-token losses
+   */
+  gradientsFor(rowStart, rowCount, out) { return call(this._engine, () => this._handle().gradientsFor(rowStart, rowCount, out ?? null)); }
+
+  /**
+   * Data parallelism, part 2: the rest of the step on the gradient summed over every slice (and
+   * the summed lossSum): clipping, the optimizer and the divergence guard, exactly as train() does.
+   * @param {Float32Array} grads
+   * @param {number} lossSum
+   * @returns {{step:number, loss:number, lr:number, gradNorm:number, diverged:null|{message:string, step:number}}}
+   */
+  applyGradients(grads, lossSum) { return call(this._engine, () => this._handle().applyGradients(grads, lossSum)); }
+
+  /**
    * Mean loss over the first 64 windows (or opts.windows) of the training and of the validation split
    * (valLoss null if there is none).
    * @param {{windows?:number}} [opts]
@@ -234,7 +255,7 @@ export class Engine {
    * A new model for `text` (the tokenizer is built from the text).
    * @param {string} text
    * @param {{tokenizer?:'char'|'bpe', vocabSize?:number, nLayer?:number, nHead?:number, nEmbd?:number, blockSize?:number,
-   *   bias?:boolean, batchSize?:number, optimizer?:'sgd'|'momentum'|'adamw', lr?:number, momentum?:number, beta1?:number, beta2?:number,
+   *   bias?:boolean, batchSize?:number, sliceRows?:number, optimizer?:'sgd'|'momentum'|'adamw', lr?:number, momentum?:number, beta1?:number, beta2?:number,
    *   weightDecay?:number, gradClip?:number, schedule?:'constant'|'cosine', warmupSteps?:number, maxSteps?:number,
    *   minLrRatio?:number, seed?:number, valFraction?:number}} [settings]
    */

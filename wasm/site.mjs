@@ -7,7 +7,7 @@ import path from 'node:path';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
 /** The engine files the page loads; nothing else of wasm/ (sources, CLI, server) is served. */
-export const ENGINE_FILES = ['lab.mjs', 'lab-core.mjs', 'lab-core.wasm'];
+export const ENGINE_FILES = ['lab.mjs', 'lab-core.mjs', 'lab-core.wasm', 'parallel.mjs', 'replica.mjs'];
 
 /**
  * [urlPrefix, folders, only?] triples, most specific first. A prefix may list several folders

@@ -29,6 +29,8 @@ inline constexpr Limit n_head{"nHead", "n_head", 1, 64, true, false, false};
 inline constexpr Limit n_embd{"nEmbd", "n_embd", 1, 4096, true, false, false};
 // Training.
 inline constexpr Limit batch_size{"batchSize", "batch_size", 1, 512, true, false, false};
+// Rows one pass computes (a data-parallel replica's slice); 0 = the whole batch (at most batch_size).
+inline constexpr Limit slice_rows{"sliceRows", "slice_rows", 0, 512, true, false, false};
 // Seeds are 64-bit in C++, but JS numbers are exact integers only up to 2^53 − 1.
 inline constexpr Limit seed{"seed", "seed", 0, 9007199254740991.0, true, false, false};
 inline constexpr Limit val_fraction{"valFraction", "val_fraction", 0, 0.5, false, false, false};
@@ -58,7 +60,7 @@ inline constexpr Limit eval_windows{"evalWindows", "windows", 1, 1e9, true, fals
 // Every exported limit, in the order engine.limits() lists them.
 inline constexpr const Limit* kLimits[] = {
     &limits::vocab_size, &limits::block_size, &limits::n_layer, &limits::n_head, &limits::n_embd,
-    &limits::batch_size, &limits::seed, &limits::val_fraction,
+    &limits::batch_size, &limits::slice_rows, &limits::seed, &limits::val_fraction,
     &limits::lr, &limits::momentum, &limits::beta1, &limits::beta2, &limits::weight_decay, &limits::grad_clip,
     &limits::warmup_steps, &limits::max_steps, &limits::min_lr_ratio,
     &limits::temperature, &limits::top_k, &limits::top_p,

@@ -30,6 +30,8 @@ GPTConfig config_of(const TrainerSettings& s, std::size_t vocab) {
     return c;
 }
 
+std::size_t rows_per_pass(const TrainerSettings& s) { return s.slice_rows ? s.slice_rows : s.batch_size; }
+
 void check_memory(const GPTConfig& c, std::size_t batch) {
     const double bytes = 4.0 * static_cast<double>(GPT::estimate_floats(c, batch));
     if (bytes > static_cast<double>(kMaxModelBytes))
@@ -48,6 +50,9 @@ void validate(const TrainerSettings& s) {
         fail("tokenizer must be char or bpe; got \"", s.tokenizer, "\"");
     if (s.tokenizer == "bpe") check(limits::vocab_size, static_cast<double>(s.vocab_size));
     check(limits::batch_size, static_cast<double>(s.batch_size));
+    check(limits::slice_rows, static_cast<double>(s.slice_rows));
+    if (s.slice_rows > s.batch_size)
+        fail("slice_rows must be between 0 (the whole batch) and batch_size ", s.batch_size, ", got ", s.slice_rows);
     check(limits::seed, static_cast<double>(s.seed));
     check(limits::val_fraction, s.val_fraction);
     validate(config_of(s, 2));  // shape checks that don't depend on the vocabulary
@@ -61,7 +66,7 @@ Trainer::Trainer(const std::string& text, const TrainerSettings& settings) : set
     if (tokenizer_.vocab_size() < 2)
         fail("the text has only ", tokenizer_.vocab_size(), " distinct character; a language model needs at least 2");
     const GPTConfig c = config_of(settings_, tokenizer_.vocab_size());
-    check_memory(c, settings_.batch_size);
+    check_memory(c, rows_per_pass(settings_));
     set_text(text);
     build_model(c);
     reset(settings_.seed);
@@ -81,7 +86,7 @@ Trainer::Trainer(const std::uint8_t* bytes, std::size_t n, const std::string& te
     settings_.block_size = ck.config.block_size;
     settings_.bias = ck.config.bias;
     validate(settings_);
-    check_memory(ck.config, settings_.batch_size);
+    check_memory(ck.config, rows_per_pass(settings_));
     if (!text.empty()) set_text(text);
     build_model(ck.config);
     reset(settings_.seed);
@@ -105,7 +110,7 @@ Trainer::Trainer(const std::uint8_t* bytes, std::size_t n, const std::string& te
 }
 
 void Trainer::build_model(const GPTConfig& c) {
-    model_ = std::make_unique<GPT>(c, settings_.batch_size);
+    model_ = std::make_unique<GPT>(c, rows_per_pass(settings_));
     optim_ = std::make_unique<Optimizer>(model_->layout(), settings_.optim);
     batch_in_.assign(settings_.batch_size * c.block_size, 0);
     batch_tg_.assign(settings_.batch_size * c.block_size, 0);
@@ -189,17 +194,42 @@ void Trainer::fill_batch(std::size_t B, std::size_t T) {
     random_batch(batch_in_.data(), batch_tg_.data(), train_tokens_, B, T, rng);
 }
 
-StepStats Trainer::train_step() {
+StepStats Trainer::train_step() { return apply_gradients(slice_gradients(0, settings_.batch_size)); }
+
+double Trainer::slice_gradients(std::size_t row_start, std::size_t row_count) {
     if (train_tokens_.size() < 2) fail("this model has no training text: load or paste a text to train on");
     const std::size_t B = settings_.batch_size, T = seq_len();
-    fill_batch(B, T);
+    if (row_count < 1 || row_start >= B || row_count > B - row_start)
+        fail("a slice of the batch must lie within its ", B, " rows, got rows ", row_start, " to ", row_start + row_count);
+    if (row_count > model_->max_batch())
+        fail("this trainer computes at most ", model_->max_batch(), " rows per pass (slice_rows), got ", row_count);
+    fill_batch(B, T);  // the whole batch, so that every slice is cut from the same one
+    model_->zero_grad();
+    model_->forward(batch_in_.data() + row_start * T, batch_tg_.data() + row_start * T, row_count, T);
+    // The loss sum in the order forward() sums for its mean: one slice of the whole batch gives
+    // exactly forward()'s mean back in apply_gradients.
+    double loss_sum = 0.0;
+    const float* losses = model_->losses();
+    for (std::size_t i = 0; i < row_count * T; ++i) loss_sum += losses[i];
+    if (std::isfinite(loss_sum)) model_->backward(1.0f / static_cast<float>(B * T));  // of the whole batch's mean
+    return loss_sum;
+}
+
+StepStats Trainer::apply_gradients(double loss_sum) {
+    if (train_tokens_.size() < 2) fail("this model has no training text: load or paste a text to train on");
     StepStats st;
     st.lr = learning_rate_at(settings_.optim, step_);
-    model_->zero_grad();
-    st.loss = model_->forward(batch_in_.data(), batch_tg_.data(), B, T);
-    if (std::isfinite(st.loss)) model_->backward();
+    st.loss = static_cast<float>(loss_sum / static_cast<double>(settings_.batch_size * seq_len()));
     apply_update(st);
     return st;
+}
+
+std::size_t Trainer::memory_bytes(std::size_t rows) const {
+    const std::size_t n = model_->num_params();
+    // estimate_floats counts params, grads, two moments and the activations; the rollback keeps
+    // three more copies (params, moments) and grad_norms() one of the gradient.
+    return sizeof(float) * (GPT::estimate_floats(config(), rows) + 4 * n) +
+           2 * sizeof(std::int32_t) * settings_.batch_size * config().block_size;
 }
 
 template <typename F>

@@ -23,6 +23,9 @@ struct TrainerSettings {
     std::size_t n_layer = 2, n_head = 4, n_embd = 64, block_size = 64;
     bool bias = true;                // false: no biases in LayerNorms and Linears (nanoGPT bias=False)
     std::size_t batch_size = 16;
+    // The most batch rows one forward/backward pass computes (the activation memory), 0 = the whole
+    // batch. A data-parallel replica that computes one slice of each batch needs only its slice.
+    std::size_t slice_rows = 0;
     OptimizerSettings optim;
     std::uint64_t seed = 1337;
     float val_fraction = 0.1f;       // the last part of the text is held out for validation
@@ -97,7 +100,17 @@ public:
     Trainer(const std::uint8_t* bytes, std::size_t n, const std::string& text, const TrainerSettings& settings);
 
     // --- training ---
+    // One step: slice_gradients over the whole batch, then apply_gradients.
     StepStats train_step();
+    // Data parallelism (one replica per worker, each computing a slice of the same batch):
+    // the gradient of rows [row_start, row_start + row_count) of the current step's batch (which
+    // depends only on seed and step), scaled for the mean over the WHOLE batch, so that the sum of
+    // every slice's gradient is the whole batch's. It is left in model().grads(); returns the sum
+    // of the slice's per-position losses.
+    double slice_gradients(std::size_t row_start, std::size_t row_count);
+    // The rest of the step on the gradient in model().grads() (the sum over all slices), given the
+    // summed loss_sum of every slice: clipping, the optimizer, the divergence guard; advances the step.
+    StepStats apply_gradients(double loss_sum);
     // Loss before the update of one step taken on ALL evaluation windows of `tokens` (docs/contracts.md),
     // the same batch evaluate_tokens uses. Clipping follows the settings.
     float step_on_windows(const std::vector<std::int32_t>& tokens);
@@ -132,6 +145,10 @@ public:
     std::size_t train_token_count() const { return train_tokens_.size(); }
     std::size_t val_token_count() const { return val_tokens_.size(); }
     std::size_t seq_len() const;                 // T of training batches (≤ block_size for short texts)
+    std::size_t slice_rows() const { return model_->max_batch(); }  // rows one pass computes
+    // Memory (bytes) of this trainer's model with `rows` rows per pass: parameters, gradients,
+    // moments, the rollback copies, activations. Linear in rows.
+    std::size_t memory_bytes(std::size_t rows) const;
     double flops_per_step() const { return GPT::flops_per_step(config(), settings_.batch_size, seq_len()); }
     GPT& model() { return *model_; }
     Optimizer& optimizer() { return *optim_; }

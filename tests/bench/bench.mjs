@@ -8,7 +8,9 @@
 //  3. the same model in TensorFlow.js (wasm backend, SIMD, one thread), initialised from our
 //     checkpoint and trained on the same batches: the loss curves must agree, and its steps are timed;
 //  4. a compute-bound wasm SIMD mul+add loop: the peak the model's GFLOP/s is compared with;
-//  5. the gzip size of the engine (.wasm + .mjs) against the 150 KB budget.
+//  5. the gzip size of the engine (.wasm + .mjs) against the 150 KB budget;
+//  6. data-parallel training (wasm/parallel.mjs) with 1 and 2 worker threads on bench-medium and
+//     nanoGPT's CPU config: tokens/s and the speed-up of 2 workers over 1.
 // Prints a table and writes tests/artifacts/bench.json. Nothing here asserts a speed; the exit code
 // is 1 only if the two engines do not learn the same way (or something fails to run).
 import { readFileSync, writeFileSync, mkdirSync, existsSync, statSync } from 'node:fs';
@@ -21,6 +23,7 @@ import { loadEngine } from '../../wasm/lab.mjs';
 import { parseSafetensors } from './safetensors.mjs';
 import { loadTfjsWasm, TfjsGpt } from './tfjs-gpt.mjs';
 import { measureWasmSimdPeak } from './wasm-peak.mjs';
+import { createParallelTrainer, spawnNodeReplica } from '../../wasm/parallel.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const OUT = path.join(root, 'tests', 'artifacts', 'bench.json');
@@ -31,6 +34,9 @@ const CONFIGS = [
   { name: 'bench-small', V: 65, T: 64, C: 64, NH: 4, L: 2, B: 16 },
   { name: 'bench-medium', V: 65, T: 128, C: 128, NH: 4, L: 4, B: 8 },
 ];
+// Data-parallel runs: bench-medium and nanoGPT's shakespeare_char CPU example (no TF.js for these).
+const PARALLEL_CONFIGS = [CONFIGS[1], { name: 'nanogpt-cpu', V: 65, T: 64, C: 128, NH: 4, L: 4, B: 12 }];
+const PARALLEL_WORKERS = [1, 2];
 const OPTIM = { optimizer: 'adamw', lr: 1e-3, beta1: 0.9, beta2: 0.99, eps: 1e-8, weightDecay: 0, gradClip: 0 };
 const SEED = 1337;
 // Time budgets (seconds). Step counts adapt to the machine; the whole run stays ~1–3 minutes.
@@ -148,6 +154,29 @@ function timeLabWasm(engine, text, cfg) {
     };
   } finally {
     trainer.dispose();
+  }
+}
+
+/**
+ * Tokens/s with `workers` replica threads (1 = the plain trainer in this thread, what the CLI's
+ * --workers 1 runs), timed like timeLabWasm after a warm-up.
+ */
+async function timeParallel(engine, text, cfg, workers) {
+  const t = workers === 1 ? engine.createTrainer(text, trainerSettings(cfg))
+    : await createParallelTrainer({ spawn: spawnNodeReplica, workers, text, settings: trainerSettings(cfg) });
+  try {
+    await t.train(3);
+    let steps = 0, seconds = 0;
+    while (seconds < LAB_TIMED_SECONDS) {
+      const t0 = performance.now();
+      const r = await t.train(5);
+      if (r.diverged) throw new Error(`${cfg.name}, ${workers} workers: training diverged: ${r.diverged.message}`);
+      seconds += (performance.now() - t0) / 1000;
+      steps += 5;
+    }
+    return { config: cfg.name, workers, steps, seconds, tokensPerSecond: (steps * cfg.B * cfg.T) / seconds };
+  } finally {
+    await t.dispose();
   }
 }
 
@@ -300,6 +329,15 @@ async function main() {
       comparisons.push({ config: cfg.name, engine: r.engine, labLosses: ref.losses.slice(0, r.losses.length), tfjsLosses: r.losses, ...cmp });
     }
   }
+  const parallel = [];
+  for (const cfg of PARALLEL_CONFIGS) {
+    for (const workers of PARALLEL_WORKERS) {
+      const r = await timeParallel(engine, text, cfg, workers);
+      r.speedup = r.tokensPerSecond / (parallel.find((x) => x.config === cfg.name && x.workers === 1)?.tokensPerSecond ?? r.tokensPerSecond);
+      log(`  ${cfg.name}, ${workers} worker${workers > 1 ? 's' : ''}: ${fmt(r.tokensPerSecond)} tokens/s (${fmt(r.speedup, 2)}×)`);
+      parallel.push(r);
+    }
+  }
   log('\nnative training-step benchmarks (build/lab_bench)…');
   const native = timeLabNative();
   results.push(...native.rows);
@@ -352,6 +390,11 @@ async function main() {
     ['l', 'l', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'l']));
   console.log(`(agree = first loss within ${FIRST_LOSS_TOL}, every step within ${100 * CURVE_REL_TOL} %)`);
 
+  console.log('\nData-parallel training (wasm/parallel.mjs; 1 = the plain trainer, 2 = two replica worker threads):');
+  console.log(table(['config', 'workers', 'tokens/s', 'speed-up'],
+    parallel.map((r) => [r.config, r.workers, fmt(r.tokensPerSecond), `${fmt(r.speedup, 2)}×`]), ['l', 'r', 'r', 'r']));
+  if (cpus.length < Math.max(...PARALLEL_WORKERS)) console.log(`(only ${cpus.length} CPU: the workers share it)`);
+
   console.log(`\nEngine size (gzip -9): ${size.files.map((f) => `${path.basename(f.file)} ${fmt(f.gzip)} B`).join(' + ')} = ` +
     `${fmt(size.gzip / 1024, 1)} KiB of the 150 KiB budget (${size.withinBudget ? 'within' : 'OVER'})`);
   if (load1 > cpus.length || load0 > cpus.length) {
@@ -373,6 +416,7 @@ async function main() {
     results,
     native: { note: native.note },
     comparisons,
+    parallel: { configs: PARALLEL_CONFIGS, results: parallel },
     size,
     seconds: (performance.now() - started) / 1000,
   };

@@ -33,3 +33,16 @@ TEST(Alloc, TrainingStepAllocatesNothingAfterWarmUp) {
     for (int i = 0; i < 10; ++i) tr.train_step();
     EXPECT_EQ(g_allocations.load(), before) << "heap allocations during 10 training steps";
 }
+
+TEST(Alloc, ReplicaSliceStepAllocatesNothingAfterWarmUp) {
+    lab::TrainerSettings s;
+    s.n_layer = 2; s.n_head = 4; s.n_embd = 32; s.block_size = 32; s.batch_size = 8; s.slice_rows = 4;
+    std::string text;
+    for (int i = 0; i < 20; ++i) text += "The capital of France is Paris. The capital of Italy is Rome.\n";
+    lab::Trainer tr(text, s);
+    auto step = [&] { tr.apply_gradients(tr.slice_gradients(4, 4)); };
+    for (int i = 0; i < 3; ++i) step();
+    const std::size_t before = g_allocations.load();
+    for (int i = 0; i < 10; ++i) step();
+    EXPECT_EQ(g_allocations.load(), before) << "heap allocations during 10 slice steps";
+}

@@ -14,7 +14,7 @@ const model = ['--n-layer', '2', '--n-head', '4', '--n-embd', '32', '--block-siz
 test('train on the built-in sample writes a checkpoint and reports JSON', () => {
   const r = cli(['train', '--steps', '150', '--seed', '3', '--lr', '0.003', ...model, '--out', ckpt]);
   assert.equal(r.code, 0, r.stderr);
-  assert.deepEqual(Object.keys(r.json), ['steps', 'loss', 'val_loss', 'tokens_per_s', 'params']);
+  assert.deepEqual(Object.keys(r.json), ['steps', 'loss', 'val_loss', 'tokens_per_s', 'params', 'workers']);
   assert.equal(r.json.steps, 150);
   assert.ok(r.json.loss < 2.6 && r.json.val_loss < 2.8, JSON.stringify(r.json));
   assert.ok(r.json.tokens_per_s > 0 && r.json.params > 10000);
@@ -113,7 +113,7 @@ test('bad training flags: exit 2 and one line before any work', () => {
   refuse(['--checkpoint', ckpt], /--n-layer can't be used with --checkpoint/);
   expectError(cli(['step', '--checkpoint', ckpt, '--text', samplePath, '--optimizer', 'sgd', '--lr', '0.1', '--out', path.join(dir, 's'),
     '--beta1', '0.5']), /--beta1 applies to --optimizer adamw only/);
-  refuse(['--workers', '2'], /unknown option --workers; allowed: --text, /);
+  refuse(['--threads', '2'], /unknown option --threads; allowed: --text, /);
   expectError(cli(['train', '--checkpoint', ckpt, '--seed', '2']), /--seed can't be used with --checkpoint/);
   expectError(cli(['train', '--checkpoint', ckpt, '--steps', '10', '--batch-size', '8']),
     /--steps is the total to reach and the checkpoint is already at step 150: give at least 150/);

@@ -8,8 +8,14 @@
 // Each training run has a number (`run`, in the start reply and in its progress/stopped
 // messages); every request that ends or replaces the model first stops the loop and waits until
 // its 'stopped' message is posted, so after a reset, pause or new model no old run goes on.
+//
+// Training uses the machine's cores: helper workers started from here hold copies of the model
+// and compute slices of each batch (helpers.js); progress messages say how many `workers` train.
+// A chunk on several workers is awaited, so the ordered requests wait for it to end, as they wait
+// for a chunk on this worker alone.
 
 import { startEngineLoad } from './engine-load.js';
+import { Helpers } from './helpers.js';
 import { readText, countChars } from './text-read.js';
 import { PREVIEW_CHARS, head, valStart } from './text-limits.js';
 
@@ -19,6 +25,7 @@ const loadEngine = (() => {
   return () => load().then((e) => (engine = e));
 })();
 const CHUNK_SECONDS = 0.04;
+const helpers = new Helpers(new URL('../engine/', import.meta.url));
 const TOKEN_LIMIT = 800;   // tokens sent to the page for display, at most
 const WINDOW_CHARS = 3000; // characters of the text tokenized for one window of the token view
 
@@ -45,7 +52,12 @@ let evalSeconds = 0;
 const post = (msg, transfer) => self.postMessage(msg, transfer ?? []);
 const sleep0 = () => new Promise((r) => setTimeout(r, 0));
 
-function setText(t) { text = t; }
+let modelSettings = {}; // the settings the model was made with, as given (the helpers' copies get the same)
+
+function setText(t, settings = {}) {
+  text = t;
+  modelSettings = settings;
+}
 
 function needTrainer() {
   if (!trainer) throw new Error('no model yet: load a text first');
@@ -81,6 +93,7 @@ async function recover() {
     await loadEngine();
     if (!lastGood) return 'The engine was restarted; load a text to make a model.';
     trainer = engine.loadCheckpoint(lastGood.bytes, { text, ...lastGood.settings });
+    modelSettings = lastGood.settings;
     evaluateNow();
     post({ type: 'restarted', info: trainer.info(), val: lastVal });
     return `The engine was restarted with the last good model (step ${trainer.info().step}).`;
@@ -111,7 +124,7 @@ async function trainLoop(budget, id) {
     const k = budget > 0 ? Math.min(n, budget - step) : n;
     let r;
     try {
-      r = trainer.train(k);
+      r = await helpers.train(trainer, k, { text, settings: modelSettings });
     } catch (e) {
       running = false;
       const message = e.trap ? `${e.message}. ${await recover()}` : e.message;
@@ -136,7 +149,7 @@ async function trainLoop(budget, id) {
     const losses = Float32Array.from(r.losses).slice(0, Math.max(0, r.step - step));
     post({
       type: 'progress', run: id, step: r.step, loss: losses.at(-1) ?? r.loss, losses, lr: r.lr,
-      gradNorm: r.gradNorm, tokensPerSecond: tps, val: lastVal, diverged: r.diverged ?? null,
+      gradNorm: r.gradNorm, tokensPerSecond: tps, val: lastVal, diverged: r.diverged ?? null, workers: r.workers,
     });
     if (r.diverged) {
       running = false;
@@ -210,6 +223,7 @@ function tokenWindow(offset = 0, n = WINDOW_CHARS) {
 function adopt(next, { evaluate = true } = {}) {
   trainer?.dispose(); // (the loop was stopped by the caller: stopLoop)
   trainer = next;
+  helpers.markStale();
   lastVal = null;
   keepGood();
   if (evaluate) evaluateNow();
@@ -229,7 +243,7 @@ const commands = {
     await loadEngine();
     await stopLoop();
     const next = engine.createTrainer(got.text, settings); // throws on bad settings: old model kept
-    setText(got.text);
+    setText(got.text, settings);
     const textInfo = source || early ? { textInfo: got.info } : {};
     if (!firstStep) return { ...adopt(next), ...textInfo };
     // Autoplay: step 1 comes before the first evaluation, which the training loop then runs at once.
@@ -261,6 +275,7 @@ const commands = {
     await stopLoop();
     const before = needTrainer().info().step;
     const r = trainer.train(n);
+    helpers.markStale();
     evaluateNow();
     return { ...r, losses: Float32Array.from(r.losses).slice(0, Math.max(0, r.step - before)), val: lastVal };
   },
@@ -273,6 +288,7 @@ const commands = {
   async inspectStep(args) {
     await stopLoop();
     const r = needTrainer().inspectStep(args ?? {});
+    helpers.markStale();
     evaluateNow();
     return { ...r, val: lastVal, info: trainer.info() };
   },
@@ -286,13 +302,20 @@ const commands = {
     // The file's model trains on the lab's current text (the text read last), unless told otherwise.
     const withText = { ...settings, text: settings?.text ?? loaded?.text ?? text };
     const next = engine.loadCheckpoint(new Uint8Array(bytes), withText);
-    setText(withText.text);
+    const { text: given, ...rest } = withText;
+    setText(given, rest);
     return adopt(next);
   },
-  setSettings({ settings }) { needTrainer().setSettings(settings); return trainer.info(); },
+  setSettings({ settings }) {
+    needTrainer().setSettings(settings);
+    modelSettings = { ...modelSettings, ...settings };
+    helpers.markStale();
+    return trainer.info();
+  },
   async reset({ seed }) {
     await stopLoop();
     needTrainer().reset(seed);
+    helpers.markStale();
     lastVal = null;
     keepGood();
     evaluateNow();
@@ -301,7 +324,15 @@ const commands = {
   // Test hooks: make the worker die the way a real crash would (an uncaught error); make the
   // engine report a wasm trap on its next call (as a trap inside the instance would).
   crash() { setTimeout(() => { throw new Error('simulated worker crash'); }); return true; },
-  simulateTrap() { needTrainer()._h.train = () => { throw new WebAssembly.RuntimeError('memory access out of bounds (simulated)'); }; return true; },
+  simulateTrap() {
+    const trap = () => { throw new WebAssembly.RuntimeError('memory access out of bounds (simulated)'); };
+    needTrainer()._h.train = trap;
+    trainer._h.gradientsFor = trap; // training on several workers
+    return true;
+  },
+  // Test hooks: how many workers train (1 = this one alone; null = as many as fit), and their state.
+  async setWorkers({ n = null } = {}) { await stopLoop(); helpers.setWorkers(n); return true; },
+  helpersState() { return helpers.state(); },
 };
 
 post({ type: 'started' }); // the page waits for this before its own heavy start-up (prestart.js)
@@ -334,5 +365,5 @@ self.onmessage = (ev) => {
     early.catch(() => {});
     msg.args = { ...msg.args, early };
   }
-  queue = queue.then(() => handle(msg));
+  queue = queue.then(() => helpers.idle()).then(() => handle(msg));
 };

@@ -1,0 +1,121 @@
+// Data-parallel training (wasm/parallel.mjs): N replica workers learn exactly like one trainer up
+// to the order of summation; 1 worker is bit-identical to the plain trainer; a run repeats bit for bit.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { loadEngine } from '../../wasm/lab.mjs';
+import { createParallelTrainer, spawnNodeReplica, planWorkers, sliceRows } from '../../wasm/parallel.mjs';
+import { cli, sampleText } from './helpers.mjs';
+
+const tiny = { nLayer: 2, nHead: 2, nEmbd: 16, blockSize: 16, batchSize: 6, lr: 3e-3, seed: 5 };
+const engine = await loadEngine();
+
+function single(steps, settings = tiny) {
+  const t = engine.createTrainer(sampleText, settings);
+  try {
+    const r = t.train(steps);
+    return { losses: Array.from(r.losses), fingerprint: t.fingerprint(), diverged: r.diverged };
+  } finally {
+    t.dispose();
+  }
+}
+
+// Trains in two calls (the gradient pipeline restarts between them) and disposes the workers.
+async function parallel(workers, steps, settings = tiny) {
+  const t = await createParallelTrainer({ spawn: spawnNodeReplica, workers, text: sampleText, settings });
+  try {
+    const a = await t.train(Math.floor(steps / 2));
+    const b = a.diverged ? { ...a, losses: [] } : await t.train(steps - a.losses.length);
+    const prints = await t.fingerprints();
+    assert.equal(new Set(prints).size, 1, `the replicas drifted apart: ${prints}`);
+    return { losses: [...a.losses, ...b.losses], fingerprint: prints[0], step: b.step, diverged: b.diverged, workers: t.workers };
+  } finally {
+    await t.dispose();
+  }
+}
+
+test('the batch is cut into contiguous slices that differ by at most one row', () => {
+  assert.deepEqual(sliceRows(6, 1), [[0, 6]]);
+  assert.deepEqual(sliceRows(6, 4), [[0, 1], [1, 2], [3, 1], [4, 2]]);
+  assert.deepEqual(sliceRows(12, 5).map(([, n]) => n).reduce((a, n) => a + n), 12);
+});
+
+test('one worker is bit-identical to the plain trainer', async () => {
+  const ref = single(30);
+  const p = await parallel(1, 30);
+  assert.deepEqual(p.losses, ref.losses);
+  assert.equal(p.fingerprint, ref.fingerprint);
+  assert.equal(p.step, 30);
+});
+
+test('two workers: the same run twice gives the same bits', async () => {
+  const a = await parallel(2, 30);
+  const b = await parallel(2, 30);
+  assert.equal(a.workers, 2);
+  assert.deepEqual(a.losses, b.losses);
+  assert.equal(a.fingerprint, b.fingerprint);
+});
+
+test('two and three workers agree with one within 1e-5 relative over 50 steps', async () => {
+  const ref = single(50);
+  for (const n of [2, 3]) {
+    const p = await parallel(n, 50);
+    assert.equal(p.losses.length, 50);
+    for (let k = 0; k < 50; ++k) {
+      const rel = Math.abs(p.losses[k] - ref.losses[k]) / Math.abs(ref.losses[k]);
+      assert.ok(rel <= 1e-5, `${n} workers, step ${k + 1}: ${p.losses[k]} vs ${ref.losses[k]} (${rel.toExponential(2)})`);
+    }
+    assert.ok(p.losses[49] < p.losses[0] - 0.3, `${n} workers learn: ${p.losses[0]} → ${p.losses[49]}`);
+  }
+});
+
+test('divergence stops every replica at the single trainer\'s step with its message', async () => {
+  const wild = { ...tiny, optimizer: 'sgd', lr: 10, gradClip: 0 };
+  const ref = single(40, wild);
+  assert.ok(ref.diverged, 'the reference run must diverge');
+  for (const n of [1, 2]) {
+    const p = await parallel(n, 40, wild);
+    assert.ok(p.diverged, `${n} workers diverge`);
+    assert.equal(p.diverged.message, ref.diverged.message);
+    if (n === 1) assert.deepEqual(p.losses, ref.losses);
+  }
+});
+
+test('a worker count that is not allowed or does not fit is refused, naming it', async () => {
+  const info = { memoryBytes: 10 << 20, memoryBytesPerRow: 1 << 20, sliceRows: 1 };
+  for (const bad of [0, 17, 2.5]) {
+    assert.throws(() => planWorkers({ requested: bad, available: 2, batchSize: 8, info }), /workers must be a whole number between 1 and 16, got/);
+    await assert.rejects(createParallelTrainer({ spawn: spawnNodeReplica, workers: bad, text: sampleText, settings: tiny }),
+      /workers must be a whole number between 1 and 16/);
+  }
+  assert.throws(() => planWorkers({ requested: 9, available: 2, batchSize: 8, info }), /9 workers need a batch of at least 9 rows.*batch size is 8/);
+  assert.throws(() => planWorkers({ requested: 4, available: 2, batchSize: 8, info, memoryBudget: 100 << 20 }),
+    /4 workers need about \d+ MB \(4 replicas of up to \d+ MB\), more than the 100 MB available/);
+  // The default takes what fits: one per core, at most one per row, fewer when memory is short.
+  assert.equal(planWorkers({ available: 8, batchSize: 3, info }).workers, 3);
+  assert.equal(planWorkers({ available: 8, batchSize: 8, info, memoryBudget: 200 << 20 }).workers, 3);
+  assert.equal(planWorkers({ available: 8, batchSize: 8, info, memoryBudget: 1 }).workers, 1);
+  await assert.rejects(createParallelTrainer({ spawn: spawnNodeReplica, workers: 7, text: sampleText, settings: tiny }),
+    /7 workers need a batch of at least 7 rows/);
+});
+
+test('a bad setting reaches the caller as the engine\'s message', async () => {
+  await assert.rejects(createParallelTrainer({ spawn: spawnNodeReplica, workers: 2, text: sampleText, settings: { ...tiny, nHead: 3 } }),
+    /divisible/);
+});
+
+test('CLI train --workers: reported in the JSON, same learning, bad counts refused', () => {
+  const args = ['train', '--steps', '12', '--n-layer', '1', '--n-embd', '16', '--n-head', '2', '--block-size', '16', '--batch-size', '4'];
+  const one = cli([...args, '--workers', '1']);
+  const two = cli([...args, '--workers', '2']);
+  assert.equal(one.code, 0, one.stderr);
+  assert.equal(two.code, 0, two.stderr);
+  assert.equal(one.json.workers, 1);
+  assert.equal(two.json.workers, 2);
+  assert.ok(Math.abs(two.json.loss - one.json.loss) <= 1e-5 * one.json.loss, `${two.json.loss} vs ${one.json.loss}`);
+  for (const [bad, message] of [['17', /--workers must be a whole number between 1 and 16, got "17"/], ['5', /5 workers need a batch of at least 5 rows/]]) {
+    const r = cli([...args, '--workers', bad]);
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, message);
+    assert.equal(r.stderr.trim().split('\n').at(-1).startsWith('error: '), true, r.stderr);
+  }
+});

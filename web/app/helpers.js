@@ -1,0 +1,161 @@
+// Data-parallel training for the training worker (worker.js): the worker's own trainer stays the
+// model every view reads, and computes slice 0 of each batch; helper Workers, started from the
+// training worker (nested workers: the page is unchanged), each hold a copy of the model and
+// compute the other slices (the engine's parallel.mjs and replica.mjs). No SharedArrayBuffer, so
+// no COOP/COEP headers are needed.
+//
+// The helpers start in the background once the lab has trained for half a second (the trainer
+// trains alone meanwhile, so the first steps are not held up by their start-up). Anything the
+// worker does to its trainer outside this training (a new model, reset, a setting, a single
+// inspected step, a rollback) makes the helpers stale (markStale()): the next chunk first copies
+// the trainer into them (its checkpoint with optimizer state, and the same settings) and checks
+// their weights.
+
+const MAX_WORKERS = 4; // workers in all (the trainer's own included): the page's thread draws too
+// Helpers start once the lab has trained this long alone (unless a count was set): a short demo
+// of a few steps never pays for their start-up (a wasm instance and a model copy each).
+const START_AFTER_SECONDS = 0.5;
+const MB = 1024 * 1024;
+
+export class Helpers {
+  /** @param {URL} engineDir the folder with parallel.mjs and replica.mjs */
+  constructor(engineDir) {
+    this.engineDir = engineDir;
+    this.wanted = null;   // workers in all, or null = as many as fit (cores, batch rows, memory)
+    this.mod = null;      // parallel.mjs, once imported
+    this.workers = [];    // helper WorkerReplica objects
+    this.plan = null;     // {workers, …} for this.planFor (a trainer)
+    this.warm = null;     // promise: the helpers have their engines; this.warmed once it resolved
+    this.parallel = null; // the ParallelTrainer over [the trainer, …helpers], while in sync
+    this.disabled = null; // why helpers are not used (a failure), or null
+    this.busy = Promise.resolve();
+    this.aloneSeconds = 0; // training time before the helpers were wanted
+  }
+
+  /** Sets how many workers train (1 = the trainer alone, null = as many as fit). */
+  setWorkers(n) {
+    this.wanted = n;
+    this.disabled = null;
+    this.stopWorkers(); // planned and started again at the next chunk
+  }
+
+  markStale() { this.parallel = null; }
+
+  /** Resolves when no chunk is training: requests that touch the trainer wait for this, as they
+   * would wait for a synchronous trainer.train(k). */
+  idle() { return this.busy; }
+
+  /**
+   * trainer.train(k), on all workers when the helpers are ready (losses within rounding of
+   * training alone), else alone. `model` is what the trainer was made from: {text, settings} (the
+   * settings as given, so that every copy reads the same numbers).
+   * @returns {Promise<object>} Trainer.train's result and `workers`
+   */
+  train(trainer, k, model) {
+    const done = this.trainChunk(trainer, k, model);
+    this.busy = done.catch(() => {});
+    return done;
+  }
+
+  async trainChunk(trainer, k, model) {
+    let parallel = null;
+    try {
+      if (this.ready(trainer)) parallel = await this.sync(trainer, model);
+    } catch (e) {
+      if (e?.trap) throw e; // the worker's own engine: it recovers that itself
+      this.disable(e);
+    }
+    if (!parallel) {
+      const r = trainer.train(k);
+      this.aloneSeconds += r.seconds;
+      return { ...r, workers: 1 };
+    }
+    try {
+      const r = await parallel.train(k);
+      if (r.diverged) this.markStale(); // a fresh copy and the trainer may roll back differently
+      return { ...r, workers: parallel.workers };
+    } catch (e) {
+      this.markStale();
+      if (e?.trap) throw e;
+      this.disable(e);
+      throw new Error(`training on ${parallel.workers} workers failed (${e?.message ?? e}); from now on this lab trains on one`);
+    }
+  }
+
+  // Whether the helpers can take a chunk of `trainer` now; if not yet, gets them ready meanwhile.
+  ready(trainer) {
+    if (this.disabled || this.wanted === 1) return false;
+    if (!this.mod) {
+      if (this.wanted === null && this.aloneSeconds < START_AFTER_SECONDS) return false;
+      // Once it is in, the helpers start at once (not at the next chunk).
+      this.loading ??= import(new URL('parallel.mjs', this.engineDir).href)
+        .then((m) => { this.mod = m; this.ready(trainer); })
+        .catch((e) => this.disable(e));
+      return false;
+    }
+    if (this.planFor !== trainer || !this.plan) {
+      const info = trainer.info();
+      const cores = Math.min(globalThis.navigator?.hardwareConcurrency ?? 1, MAX_WORKERS);
+      // Chromium tells the device's memory (GB, capped at 8): the copies take at most a quarter.
+      const budget = ((globalThis.navigator?.deviceMemory ?? 4) * 1024 * MB) / 4;
+      this.plan = this.mod.planWorkers({
+        requested: this.wanted ?? undefined, available: cores, batchSize: info.settings.batchSize, info, memoryBudget: budget,
+      });
+      this.planFor = trainer;
+      this.resize(this.plan.workers - 1);
+    }
+    return this.plan.workers > 1 && this.warmed;
+  }
+
+  // Starts or ends helper workers so that there are n.
+  resize(n) {
+    if (this.workers.length === n) return;
+    this.markStale();
+    while (this.workers.length > n) this.workers.pop().terminate();
+    while (this.workers.length < n) {
+      const index = this.workers.length + 1;
+      const worker = new Worker(new URL('replica.mjs', this.engineDir), { type: 'module', name: `training helper ${index}` });
+      this.workers.push(new this.mod.WorkerReplica(worker, index));
+    }
+    this.warmed = false;
+    const warm = Promise.all(this.workers.map((w) => w.request({ cmd: 'warm' })));
+    this.warm = warm;
+    warm.then(() => { if (this.warm === warm) this.warmed = true; }, (e) => this.disable(e));
+  }
+
+  // The ParallelTrainer for `trainer`, copying it into the helpers first when they are stale.
+  async sync(trainer, model) {
+    if (this.parallel && this.parallel.replicas[0].trainer === trainer) return this.parallel;
+    const { mod } = this;
+    const info = trainer.info();
+    const slices = mod.sliceRows(info.settings.batchSize, this.plan.workers);
+    const bytes = trainer.exportCheckpoint(true);
+    await Promise.all(this.workers.map((w, i) => w.request({
+      cmd: 'load', bytes, text: model.text, settings: { ...model.settings, sliceRows: slices[i + 1][1] },
+    })));
+    const want = trainer.fingerprint();
+    const prints = await Promise.all(this.workers.map((w) => w.call('fingerprint')));
+    if (prints.some((p) => p !== want)) throw new Error(`the helpers did not get the same weights (${prints.join(', ')} vs ${want})`);
+    this.parallel = new mod.ParallelTrainer([new mod.LocalReplica(trainer), ...this.workers], slices, info, this.plan);
+    return this.parallel;
+  }
+
+  /** For tests: {helpers, warmed, workers (planned, in all), disabled (why not used, or null)}. */
+  state() {
+    return { helpers: this.workers.length, warmed: !!this.warmed, workers: this.plan?.workers ?? null, disabled: this.disabled };
+  }
+
+  disable(e) {
+    this.disabled = String(e?.message ?? e);
+    this.stopWorkers();
+  }
+
+  stopWorkers() {
+    this.parallel = null;
+    for (const w of this.workers) w.terminate();
+    this.workers = [];
+    this.plan = null;
+    this.warm = null;
+    this.warmed = false;
+  }
+}
