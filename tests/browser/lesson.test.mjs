@@ -343,7 +343,7 @@ test('samples: each one says what it is; the large fables train, and only their 
   assert.match(await inLab('.sample-about').textContent(), /^Fables, 400 kB, .*"NAME: …".*"Moral: …"/);
   assert.match(await inLab('.summary').textContent(), /Showing 800 tokens: characters 0–\d{3} of 400,\d{3}\./);
   assert.equal(await inLab('.tokens .tok').count(), 800);
-  assert.match(await inLab('textarea').inputValue(), /^The [A-Z][a-z]+ and the /);
+  assert.match(await inLab('.sec-text textarea').inputValue(), /^The [A-Z][a-z]+ and the /);
   await button('Step').click();
   await page.waitForFunction(() => document.getElementById('lab').stats.step === 1);
   assert.ok(Number.isFinite((await stats()).valLoss));
