@@ -85,7 +85,7 @@ test('one limit for every way in: file, drop and paste of a book train; 60 MB an
   await page.locator('#lab input[type=file][accept^=".txt"]').setInputFiles(path.join(dir, 'book.txt'));
   await page.waitForFunction(() => /1,115,394 characters/.test(document.getElementById('lab').shadowRoot.querySelector('.summary').textContent), null, { timeout: 60_000 });
   // The share link cannot hold it, and says so.
-  assert.match(await shadow(page, '.link-note'), /holds the settings but not your own text \(1,115,394 characters; a link holds at most 4,000\)/);
+  assert.match(await shadow(page, '.link-note'), /holds the settings but not your own text \(1,115,394 characters; a link holds at most 4000\)/);
   // A drop of a smaller part on the text section.
   await page.evaluate((text) => {
     const dt = new DataTransfer();

@@ -552,8 +552,9 @@ export class LabController {
     this.queueDraw();
     this.emitStep();
     const now = performance.now();
-    if (this.isShown('predict')) this.predict.onProgress(m.step, now);
+    if (this.isShown('predict')) this.predict.refreshIfDue(now);
     if (now - this.lastPairs > PAIRS_MS && this.isShown('pairs')) this.refreshPairs();
+    if (this.isShown('predict')) this.predict.sampleIfDue(now, m.step);
     if (now - this.lastAnnounce > ANNOUNCE_MS) {
       this.lastAnnounce = now;
       this.say(this.t('progressTraining', { step: m.step, loss: this.fmt(m.loss) }));

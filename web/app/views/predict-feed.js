@@ -17,11 +17,11 @@ export class PredictFeed {
     this.lastSample = 0;
   }
 
-  /** A training chunk is done (`step`): refresh the bars and take a sample when they are due. */
-  onProgress(step, now) {
-    if (now - this.lastPredict > PREDICT_MS) this.refresh();
-    if (now - this.lastSample > SAMPLE_MS) this.liveSample(step);
-  }
+  /** While training: the bars, when they are due. */
+  refreshIfDue(now) { if (now - this.lastPredict > PREDICT_MS) this.refresh(); }
+
+  /** While training (at `step`): a sample, when one is due. */
+  sampleIfDue(now, step) { if (now - this.lastSample > SAMPLE_MS) this.liveSample(step); }
 
   async refresh() {
     const s = this.session;
