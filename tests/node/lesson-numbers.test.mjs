@@ -21,8 +21,9 @@ test('numbers follow the lab’s language; an unknown one falls back to English'
   assert.deepEqual([fmtLoss(2.3456, 'de'), fmtProb(0.00012, 'de'), fmtNum(-2.77e-4, 5, 'de')], ['2,346', '1,2e-4', '-2,7700e-4']);
   assert.equal(fmtInt(111539, 'x-invalid'), '111,539');
   // A string's {placeholders} get numbers in the same format.
-  assert.equal(t('de', 'tokensShown', { shown: 800, tokens: 111539 }), 'Die ersten 800 von 111.539 Tokens.');
-  assert.equal(t('en', 'tokensShown', { shown: 800, tokens: 111539 }), 'Showing the first 800 of 111,539 tokens.');
+  const win = { shown: 800, from: 0, to: 2345, length: 111539 };
+  assert.equal(t('de', 'tokensWindow', win), '800 Tokens: Zeichen 0–2345 von 111.539.');
+  assert.equal(t('en', 'tokensWindow', win), 'Showing 800 tokens: characters 0–2345 of 111,539.');
 });
 
 const rows = (losses, steps) => SWEEP_MODELS.flatMap((m, i) => SWEEP_FRACTIONS.map((fraction) => ({

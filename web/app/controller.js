@@ -2,12 +2,13 @@
 // hands it to the lab's session (session.js: worker, model, training, no DOM), builds the views,
 // turns the session's events into drawing and the element's public events, and the views'
 // callbacks into session calls. Start-up sequence: see connect().
-import { h, clear, uniqueId, fmtInt, fmtLoss } from './dom.js';
+import { uniqueId, fmtInt, fmtLoss } from './dom.js';
 import { t as translate } from './strings.js';
 import {
-  FIELD_BY_NAME, FIELD_BY_KEY, SECTIONS, SAMPLES, readState, parseField, fixRelations, formatValue, toParams,
+  FIELD_BY_NAME, FIELD_BY_KEY, SAMPLES, readState, parseField, fixRelations, formatValue, toParams,
 } from './state.js';
 import { LabSession } from './session.js';
+import { LabLayout } from './views/layout.js';
 import { TextView } from './views/text-view.js';
 import { PairsView, pickPairs } from './views/pairs-view.js';
 import { TrainView } from './views/train-view.js';
@@ -183,23 +184,9 @@ export class LabController {
       ...createIdeas(ctx, ses), // attention, surprise, optimizers, scaling, time (ideas/index.js)
     };
     this.views = v;
-    this.notices = h('div', { class: 'notices' });
-    this.status = h('p', { class: 'status', role: 'status', 'aria-live': 'polite' }, this.ready ? '' : this.t('loadingEngine'));
-    this.sections = {};
-    const titles = { text: 'sTextTitle', pairs: 'sPairsTitle', train: 'sTrainTitle', predict: 'sPredictTitle', step: 'sStepTitle', infer: 'sInferTitle', keep: 'sKeepTitle' };
-    this.navButtons = {};
-    for (const name of SECTIONS) {
-      const hid = `${this.prefix}-h-${name}`;
-      const title = v[name].title ?? this.t(titles[name]);
-      const heading = h('h2', { id: hid, tabindex: '-1' }, title);
-      this.sections[name] = h('section', { class: `sec sec-${name}`, 'aria-labelledby': hid, 'data-section': name }, heading, v[name].el);
-      this.navButtons[name] = h('li', {}, h('button', { type: 'button', class: 'link-button', onclick: () => this.goTo(name) }, title));
-    }
-    // A table of contents: buttons (fragment links cannot reach into a shadow root).
-    this.nav = h('nav', { class: 'toc', 'aria-label': this.t('contents') }, h('ol', {}, SECTIONS.map((n) => this.navButtons[n])));
-    this.wrap = h('div', { class: 'lab', lang: s.lang }, this.notices, this.status, this.nav, SECTIONS.map((n) => this.sections[n]));
+    this.layout = new LabLayout(ctx, v, s, this.ready ? '' : this.t('loadingEngine'));
     this.root.querySelector('.lab')?.remove();
-    this.root.append(this.wrap);
+    this.root.append(this.layout.el);
     this.applyUi();
     // Put back what is already known (after a language change the views are new).
     if (ses.textInfo) v.text.setText(ses.textInfo, s.text);
@@ -212,14 +199,7 @@ export class LabController {
   }
 
   applyUi() {
-    const s = this.state;
-    this.wrap.className = `lab theme-${s.theme}${s.compact ? ' compact' : ''}`;
-    this.wrap.lang = s.lang;
-    for (const name of SECTIONS) {
-      this.sections[name].hidden = !s.sections.includes(name);
-      this.navButtons[name].hidden = !s.sections.includes(name);
-    }
-    this.nav.hidden = s.compact || s.sections.length < 4;
+    this.layout.apply(this.state);
     if (!this.mq) {
       this.mq = matchMedia('(prefers-color-scheme: dark)');
       this.onScheme = () => this.views.train.chart.restyle();
@@ -227,13 +207,8 @@ export class LabController {
     }
   }
 
-  /** Scroll a section into view and move the keyboard focus to its heading. */
-  goTo(name) {
-    const smooth = !matchMedia('(prefers-reduced-motion: reduce)').matches;
-    const heading = this.sections[name].querySelector('h2');
-    heading.scrollIntoView({ behavior: smooth ? 'smooth' : 'auto', block: 'start' });
-    heading.focus({ preventScroll: true });
-  }
+  /** The notices of the lab (the element writes a start-up failure there once they exist). */
+  get notices() { return this.layout?.notices ?? null; }
 
   prompt() { return this.session.prompt(); }
 
@@ -257,21 +232,11 @@ export class LabController {
     this.host.dispatchEvent(new CustomEvent(type, { detail, bubbles: true, composed: true }));
   }
 
-  say(text) { clear(this.status, text); }
+  say(text) { this.layout.say(text); }
 
-  /** A clear message on screen; errors also go out as lab-error. */
+  /** A clear message on screen; errors also go out as lab-error. action: {label, run()} (a button in it). */
   fail(message, emit = true, action = null) {
-    const close = h('button', { type: 'button', class: 'close', 'aria-label': this.t('dismiss') }, '×');
-    const note = h('div', { class: 'notice', role: 'alert' }, h('span', {}, message), close);
-    close.addEventListener('click', () => note.remove());
-    if (action) {
-      // e.g. "Continue with learning rate 0.001" after training diverged
-      const b = h('button', { type: 'button', class: 'notice-action' }, action.label);
-      b.addEventListener('click', () => { note.remove(); action.run(); });
-      note.insertBefore(b, close);
-    }
-    this.notices.append(note);
-    while (this.notices.children.length > 8) this.notices.firstElementChild.remove();
+    this.layout.notice(message, action);
     if (emit) this.emit('lab-error', { message });
   }
 
