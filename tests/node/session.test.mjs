@@ -202,3 +202,12 @@ test('the prompt: the state, else the sample text, else the start of the text', 
   assert.equal(s.prompt(), 'Hi');
   s.close();
 });
+
+test('the session, its client and what they import never touch the DOM', async () => {
+  const { readFile } = await import('node:fs/promises');
+  for (const f of ['session.js', 'client.js', 'worker-rpc.js', 'history.js', 'state.js', 'text-limits.js']) {
+    const src = await readFile(new URL(`../../web/app/${f}`, import.meta.url), 'utf8');
+    const code = src.replace(/\/\*[\s\S]*?\*\//g, '').replace(/\/\/.*$/gm, ''); // without comments
+    assert.doesNotMatch(code, /\b(document|window|HTMLElement|querySelector|requestAnimationFrame)\b/, f);
+  }
+});
