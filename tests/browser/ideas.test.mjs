@@ -201,13 +201,15 @@ test('surprise map of the large fables: the start of their validation text, also
   assert.equal((await stats()).step, 0);
   await inLab('.sec-surprise').scrollIntoViewIfNeeded();
   const valTokens = Math.floor(fables.length * 0.1);  // the character tokenizer: one token per character
+  const shownTotal = valTokens.toLocaleString('en-US'); // in the lab's number format (lang en)
   const expected = fables.slice(fables.length - valTokens, fables.length - valTokens + 800).join('').replaceAll('\n', '↵');
   const map = () => inLab('.sec-surprise .surprise-map').textContent();
-  await waitText('.sec-surprise .sur-stats', new RegExp(`800 of ${valTokens.toLocaleString("en-US")} tokens shown; model at step 0\\.`));
+  await waitText('.sec-surprise .sur-stats', new RegExp(`800 of ${shownTotal} tokens shown; model at step 0\\.`));
   assert.equal(await map(), expected);
   for (let i = 1; i <= 2; i++) {
     await page.evaluate(() => document.getElementById('lab').step()); // (a click would scroll the map out of view)
-    await waitText('.sec-surprise .sur-stats', new RegExp(`800 of ${valTokens.toLocaleString("en-US")} tokens shown; model at step ${i}\\.`));
+    await inLab('.sec-surprise').scrollIntoViewIfNeeded(); // the step redraws sections above it; it refreshes when seen
+    await waitText('.sec-surprise .sur-stats', new RegExp(`800 of ${shownTotal} tokens shown; model at step ${i}\\.`));
     assert.equal(await map(), expected);
   }
   await page.evaluate(() => document.getElementById('lab').setAttribute('text', 'facts'));

@@ -1,31 +1,29 @@
-// The one controller of a lab: reads the state, builds the views, talks to the worker client and
-// turns its progress into drawing and public events. Start-up sequence: see connect().
-import { h, clear, uniqueId, fmtInt, fmtLoss } from './dom.js';
+// The one controller of a lab: wiring only. It reads the state from the element's attributes and
+// hands it to the lab's session (session.js: worker, model, training, no DOM), builds the views,
+// turns the session's events into drawing and the element's public events, and the views'
+// callbacks into session calls. Start-up sequence: see connect().
+import { uniqueId, fmtInt, fmtLoss } from './dom.js';
 import { t as translate } from './strings.js';
 import {
-  FIELD_BY_NAME, FIELD_BY_KEY, SECTIONS, SAMPLES, readState, parseField, fixRelations, formatValue, toParams, trainerSettings,
+  FIELD_BY_NAME, FIELD_BY_KEY, SAMPLES, readState, parseField, fixRelations, formatValue, toParams,
 } from './state.js';
-import { LabClient } from './client.js';
-import { PREVIEW_CHARS, head } from './text-limits.js';
-import { LossHistory } from './history.js';
+import { LabSession } from './session.js';
+import { LabLayout } from './views/layout.js';
 import { TextView } from './views/text-view.js';
 import { PairsView, pickPairs } from './views/pairs-view.js';
 import { TrainView } from './views/train-view.js';
 import { PredictView } from './views/predict-view.js';
+import { PredictFeed } from './views/predict-feed.js';
 import { StepView } from './views/step-view.js';
 import { InferView } from './views/infer-view.js';
-import { KeepView, MAX_CHECKPOINT_BYTES } from './views/keep-view.js';
+import { InferActions } from './views/infer-actions.js';
+import { KeepView } from './views/keep-view.js';
+import { KeepActions } from './views/keep-actions.js';
 import { createIdeas } from './ideas/index.js';
 
-const DEFAULT_PROMPTS = {
-  facts: 'The capital of France is', story: 'Once upon a time', rhymes: 'Rain, rain, on the', fables: 'Once, in the dark wood, there lived',
-};
 const DRAW_MS = 250;            // chart and numbers while training
 const STEP_EVENT_MS = 250;      // lab-step at most 4 times a second
-const PREDICT_MS = 600;         // live prediction bars while training
 const PAIRS_MS = 2500;
-const SAMPLE_MS = 6000;         // a sample of the model's writing while it trains (char-rnn style)
-const SAMPLE_TOKENS = 120;
 const ANNOUNCE_MS = 4000;       // aria-live progress while training (not chattier than this)
 const N_PAIRS = 12;
 const PAIRS_SCANNED = 300;      // pairs asked for, to pick word starts from
@@ -37,34 +35,20 @@ export class LabController {
     this.root = root;
     this.baseUrl = baseUrl;
     this.prefix = uniqueId('tll');
-    this.history = new LossHistory();
-    this.step = 0;
-    this.info = null;
-    this.running = false;
-    this.ready = false;
-    this.textSource = null;      // where the model's text came from (the worker holds the text itself)
-    this.textInfo = null;        // {chars, bytes, preview} of that text
-    this.textKey = 0;            // changes with every new text (the ideas worker keeps its copy by it)
+    this.session = null;         // made in connect(), once the state is read
     this.lastEmit = 0;
-    this.lastPredict = 0;
     this.lastPairs = 0;
     this.lastAnnounce = 0;
-    this.tps = null;
     this.drawQueued = false;
-    this.chain = Promise.resolve(); // see serial()
   }
 
-  /**
-   * Runs the actions that change what the worker trains (start, pause, step, reset, a new model, a
-   * loaded file) one after another in the order they were asked for — by a button, an attribute or
-   * the host page's API — so a reply can never undo a later action (e.g. Reset then Start: the
-   * reset's reply used to mark the new run as stopped). Returns the action's promise.
-   */
-  serial(action) {
-    const done = this.chain.then(action);
-    this.chain = done.catch(() => {});
-    return done;
-  }
+  // What the lab's session knows (read by tests and by the element's stats).
+  get running() { return this.session?.running ?? false; }
+  get step() { return this.session?.step ?? 0; }
+  get info() { return this.session?.info ?? null; }
+  get history() { return this.session?.history ?? null; }
+  get ready() { return this.session?.ready ?? false; }
+  get client() { return this.session?.client ?? null; }
 
   t(key, vars) { return translate(this.state.lang, key, vars); }
 
@@ -74,21 +58,21 @@ export class LabController {
   // while the sections are built on this thread.
   async connect() {
     this.readAttributes();                       // 1. state from attributes (validated, clamped)
-    this.client = this.makeClient();             //    the worker starts loading the wasm now
-    const engine = this.client.load();
+    const s = this.makeSession();                //    the worker starts loading the wasm now
+    const engine = s.load();
     engine.catch(() => {});
     const autoplay = this.state.autoplay;
     const source = this.stateSource();           //    the worker reads the text (and makes the model)
-    const early = source?.url ? this.client.init({ source, early: true, settings: trainerSettings(this.state), firstStep: autoplay }) : null;
+    const early = source?.url ? s.init({ source, early: true, firstStep: autoplay }) : null;
     early?.catch(() => {});                      //    (on failure: the usual path below says why)
-    const text = early ? this.textFromWorker(early) : this.readSource(source);
+    const text = early ? s.textFromWorker(early) : s.readSource(source);
     text.catch(() => {});
     await this.host.styled;
     this.render();                               // 2. every section on screen at once
     this.reportProblems(this.startProblems);     //    …with any invalid attribute reported
     this.reportIgnoredParams();
     if (this.startProblems.length) this.emit('lab-change', { query: this.query() });
-    const textOk = await this.loadText(text.catch(() => this.readSource(source))); // 3. the text
+    const textOk = await this.loadText(text.catch(() => s.readSource(source))); // 3. the text
     try {
       await engine;                              // 4. engine loaded
     } catch (e) {
@@ -97,17 +81,17 @@ export class LabController {
     }
     if (textOk) {                                // 5. model (+ step 1), tokens, pairs
       const r = await early?.catch(() => null);
-      if (r?.textInfo) await this.showModel(r);
-      else await this.buildModel({ firstStep: autoplay });
+      if (r?.textInfo) await s.showModel(r);
+      else await s.buildModel({ firstStep: autoplay });
     }
-    this.ready = true;
+    s.ready = true;
     this.say(this.t('engineReady'));
     this.emit('lab-ready', this.snapshot());     // 6. tell the host page
-    if (autoplay && this.info) this.start();
+    if (autoplay && s.info) this.start();
   }
 
   disconnect() {
-    this.client?.close();
+    this.session?.close();
     this.views?.train.chart.destroy();
     this.mq?.removeEventListener('change', this.onScheme);
   }
@@ -126,25 +110,56 @@ export class LabController {
     for (const p of problems) this.reflect(p.name);
   }
 
-  makeClient() {
-    const c = new LabClient(this.baseUrl);
-    c.addEventListener('progress', (e) => this.onProgress(e.detail));
-    c.addEventListener('stopped', (e) => this.onStopped(e.detail));
-    c.addEventListener('crash', (e) => {
-      if (c.lastInit) c.lastInit.settings = trainerSettings(this.state);
-      this.info = null;                          // controls wait for the restarted worker
-      this.setRunning(false);
-      this.history.clear();
-      this.fail(this.t('workerCrashed', { message: e.detail.message }));
+  /** The session and what turns its events into drawing and public events. */
+  makeSession() {
+    const s = new LabSession({ baseUrl: this.baseUrl, state: this.state });
+    this.session = s;
+    const views = () => this.views;
+    this.predict = new PredictFeed(s, () => this.views.predict, (m) => this.fail(m));
+    this.infer = new InferActions(s, () => this.views.infer, this);
+    this.keep = new KeepActions(s, () => this.views.keep, this);
+    const on = (type, f) => s.addEventListener(type, (e) => f(e.detail));
+    on('running', () => this.showRunning());
+    on('progress', (m) => this.onProgress(m));
+    on('stopped', (m) => this.onStopped(m));
+    on('started', () => {
+      this.say(this.t('progressTraining', { step: s.step, loss: this.fmt(this.snapshot().loss) }));
+      this.lastAnnounce = performance.now();
     });
-    c.addEventListener('restarted', (e) => this.afterModel(e.detail));
-    c.addEventListener('textProgress', (e) => this.views?.text.setProgress(e.detail.loaded, e.detail.total));
-    return c;
+    on('budget', ({ steps }) => this.say(this.t('budgetReached', { steps })));
+    on('trained', (r) => {
+      this.draw();
+      this.emitStep(true);
+      if (r.diverged) this.fail(this.t('diverged', { step: r.diverged.step, message: r.diverged.message }), true, this.smallerRateAction(false));
+    });
+    on('done', () => this.emitDone());
+    on('inspected', (r) => {
+      views().step.render(r, this.t({ sgd: 'optSgd', momentum: 'optMomentum', adamw: 'optAdamw' }[this.state.optimizer]));
+      this.draw();
+      this.emitStep(true);
+    });
+    on('weights', () => this.refreshAll());
+    on('model', (d) => this.onModel(d));
+    on('reset', ({ seed }) => {
+      this.say(this.t('progressReset', { seed }));
+      this.emitStep(true);
+    });
+    on('text', ({ info }) => {
+      this.views.text.setText(info, this.state.text);
+      this.views.predict.setPrompt(s.prompt());
+      this.updateLink();
+    });
+    on('busy', ({ busy }) => views()?.text.setBusy(busy));
+    on('textProgress', ({ loaded, total }) => views()?.text.setProgress(loaded, total));
+    on('crash', ({ message }) => this.fail(this.t('workerCrashed', { message })));
+    on('error', ({ message }) => this.fail(message));
+    return s;
   }
 
   // ---------------------------------------------------------------- rendering
   render() {
     const s = this.state;
+    const ses = this.session;
     const ctx = {
       t: (k, v) => this.t(k, v),
       id: (suffix) => `${this.prefix}-${suffix}`,
@@ -153,7 +168,7 @@ export class LabController {
     this.views?.train.chart.destroy();
     const v = {
       text: new TextView(ctx, s, {
-        apply: (x) => this.applyText(x), error: (m) => this.fail(m), cancel: () => this.cancelRead(), window: (o) => this.showTokens(o),
+        apply: (x) => this.applyText(x), error: (m) => this.fail(m), cancel: () => ses.cancelRead(), window: (o) => this.showTokens(o),
       }),
       pairs: new PairsView(ctx, { refresh: () => this.refreshPairs() }),
       train: new TrainView(ctx, s, {
@@ -161,51 +176,30 @@ export class LabController {
         change: (name, value) => this.change(name, value),
       }),
       predict: new PredictView(ctx, s, {
-        prompt: (p) => this.change('prompt', p), generate: (o) => this.generate(o), change: (n, val) => this.change(n, val),
+        prompt: (p) => this.change('prompt', p), generate: (o) => this.predict.generate(o), change: (n, val) => this.change(n, val),
       }),
-      step: new StepView(ctx, { run: (o) => this.inspectStep(o) }),
-      infer: new InferView(ctx, { generate: () => this.inferGenerate(), trainStep: () => this.inferStep() }),
-      keep: new KeepView(ctx, { download: () => this.download(), load: (f) => this.loadCheckpoint(f), copyLink: () => this.copyLink() }),
-      ...createIdeas(ctx, this), // attention, surprise, optimizers, scaling, time (ideas/index.js)
+      step: new StepView(ctx, { run: (o) => ses.inspectStep(o) }),
+      infer: new InferView(ctx, { generate: () => this.infer.generate(), trainStep: () => this.infer.trainStep() }),
+      keep: new KeepView(ctx, { download: () => this.keep.download(), load: (f) => this.keep.load(f), copyLink: () => this.keep.copyLink() }),
+      ...createIdeas(ctx, ses), // attention, surprise, optimizers, scaling, time (ideas/index.js)
     };
     this.views = v;
-    this.notices = h('div', { class: 'notices' });
-    this.status = h('p', { class: 'status', role: 'status', 'aria-live': 'polite' }, this.ready ? '' : this.t('loadingEngine'));
-    this.sections = {};
-    const titles = { text: 'sTextTitle', pairs: 'sPairsTitle', train: 'sTrainTitle', predict: 'sPredictTitle', step: 'sStepTitle', infer: 'sInferTitle', keep: 'sKeepTitle' };
-    this.navButtons = {};
-    for (const name of SECTIONS) {
-      const hid = `${this.prefix}-h-${name}`;
-      const title = v[name].title ?? this.t(titles[name]);
-      const heading = h('h2', { id: hid, tabindex: '-1' }, title);
-      this.sections[name] = h('section', { class: `sec sec-${name}`, 'aria-labelledby': hid, 'data-section': name }, heading, v[name].el);
-      this.navButtons[name] = h('li', {}, h('button', { type: 'button', class: 'link-button', onclick: () => this.goTo(name) }, title));
-    }
-    // A table of contents: buttons (fragment links cannot reach into a shadow root).
-    this.nav = h('nav', { class: 'toc', 'aria-label': this.t('contents') }, h('ol', {}, SECTIONS.map((n) => this.navButtons[n])));
-    this.wrap = h('div', { class: 'lab', lang: s.lang }, this.notices, this.status, this.nav, SECTIONS.map((n) => this.sections[n]));
+    this.layout = new LabLayout(ctx, v, s, this.ready ? '' : this.t('loadingEngine'));
     this.root.querySelector('.lab')?.remove();
-    this.root.append(this.wrap);
+    this.root.append(this.layout.el);
     this.applyUi();
     // Put back what is already known (after a language change the views are new).
-    if (this.textInfo) v.text.setText(this.textInfo, s.text);
-    v.predict.setPrompt(this.prompt());
-    if (this.tokens) v.text.setTokens(this.tokens, this.textInfo.chars, this.info?.tokenizerSampleBytes ?? 0);
-    if (this.info) { v.train.setInfo(this.info); v.step.setBlockSize(this.info.config.block_size); }
-    this.setRunning(this.running);
+    if (ses.textInfo) v.text.setText(ses.textInfo, s.text);
+    v.predict.setPrompt(ses.prompt());
+    if (ses.tokens) v.text.setTokens(ses.tokens, ses.textInfo.chars, ses.info?.tokenizerSampleBytes ?? 0);
+    if (ses.info) { v.train.setInfo(ses.info); v.step.setBlockSize(ses.info.config.block_size); }
+    this.showRunning();
     this.draw();
     this.updateLink();
   }
 
   applyUi() {
-    const s = this.state;
-    this.wrap.className = `lab theme-${s.theme}${s.compact ? ' compact' : ''}`;
-    this.wrap.lang = s.lang;
-    for (const name of SECTIONS) {
-      this.sections[name].hidden = !s.sections.includes(name);
-      this.navButtons[name].hidden = !s.sections.includes(name);
-    }
-    this.nav.hidden = s.compact || s.sections.length < 4;
+    this.layout.apply(this.state);
     if (!this.mq) {
       this.mq = matchMedia('(prefers-color-scheme: dark)');
       this.onScheme = () => this.views.train.chart.restyle();
@@ -213,30 +207,16 @@ export class LabController {
     }
   }
 
-  /** Scroll a section into view and move the keyboard focus to its heading. */
-  goTo(name) {
-    const smooth = !matchMedia('(prefers-reduced-motion: reduce)').matches;
-    const heading = this.sections[name].querySelector('h2');
-    heading.scrollIntoView({ behavior: smooth ? 'smooth' : 'auto', block: 'start' });
-    heading.focus({ preventScroll: true });
-  }
+  /** The notices of the lab (the element writes a start-up failure there once they exist). */
+  get notices() { return this.layout?.notices ?? null; }
 
-  prompt() {
-    if (this.state.prompt) return this.state.prompt;
-    if (DEFAULT_PROMPTS[this.state.text]) return DEFAULT_PROMPTS[this.state.text];
-    return head(this.textInfo?.preview ?? '', 16);
-  }
-
-  /** ln(V): the loss of guessing uniformly (null until the vocabulary is known). */
-  randomLoss() {
-    const v = this.info?.vocabSize ?? this.tokens?.vocabSize;
-    return v ? Math.log(v) : null;
-  }
+  prompt() { return this.session.prompt(); }
 
   draw() {
     this.drawQueued = false;
     if (!this.views) return;
-    this.views.train.update(this.history, this.step, this.randomLoss(), this.tps);
+    const s = this.session;
+    this.views.train.update(s.history, s.step, s.randomLoss(), s.tps);
   }
 
   /** Redraw the chart and numbers at most every DRAW_MS while training (cheap on slow laptops). */
@@ -252,21 +232,11 @@ export class LabController {
     this.host.dispatchEvent(new CustomEvent(type, { detail, bubbles: true, composed: true }));
   }
 
-  say(text) { clear(this.status, text); }
+  say(text) { this.layout.say(text); }
 
-  /** A clear message on screen; errors also go out as lab-error. */
+  /** A clear message on screen; errors also go out as lab-error. action: {label, run()} (a button in it). */
   fail(message, emit = true, action = null) {
-    const close = h('button', { type: 'button', class: 'close', 'aria-label': this.t('dismiss') }, '×');
-    const note = h('div', { class: 'notice', role: 'alert' }, h('span', {}, message), close);
-    close.addEventListener('click', () => note.remove());
-    if (action) {
-      // e.g. "Continue with learning rate 0.001" after training diverged
-      const b = h('button', { type: 'button', class: 'notice-action' }, action.label);
-      b.addEventListener('click', () => { note.remove(); action.run(); });
-      note.insertBefore(b, close);
-    }
-    this.notices.append(note);
-    while (this.notices.children.length > 8) this.notices.firstElementChild.remove();
+    this.layout.notice(message, action);
     if (emit) this.emit('lab-error', { message });
   }
 
@@ -286,14 +256,10 @@ export class LabController {
     }
   }
 
+  /** Latest numbers (the element's `stats`); zeros before there is a session. */
   snapshot() {
-    return {
-      step: this.step, loss: this.history.lastLoss ?? this.lastVal()?.trainLoss ?? null, valLoss: this.history.lastVal,
-      tokensPerSecond: this.tps ?? 0, params: this.info?.params ?? null, vocabSize: this.info?.vocabSize ?? null,
-    };
+    return this.session?.snapshot() ?? { step: 0, loss: null, valLoss: null, tokensPerSecond: 0, params: null, vocabSize: null };
   }
-
-  lastVal() { return this.history.val.at(-1) ?? null; }
 
   emitStep(force = false) {
     const now = performance.now();
@@ -301,6 +267,11 @@ export class LabController {
     this.lastEmit = now;
     const s = this.snapshot();
     this.emit('lab-step', { step: s.step, loss: s.loss, valLoss: s.valLoss, tokensPerSecond: s.tokensPerSecond });
+  }
+
+  emitDone() {
+    const s = this.snapshot();
+    this.emit('lab-done', { step: s.step, loss: s.loss, valLoss: s.valLoss, tokensPerSecond: s.tokensPerSecond });
   }
 
   // ---------------------------------------------------------------- state changes
@@ -344,14 +315,15 @@ export class LabController {
     if (effects.has('ui')) this.applyUiChange(changed);
     const textChanged = changed.includes('text') || changed.includes('custom');
     if (textChanged && f.key === 'custom') this.customSource = { text: this.state.custom };
-    if (!this.ready || !this.info) {
+    const ses = this.session;
+    if (!ses.ready || !ses.info) {
       if (textChanged && this.views) await this.loadText();
       return;
     }
     if (effects.has('model')) {
-      await this.serial(async () => {
+      await ses.serial(async () => {
         if (textChanged && !(await this.loadText())) return;
-        await this.buildModel();
+        await ses.buildModel();
       });
     } else if (effects.has('seed')) {
       await this.reset();
@@ -359,7 +331,7 @@ export class LabController {
       const live = {};
       for (const k of changed) if (['optimizer', 'lr', 'weightDecay', 'gradClip'].includes(k)) live[k] = this.state[k];
       try {
-        await this.client.setSettings(live);
+        await ses.setSettings(live);
       } catch (e) {
         this.fail(e.message);
         for (const k of Object.keys(live)) this.state[k] = before[k];   // the model keeps its settings
@@ -388,7 +360,7 @@ export class LabController {
     }
     if (changed.includes('prompt')) { this.views.predict.setPrompt(this.prompt()); this.refreshPredict(); }
     if (changed.includes('topK')) this.refreshPredict();
-    if (changed.includes('steps') && this.running) { this.client.pause(); }
+    if (changed.includes('steps') && this.running) { this.session.pauseNow(); }
     this.views.train.setState(this.state);
     this.views.predict.setState(this.state);
   }
@@ -400,8 +372,9 @@ export class LabController {
     const q = toParams(this.state, { include: [...FIELD_BY_NAME.keys()].filter((n) => n !== 'autoplay') }).toString();
     this.views.keep.setLink(new URL(`./index.html${q ? `?${q}` : ''}`, this.baseUrl).href);
     // A text too long for a link is not in it: say so where the link is, never drop it silently.
-    const missing = this.state.text === 'custom' && !this.state.custom && this.textInfo;
-    this.views.keep.setLinkNote(missing ? this.t('linkWithoutText', { chars: fmtInt(this.textInfo.chars, this.state.lang), max: fmtInt(FIELD_BY_NAME.get('custom').max, this.state.lang) }) : '');
+    const textInfo = this.session?.textInfo;
+    const missing = this.state.text === 'custom' && !this.state.custom && textInfo;
+    this.views.keep.setLinkNote(missing ? this.t('linkWithoutText', { chars: fmtInt(textInfo.chars, this.state.lang), max: fmtInt(FIELD_BY_NAME.get('custom').max, this.state.lang) }) : '');
   }
 
   // ---------------------------------------------------------------- text and model
@@ -420,47 +393,21 @@ export class LabController {
     return url ? { url: url.href } : null;
   }
 
-  /** The worker reads `source` (progress and Cancel in the text section): {chars, bytes, preview}. */
-  async readSource(source) {
-    if (!source) throw new Error('not the same origin');
-    const big = source.blob || (source.text?.length ?? 0) > PREVIEW_CHARS;
-    if (big) this.views?.text.setBusy(true);
-    try {
-      return await this.client.readText(source);
-    } finally {
-      if (big) this.views?.text.setBusy(false);
-    }
-  }
-
-  /** The text info the worker posts for an early init (before the model is made). */
-  textFromWorker(init) {
-    return new Promise((resolve, reject) => {
-      this.client.addEventListener('text', (e) => resolve(e.detail.info), { once: true });
-      init.then((r) => resolve(r.textInfo), reject);
-    });
-  }
-
   /** Shows the text (read now, or by a read already under way); false if it is unusable. */
   async loadText(pending = null) {
     const s = this.state;
     const source = this.stateSource();
     let info;
     try {
-      info = await (pending ?? this.readSource(source));
+      info = await (pending ?? this.session.readSource(source));
     } catch (e) {
       const name = source?.blob ? (source.name ?? 'file') : s.text;
       this.fail(this.t('textFetchFailed', { name, message: e.message }));
-      if (!this.textInfo) return false;
+      if (!this.session.textInfo) return false;
       s.text = 'facts';
       return false;
     }
-    this.textSource = source;
-    this.textInfo = info;
-    this.textKey += 1;
-    this.tokens = null;
-    this.views.text.setText(info, s.text);
-    this.views.predict.setPrompt(this.prompt());
-    this.updateLink();
+    this.session.useText(source, info);
     return true;
   }
 
@@ -484,11 +431,11 @@ export class LabController {
     this.reflectAll();
     this.updateLink();
     this.emit('lab-change', { query: toParams(this.state).toString() });
-    await this.serial(async () => {
+    await this.session.serial(async () => {
       if (text !== undefined || blob || s.text !== before.text) {
         if (!(await this.loadText())) return;
       }
-      if (this.ready) await this.buildModel();
+      if (this.session.ready) await this.session.buildModel();
     });
   }
 
@@ -502,143 +449,77 @@ export class LabController {
     return Promise.reject(new Error(message));
   }
 
-  cancelRead() { this.client.call('cancelRead').catch(() => {}); }
-
-  /**
-   * Make a fresh trainer (the old one stays if the engine refuses), then show the text's tokens.
-   * firstStep: the worker trains one step right away (autoplay: training starts sooner).
-   */
-  async buildModel({ firstStep = false } = {}) {
-    await this.doPause();
-    const s = this.state;
-    try {
-      await this.showModel(await this.client.init({ settings: trainerSettings(s), firstStep }));
-    } catch (e) {
-      this.fail(e.message);
-    }
-  }
-
-  /** A new model is in the worker: show it, then the text's tokens. */
-  async showModel(r) {
-    this.afterModel(r);
-    await this.showTokens(0);
-  }
-
   /** The token view: the text from character `offset` on, as this model's tokens. */
   async showTokens(offset) {
-    if (this.info && !this.canTrain()) { this.views.text.setTokensNote(this.t('tokensNoText')); return; }
+    const s = this.session;
+    if (s.info && !s.canTrain()) { this.views.text.setTokensNote(this.t('tokensNoText')); return; }
     try {
-      this.tokens = await this.client.call('tokenWindow', { offset });
-      this.views.text.setTokens(this.tokens, this.textInfo?.chars ?? 0, this.info?.tokenizerSampleBytes ?? 0);
+      const tokens = await s.tokenWindow(offset);
+      this.views.text.setTokens(tokens, s.textInfo?.chars ?? 0, s.info?.tokenizerSampleBytes ?? 0);
     } catch (e) {
       this.fail(e.message);
     }
   }
 
-  afterModel(r) {
-    this.info = r.info;
-    this.step = r.info.step;
-    this.history.clear();
-    this.history.addVal(r.val);
-    if (r.first) this.history.addLosses(r.first.step, r.first.losses);
-    this.tps = null;
-    this.views.train.setInfo(r.info);
-    this.views.step.setBlockSize(r.info.config.block_size);
-    this.views.step.setReady();
-    this.client.call('tensors').then((list) => this.views.step.setTensors(list), () => {});
-    this.setRunning(false);
+  /** A new model is in the session: every view that shows it. */
+  onModel(d) {
+    const v = this.views;
+    v.train.setInfo(d.info);
+    v.step.setBlockSize(d.info.config.block_size);
+    v.step.setReady();
+    this.session.client.call('tensors').then((list) => this.views.step.setTensors(list), () => {});
+    this.showRunning();
     this.draw();
     // Autoplay's first step is on screen now: say so at once (lab-step may come before lab-ready).
-    if (r.first) this.emitStep(true);
-    return this.refreshAll();
+    if (d.first) this.emitStep(true);
+    const refreshed = this.refreshAll();
+    d.waitUntil(d.tokens ? this.showTokens(0) : refreshed);
   }
 
   /** Redraw everything that depends on the weights; resolves when all is on screen. */
   refreshAll() {
     if (!this.info) return Promise.resolve();
-    return Promise.all([this.refreshPredict(), this.refreshPairs(), this.refreshFingerprint()]);
+    return Promise.all([this.refreshPredict(), this.refreshPairs(), this.infer.refreshFingerprint()]);
   }
 
-  async refreshPredict() {
-    if (!this.info) return;
-    if (this.predictBusy) { this.predictAgain = true; return; }
-    this.predictBusy = true;
-    this.lastPredict = performance.now();
-    try {
-      const list = await this.client.call('predict', { prompt: this.prompt(), topK: this.state.topK });
-      this.views.predict.setPredictions(list);
-    } catch (e) {
-      clear(this.views.predict.bars, h('p', { class: 'message error' }, e.message));
-    } finally {
-      this.predictBusy = false;
-      if (this.predictAgain) { this.predictAgain = false; this.refreshPredict(); }
-    }
-  }
+  refreshPredict() { return this.predict.refresh(); }
 
   async refreshPairs() {
-    if (!this.canTrain() || this.pairsBusy) return;
+    const s = this.session;
+    if (!s.canTrain() || this.pairsBusy) return;
     this.pairsBusy = true;
     this.lastPairs = performance.now();
     try {
-      this.views.pairs.setPairs(pickPairs(await this.client.call('pairs', { n: PAIRS_SCANNED }), N_PAIRS));
+      this.views.pairs.setPairs(pickPairs(await s.client.call('pairs', { n: PAIRS_SCANNED }), N_PAIRS));
     } catch (e) { this.fail(e.message); } finally { this.pairsBusy = false; }
   }
 
-  async refreshFingerprint() {
-    try { this.views.infer.setFingerprint(await this.client.call('fingerprint')); } catch { /* shown elsewhere */ }
-  }
-
   // ---------------------------------------------------------------- training
-  setRunning(running) {
-    this.running = running;
-    const budgetLeft = !(this.state.steps > 0 && this.step >= this.state.steps);
-    const canTrain = this.canTrain();
-    this.views?.train.setRunning(running, Boolean(this.info), canTrain && budgetLeft);
-    if (this.views) {
-      for (const b of [this.views.infer.genBtn, this.views.keep.downloadBtn]) b.disabled = running || !this.info;
-      for (const b of [this.views.step.runBtn, this.views.infer.stepBtn]) b.disabled = running || !canTrain;
-    }
+  /** The controls that depend on whether the lab trains (and on the model and the budget). */
+  showRunning() {
+    if (!this.views) return;
+    const s = this.session;
+    const running = s.running;
+    const canTrain = s.canTrain();
+    this.views.train.setRunning(running, Boolean(s.info), canTrain && !s.budgetUsed());
+    for (const b of [this.views.infer.genBtn, this.views.keep.downloadBtn]) b.disabled = running || !s.info;
+    for (const b of [this.views.step.runBtn, this.views.infer.stepBtn]) b.disabled = running || !canTrain;
   }
 
-  /** A model that has a text to train on (a file loaded for predicting only has none). */
-  canTrain() { return Boolean(this.info) && this.info.trainTokens > 0; }
-
-  start() { return this.serial(() => this.doStart()); }
-  pause() { return this.serial(() => this.doPause()); }
-  stepOnce() { return this.serial(() => this.doStep()); }
-  reset() { return this.serial(() => this.doReset()); }
-
-  async doStart() {
-    if (!this.canTrain() || this.running) return;
-    if (this.state.steps > 0 && this.step >= this.state.steps) {
-      this.say(this.t('budgetReached', { steps: this.state.steps }));
-      return;
-    }
-    this.setRunning(true);
-    this.say(this.t('progressTraining', { step: this.step, loss: this.fmt(this.snapshot().loss) }));
-    this.lastAnnounce = performance.now();
-    try { await this.client.start(this.state.steps); } catch (e) { this.setRunning(false); this.fail(e.message); }
-  }
-
-  /** Stops the worker's training run, if any (its 'stopped' message arrives before this resolves). */
-  async doPause() {
-    if (!this.info) return;
-    try { await this.client.pause(); } catch { /* worker gone: crash handler reports it */ }
-  }
+  start() { return this.session.start(); }
+  pause() { return this.session.pause(); }
+  stepOnce() { return this.session.stepOnce(); }
+  reset() { return this.session.reset(); }
 
   fmt(x) { return fmtLoss(x, this.state.lang); }
 
   onProgress(m) {
-    this.step = m.step;
-    this.tps = m.tokensPerSecond;
-    this.history.addLosses(m.step, m.losses);
-    this.history.addVal(m.val);
     this.queueDraw();
     this.emitStep();
     const now = performance.now();
-    if (now - this.lastPredict > PREDICT_MS && this.isShown('predict')) this.refreshPredict();
+    if (this.isShown('predict')) this.predict.refreshIfDue(now);
     if (now - this.lastPairs > PAIRS_MS && this.isShown('pairs')) this.refreshPairs();
-    if (now - (this.lastSample ?? 0) > SAMPLE_MS && this.isShown('predict')) this.liveSample(m.step);
+    if (this.isShown('predict')) this.predict.sampleIfDue(now, m.step);
     if (now - this.lastAnnounce > ANNOUNCE_MS) {
       this.lastAnnounce = now;
       this.say(this.t('progressTraining', { step: m.step, loss: this.fmt(m.loss) }));
@@ -648,16 +529,12 @@ export class LabController {
   isShown(name) { return this.state.sections.includes(name); }
 
   onStopped(m) {
-    this.step = m.step;
-    this.history.addVal(m.val);
-    this.setRunning(false);
     this.draw();
     this.emitStep(true);
     const loss = this.fmt(this.snapshot().loss);
     if (m.reason === 'done') {
       this.say(this.t('progressDone', { step: m.step, loss }));
-      const s = this.snapshot();
-      this.emit('lab-done', { step: s.step, loss: s.loss, valLoss: s.valLoss, tokensPerSecond: s.tokensPerSecond });
+      this.emitDone();
     } else if (m.reason === 'diverged') {
       this.fail(this.t('diverged', { step: m.divergedAt ?? m.step, message: m.message }), true, this.smallerRateAction(true));
     } else if (m.reason === 'error') {
@@ -680,181 +557,7 @@ export class LabController {
     };
   }
 
-  /** One training step (the Step button). */
-  async doStep() {
-    if (!this.canTrain() || this.running) return;
-    await this.trainSteps(1);
-    this.refreshAll();
-  }
-
-  async trainSteps(n) {
-    try {
-      const r = await this.client.call('train', { n });
-      this.step = r.step;
-      this.tps = r.tokensPerSecond;
-      this.history.addLosses(r.step, r.losses);
-      this.history.addVal(r.val);
-      this.draw();
-      this.emitStep(true);
-      if (r.diverged) this.fail(this.t('diverged', { step: r.diverged.step, message: r.diverged.message }), true, this.smallerRateAction(false));
-      if (this.state.steps > 0 && this.step >= this.state.steps) {
-        this.setRunning(false);
-        const s = this.snapshot();
-        this.emit('lab-done', { step: s.step, loss: s.loss, valLoss: s.valLoss, tokensPerSecond: s.tokensPerSecond });
-      }
-      return r;
-    } catch (e) {
-      this.fail(e.message);
-      return null;
-    }
-  }
-
-  async doReset() {
-    if (!this.info) return;
-    await this.doPause();
-    try {
-      const r = await this.client.call('reset', { seed: this.state.seed });
-      if (this.client.lastInit) this.client.lastInit.settings.seed = this.state.seed;
-      await this.afterModel(r);
-      this.say(this.t('progressReset', { seed: this.state.seed }));
-      this.emitStep(true);
-    } catch (e) { this.fail(e.message); }
-  }
-
-  // ---------------------------------------------------------------- predict, step, infer, keep
-  async generate({ temperature, topK, n }) {
-    if (!this.info) return;
-    try {
-      const text = await this.client.call('generate', { prompt: this.prompt(), n, opts: { temperature, topK, seed: this.state.seed } });
-      this.views.predict.setGenerated(this.prompt(), text);
-      this.views.predict.setCopy(await this.client.call('longestCopy', { sample: text }));
-    } catch (e) { this.fail(e.message); }
-  }
-
-  /** While training: what the model writes now, and how much of it is copied from the text. */
-  async liveSample(step) {
-    if (this.sampleBusy) return;
-    this.sampleBusy = true;
-    this.lastSample = performance.now();
-    try {
-      const s = this.state;
-      const text = await this.client.call('generate', { prompt: this.prompt(), n: SAMPLE_TOKENS, opts: { temperature: s.temperature, topK: s.topK, seed: s.seed + step } });
-      const copy = await this.client.call('longestCopy', { sample: text });
-      this.views.predict.addLiveSample(step, this.prompt(), text, copy);
-    } catch { /* a new model or a stopped worker: the next sample will do */ } finally { this.sampleBusy = false; }
-  }
-
-  inspectStep(opts) { return this.serial(() => this.doInspectStep(opts)); }
-
-  async doInspectStep(opts) {
-    if (!this.info || this.running) return;
-    try {
-      const r = await this.client.call('inspectStep', opts);
-      this.views.step.render(r, this.t({ sgd: 'optSgd', momentum: 'optMomentum', adamw: 'optAdamw' }[this.state.optimizer]));
-      this.step = r.step;
-      this.history.addLosses(r.step, [r.batchLoss]);
-      this.history.addVal(r.val);
-      this.draw();
-      this.emitStep(true);
-      this.refreshAll();
-    } catch (e) { this.fail(e.message); }
-  }
-
-  async inferGenerate() {
-    if (!this.info || this.running) return;
-    try {
-      const before = await this.client.call('fingerprint');
-      const text = await this.client.call('generate', { prompt: this.prompt(), n: 40, opts: { temperature: this.state.temperature, topK: this.state.topK, seed: this.state.seed } });
-      const after = await this.client.call('fingerprint');
-      this.views.infer.showCompare(before, after, this.prompt() + text);
-    } catch (e) { this.fail(e.message); }
-  }
-
-  inferStep() { return this.serial(() => this.doInferStep()); }
-
-  async doInferStep() {
-    if (!this.info || this.running) return;
-    try {
-      const before = await this.client.call('fingerprint');
-      await this.trainSteps(1);
-      const after = await this.client.call('fingerprint');
-      this.views.infer.showCompare(before, after, '');
-      this.refreshPredict();
-      this.refreshPairs();
-    } catch (e) { this.fail(e.message); }
-  }
-
-  async download() {
-    if (!this.info || this.running) return;
-    try {
-      const bytes = await this.client.call('exportCheckpoint');
-      const url = URL.createObjectURL(new Blob([bytes], { type: 'application/octet-stream' }));
-      const a = h('a', { href: url, download: `training-loop-lab-step${this.step}.safetensors`, class: 'visually-hidden' });
-      this.root.append(a);
-      a.click();
-      a.remove();
-      setTimeout(() => URL.revokeObjectURL(url), 10_000);
-      this.views.keep.say(`${a.download} (${Math.round(bytes.length / 1024)} kB)`);
-    } catch (e) { this.fail(e.message); }
-  }
-
-  loadCheckpoint(file) { return this.serial(() => this.doLoadCheckpoint(file)); }
-
-  async doLoadCheckpoint(file) {
-    if (!this.ready) return;
-    await this.doPause();
-    const name = file.name;
-    if (file.size > MAX_CHECKPOINT_BYTES) {
-      const m = this.t('badFile', { name, message: `${Math.round(file.size / 1e6)} MB > ${MAX_CHECKPOINT_BYTES / 1e6} MB` });
-      this.views.keep.say(m, true);
-      this.fail(m);
-      return;
-    }
-    let bytes;
-    try {
-      bytes = new Uint8Array(await file.arrayBuffer());
-      const r = await this.client.loadCheckpoint(bytes.slice(), this.checkpointSettings());
-      await this.afterModel(r);
-      this.views.keep.say(this.t('loaded', { name, params: fmtInt(r.info.params, this.state.lang), step: fmtInt(r.info.step, this.state.lang) }));
-    } catch (e) {
-      // A model made for another text cannot read this one (its vocabulary lacks characters of
-      // it): say exactly that, and offer what it can still do — predict and generate.
-      const otherText = /is not in the tokenizer's vocabulary/.test(e.message);
-      const m = otherText ? this.t('ckptOtherText', { name, message: e.message }) : this.t('badFile', { name, message: e.message });
-      this.views.keep.say(m, true);
-      this.fail(m, true, otherText ? { label: this.t('loadPredictOnly'), run: () => this.serial(() => this.loadPredictOnly(bytes, name)) } : null);
-    }
-  }
-
-  checkpointSettings() {
-    const s = trainerSettings(this.state);
-    return { optimizer: s.optimizer, lr: s.lr, weightDecay: s.weightDecay, gradClip: s.gradClip, batchSize: s.batchSize, seed: s.seed };
-  }
-
-  /** The file's model with its own tokenizer and no text: it predicts and generates, it cannot train here. */
-  async loadPredictOnly(bytes, name) {
-    try {
-      const r = await this.client.loadCheckpoint(bytes.slice(), { ...this.checkpointSettings(), text: '' });
-      await this.afterModel(r);
-      const m = this.t('loadedPredictOnly', { name, vocab: fmtInt(r.info.vocabSize, this.state.lang), step: fmtInt(r.info.step, this.state.lang) });
-      this.views.keep.say(m);
-      this.say(m);
-    } catch (e) {
-      this.fail(this.t('badFile', { name, message: e.message }));
-    }
-  }
-
-  async copyLink() {
-    const link = this.views.keep.link;
-    link.select();
-    try {
-      await navigator.clipboard.writeText(link.value);
-      this.views.keep.say(this.t('copied'));
-    } catch { /* the selected text can still be copied by hand */ }
-  }
-
-  // Test hooks (documented as unstable): make the worker crash; make the engine's next training
-  // call report a wasm trap (the worker then restores the last good model in a fresh instance).
-  crashWorker() { return this.client.call('crash'); }
-  simulateTrap() { return this.client.call('simulateTrap'); }
+  // Test hooks (documented as unstable): see session.js.
+  crashWorker() { return this.session.crashWorker(); }
+  simulateTrap() { return this.session.simulateTrap(); }
 }

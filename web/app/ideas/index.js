@@ -1,13 +1,14 @@
 // The lesson's bigger ideas as sections of <training-loop-lab>: attention, surprise map,
 // optimizers side by side, scaling experiment, training-time estimator.
 //
-// The controller calls createIdeas(ctx, controller) in its render() and puts the returned views in
-// its section list. From the controller this module READS only: host (and its lab-step events), state,
-// textSource, textKey, info, step, tps, running, client (to ask the training worker for 'exportCheckpoint' and 'tensors'), prompt();
-// and CALLS only pause(). Everything heavy runs in this module's own worker (ideas-worker.js).
+// The controller calls createIdeas(ctx, session) in its render() and puts the returned views in
+// its section list. They work from the lab's session (../session.js, no DOM), and READ only: its
+// state, textSource, textKey, info, step, tps, running, baseUrl, prompt(), its 'step' events and
+// its client (to ask the training worker for 'exportCheckpoint' and 'tensors'); they CALL only
+// pause(). Everything heavy runs in this module's own worker (ideas-worker.js).
 //
-// One IdeasHub per controller outlives re-renders (a language change rebuilds the views, not the
-// worker, the running jobs or their results) and ends itself when its lab is removed.
+// One IdeasHub per session outlives re-renders (a language change rebuilds the views, not the
+// worker, the running jobs or their results) and ends itself when its session is closed.
 import { IdeasClient } from './client.js';
 import { t as translate } from './strings.js';
 import { trainerSettings } from '../state.js';
@@ -60,10 +61,10 @@ export class IdeasHub {
     // training-time section to show beside its estimate.
     this.trained = { info: null, steps: 0, seconds: 0, timedSteps: 0 };
     this.onLabStep = (e) => this.countSteps(e.detail);
-    lab.host.addEventListener('lab-step', this.onLabStep);
+    lab.addEventListener('step', this.onLabStep);
   }
 
-  /** Adds the steps since the last lab-step at the speed the worker measured for them. */
+  /** Adds the steps since the last 'step' event at the speed the worker measured for them. */
   countSteps({ step, tokensPerSecond }) {
     const info = this.lab.info;
     const tr = this.trained;
@@ -93,7 +94,7 @@ export class IdeasHub {
   }
 
   tick() {
-    if (this.lab.host.controller !== this.lab) { this.close(); return; }
+    if (this.lab.closed) { this.close(); return; }
     for (const v of Object.values(this.views)) if (v.visible) v.tick?.();
   }
 
@@ -164,7 +165,7 @@ export class IdeasHub {
     if (this.closed) return;
     this.closed = true;
     clearInterval(this.timer);
-    this.lab.host.removeEventListener('lab-step', this.onLabStep);
+    this.lab.removeEventListener('step', this.onLabStep);
     this.io.disconnect();
     for (const v of Object.values(this.views)) v.destroy?.();
     this.client.close();
