@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { safeLocale, formatNumber } from '../../web/app/locale.js';
+import { safeLocale } from '../../web/app/locale.js';
 import { patchUplotLocale } from '../../wasm/bundle.mjs';
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -22,12 +22,6 @@ test('safeLocale: bad tags fall back to English, good ones are kept (canonical)'
   // A well-formed tag nobody knows is accepted by Intl (it uses its default data): kept.
   assert.equal(safeLocale('zz-ZZ'), 'zz-ZZ');
   assert.doesNotThrow(() => new Intl.NumberFormat(safeLocale('zz-ZZ')).format(1));
-});
-
-test('formatNumber writes numbers the English way', () => {
-  assert.equal(formatNumber(1234567), '1,234,567');
-  assert.equal(formatNumber(1234.5678), '1,234.568');
-  assert.equal(formatNumber(0.5), '0.5');
 });
 
 test("uPlot's number formatter is given the validated tag in the bundles", () => {
