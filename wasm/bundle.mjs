@@ -15,7 +15,7 @@ const UPLOT = path.join(repoRoot, 'node_modules/uplot/dist');
 /** Entry files, relative to web/: the two pages, the element alone, the two workers, the styles. */
 export const BUNDLE_ENTRIES = [
   'index.js', 'embed.js', 'training-loop-lab.js',
-  'app/worker.js', 'app/ideas/ideas-worker.js',
+  'app/worker.js', 'app/experiments/experiments-worker.js',
   'styles/element.css',
 ];
 

@@ -2,7 +2,7 @@
 // model from the same initial weights on the same batches (the engine's batch of step k depends
 // only on the seed and k). One chart of their losses, one of the path of one chosen weight.
 import { h, clear, field, select, numbers } from '../../dom.js';
-import { IdeasChart } from '../chart.js';
+import { ExperimentChart } from '../chart.js';
 import { SUGGESTED_LRS } from '../../state.js';
 
 export const OPTIMIZERS = ['sgd', 'momentum', 'adamw'];
@@ -55,12 +55,12 @@ export class OptimizerView {
     this.progress = h('progress', { max: '1', value: '0', 'aria-label': t('optProgressLabel') });
     this.status = h('p', { class: 'job-status', role: 'status' }, t('optIdle'));
     const labels = OPTIMIZERS.map((o) => t(OPT_LABEL[o]));
-    this.lossChart = new IdeasChart({ lang: this.n.lang, xLabel: t('step'), yLabel: t('optLossAxis'), series: labels.map((label) => ({ label })) });
-    this.weightChart = new IdeasChart({ lang: this.n.lang, xLabel: t('step'), yLabel: t('optWeightAxis'), series: labels.map((label) => ({ label })) });
+    this.lossChart = new ExperimentChart({ lang: this.n.lang, xLabel: t('step'), yLabel: t('optLossAxis'), series: labels.map((label) => ({ label })) });
+    this.weightChart = new ExperimentChart({ lang: this.n.lang, xLabel: t('step'), yLabel: t('optWeightAxis'), series: labels.map((label) => ({ label })) });
     this.lossAlt = h('figcaption', {});
     this.weightAlt = h('figcaption', {});
     this.table = h('div', { class: 'scroll' });
-    this.el = h('div', { class: 'ideas ideas-optimizers' },
+    this.el = h('div', { class: 'experiment experiment-optimizers' },
       h('p', { class: 'intro' }, t('sOptIntro')),
       h('p', { class: 'hint lr-why' }, t('lrWhy', SUGGESTED_LRS)),
       h('div', { class: 'row' },

@@ -1,4 +1,4 @@
-// The strings of the ideas sections (attention, surprise map, optimizers, scaling, training time),
+// The strings of the experiments sections (attention, surprise map, optimizers, scaling, training time),
 // in the same languages as the main table (app/strings.js). A key missing here falls back to the
 // main table (e.g. optimizer names), then to English.
 import { t as mainT, strings as mainStrings, fill } from '../strings.js';

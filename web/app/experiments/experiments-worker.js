@@ -1,4 +1,4 @@
-// The ideas worker: one per lab, separate from the training worker, so the heavy experiments
+// The experiments worker: one per lab, separate from the training worker, so the heavy experiments
 // (scaling sweep, optimizer race, speed measurement) and the views of the current model
 // (attention, surprise) never run on the page thread and never touch the lab's own trainer.
 // Requests {id, cmd, args} get one reply {id, ok, result | error}. Long jobs run in chunks of
