@@ -12,10 +12,10 @@ import { safeLocale } from '../web/app/locale.js';
 const WEB = path.join(repoRoot, 'web');
 const UPLOT = path.join(repoRoot, 'node_modules/uplot/dist');
 
-/** Entry files, relative to web/: the two pages, the element alone, the two workers, the styles. */
+/** Entry files, relative to web/: the two pages, the element alone, the workers, the styles. */
 export const BUNDLE_ENTRIES = [
   'index.js', 'embed.js', 'training-loop-lab.js',
-  'app/worker.js', 'app/experiments/experiments-worker.js',
+  'app/worker.js', 'app/experiments/experiments-worker.js', 'app/experiments/run-worker.js',
   'styles/element.css',
 ];
 

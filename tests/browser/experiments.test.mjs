@@ -125,7 +125,7 @@ test('optimizers side by side: same start, same batches, three curves and one we
   await inLab('.sec-optimizers input[id$="opt-steps"]').fill('2000');
   await inLab('.sec-optimizers input[id$="opt-steps"]').press('Tab');
   await button('Race the optimizers').click();
-  await waitText('.sec-optimizers .job-status', /^Step \d+ of 2000/);
+  await waitText('.sec-optimizers .job-status', /^Steps done of 2000, side by side: SGD \d+/);
   await inLab('.sec-optimizers').getByRole('button', { name: 'Cancel' }).click();
   await waitText('.sec-optimizers .job-status', /^Cancelled after \d+ steps/, 5000);
   assert.equal(await button('Race the optimizers').isEnabled(), true);

@@ -123,6 +123,7 @@ export class OptimizerView {
     d.weights = OPTIMIZERS.map(() => []);
     d.result = null;
     d.done = 0;
+    d.doneBy = OPTIMIZERS.map(() => 0);
     d.setup = { params: setup.info.params };
     clear(this.table);
     this.progress.value = 0;
@@ -147,15 +148,18 @@ export class OptimizerView {
   /** The view currently on screen (after a language change the hub holds a newer one). */
   viewRef() { return this.hub.views.optimizers ?? this; }
 
+  /** One optimizer's steps since its last report (the three run side by side, each at its pace). */
   onProgress(m) {
     const d = this.d;
     if (!d.losses) return;
-    if (m.first) d.weights = m.first.map((w) => [w]);
-    m.losses.forEach((ls, i) => d.losses[i].push(...ls));
-    m.weights.forEach((ws, i) => d.weights[i].push(...ws));
-    d.done = m.done;
-    this.progress.value = m.done / m.steps;
-    clear(this.status, this.t('optProgress', { done: m.done, steps: m.steps }));
+    if (m.first !== null) d.weights[m.run] = [m.first];
+    d.losses[m.run].push(...m.losses);
+    d.weights[m.run].push(...m.weights);
+    d.doneBy = d.doneBy ?? OPTIMIZERS.map(() => 0);
+    d.doneBy[m.run] = m.done;
+    d.done = Math.min(...d.doneBy);
+    this.progress.value = d.doneBy.reduce((a, x) => a + x, 0) / (m.steps * OPTIMIZERS.length);
+    clear(this.status, this.t('optProgress', { steps: m.steps, list: OPTIMIZERS.map((o, i) => `${this.t(OPT_LABEL[o])} ${d.doneBy[i]}`).join(', ') }));
     if (!this.drawQueued) {
       this.drawQueued = true;
       setTimeout(() => requestAnimationFrame(() => { this.drawQueued = false; this.redraw(); }), 150);
@@ -165,11 +169,13 @@ export class OptimizerView {
   redraw() {
     const d = this.d;
     if (!d.losses) return;
-    const n = d.losses[0].length;
+    // The runs advance side by side, each at its own pace: the shorter series end earlier.
+    const pad = (a, len) => (a.length < len ? [...a, ...new Array(len - a.length).fill(null)] : a);
+    const n = Math.max(...d.losses.map((l) => l.length));
     const xs = Array.from({ length: n }, (_, i) => i + 1);
-    if (n >= 1) this.lossChart.setData([xs, ...d.losses.map((l) => smooth(l))]);
-    const nw = d.weights[0].length;
-    if (nw >= 2) this.weightChart.setData([Array.from({ length: nw }, (_, i) => i), ...d.weights]);
+    if (n >= 1) this.lossChart.setData([xs, ...d.losses.map((l) => pad(smooth(l), n))]);
+    const nw = Math.max(...d.weights.map((w) => w.length));
+    if (nw >= 2) this.weightChart.setData([Array.from({ length: nw }, (_, i) => i), ...d.weights.map((w) => pad(w, nw))]);
     const last = (arr) => arr.filter((x) => x !== null).at(-1);
     const names = OPTIMIZERS.map((o) => this.t(OPT_LABEL[o]));
     clear(this.lossAlt, n ? this.t('optLossAlt', { step: n, list: names.map((nm, i) => `${nm} ${this.n.loss(last(smooth(d.losses[i])))}`).join(', ') }) : '');

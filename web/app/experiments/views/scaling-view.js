@@ -138,6 +138,8 @@ export class ScalingView {
       this.d.texts = texts;
       const r = await this.hub.run('scaling', 'sweep', { texts, steps: SWEEP_PRESETS[d.preset], budget: d.budget });
       if (!r) return;
+      d.rows = r.rows; // in plan order (side by side, runs end in any order)
+      d.active = null;
       d.result = { cancelled: r.cancelled, seconds: r.seconds, validationChars: r.validationChars, budget: d.budget };
       const v = this.viewRef();
       v.updateCsv();
@@ -151,20 +153,24 @@ export class ScalingView {
     }
   }
 
+  /** A run's progress or its row; the runs go side by side, so the status has a line per run. */
   onProgress(m) {
     const d = this.d;
     this.progress.value = m.frac;
+    d.active ??= new Map();
     if (m.row) {
+      d.active.delete(m.run);
       d.rows.push(m.row);
       this.updateCsv();
       this.redraw();
       return;
     }
+    d.active.set(m.run, m);
     const eta = m.frac > 0.02 ? Math.max(0, Math.round(m.elapsed / m.frac - m.elapsed)) : null;
-    clear(this.status, this.t('scProgress', {
-      run: m.run + 1, runs: m.runs, model: m.model, params: this.n.int(m.params), pct: pct(m.fraction), step: m.step, steps: m.steps,
-      eta: eta === null ? '…' : durationText(this.t, eta),
-    }));
+    const lines = [...d.active.values()].sort((a, b) => a.run - b.run).map((a) => h('div', {}, this.t('scProgress', {
+      run: a.run + 1, runs: a.runs, model: a.model, params: this.n.int(a.params), pct: pct(a.fraction), step: a.step, steps: a.steps,
+    })));
+    clear(this.status, ...lines, h('div', {}, this.t('scEta', { eta: eta === null ? '…' : durationText(this.t, eta) })));
   }
 
   updateCsv() {
