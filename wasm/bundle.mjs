@@ -12,10 +12,10 @@ import { safeLocale } from '../web/app/locale.js';
 const WEB = path.join(repoRoot, 'web');
 const UPLOT = path.join(repoRoot, 'node_modules/uplot/dist');
 
-/** Entry files, relative to web/: the two pages, the element alone, the two workers, the styles. */
+/** Entry files, relative to web/: the two pages, the element alone, the workers, the styles. */
 export const BUNDLE_ENTRIES = [
   'index.js', 'embed.js', 'training-loop-lab.js',
-  'app/worker.js', 'app/ideas/ideas-worker.js',
+  'app/worker.js', 'app/experiments/experiments-worker.js', 'app/experiments/run-worker.js',
   'styles/element.css',
 ];
 
@@ -47,6 +47,23 @@ const vendorPlugin = {
   },
 };
 
+// The page parses its attributes before its engine has loaded, yet its ranges come from the
+// engine's limits table (web/app/state.js): the bundle gets the table itself, read once from the
+// built engine (wasm/dist) when the bundler starts, in place of web/app/engine-limits.js (which,
+// imported unbundled in node, asks the engine at run time).
+const ENGINE_LIMITS_FILE = path.join(WEB, 'app/engine-limits.js');
+let engineLimits = null;
+const limitsPlugin = {
+  name: 'engine-limits',
+  setup(build) {
+    build.onLoad({ filter: /[\\/]engine-limits\.js$/ }, async (args) => {
+      if (path.resolve(args.path) !== ENGINE_LIMITS_FILE) return undefined;
+      engineLimits ??= import('./lab.mjs').then(async ({ loadEngine }) => (await loadEngine()).limits());
+      return { contents: `export const ENGINE_LIMITS = ${JSON.stringify(await engineLimits)};`, loader: 'js' };
+    });
+  },
+};
+
 const options = {
   absWorkingDir: WEB,
   entryPoints: BUNDLE_ENTRIES,
@@ -61,7 +78,7 @@ const options = {
   write: false,
   metafile: true,
   logLevel: 'silent',
-  plugins: [vendorPlugin],
+  plugins: [vendorPlugin, limitsPlugin],
 };
 
 async function mtimes(files) {

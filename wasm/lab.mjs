@@ -296,6 +296,9 @@ export class Engine {
    *   range: 'between 1 and 48'}, lr: {min: 0, max: 10, …, minOpen: true, range: 'greater than 0 and at most 10'}, …}
    */
   limits() { return call(this, () => this._m.limits()); }
+
+  /** Bytes of this instance's linear memory now (it only grows): what one engine costs. */
+  memoryBytes() { return this._m.HEAPU8.byteLength; }
 }
 
 /**

@@ -7,7 +7,7 @@ import { ATTRIBUTE_NAMES } from './app/state.js';
 import { t } from './app/strings.js';
 
 const BASE = new URL('./', import.meta.url);
-const STYLESHEETS = [new URL('./styles/element.css', BASE).href]; // lab, ideas and uPlot styles
+const STYLESHEETS = [new URL('./styles/element.css', BASE).href]; // lab, experiments and uPlot styles
 
 export class TrainingLoopLab extends HTMLElement {
   static get observedAttributes() { return ATTRIBUTE_NAMES; }

@@ -1,6 +1,6 @@
 // One scenario for every engine: the lesson page under the strict CSP header (a response header:
 // a <meta> CSP would not govern the module worker), training and the loss falling, predictions
-// and generation, the one-step view, a checkpoint downloaded and loaded back, three ideas
+// and generation, the one-step view, a checkpoint downloaded and loaded back, three experiments
 // sections (one with its own worker), the iframe embed's postMessage events, and two labs on a
 // course page that loads the element's module alone. Buttons are clicked in the page
 // (element.click()): what is tested is how the engine runs the lab's code, the worker and the
@@ -128,7 +128,7 @@ export function engineSuite(open) {
     assert.deepEqual(await problems(), []);
   });
 
-  test('ideas: the attention heatmap, an optimizer race in the second worker, the speed calibration', async () => {
+  test('experiments: the attention heatmap, an optimizer race in the second worker, the speed calibration', async () => {
     const waitText = (css, re, ms = 30_000) => b.waitFor(([c, src]) => {
       const el = window.__t.q(c);
       el?.closest('section')?.scrollIntoView();

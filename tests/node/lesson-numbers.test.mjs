@@ -2,10 +2,10 @@
 // language, the scaling sweep's time estimate and the explanation of its result.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { humanDuration } from '../../web/app/ideas/estimate.js';
+import { humanDuration } from '../../web/app/experiments/estimate.js';
 import { fmtInt, fmtLoss, fmtNum, fmtProb } from '../../web/app/dom.js';
 import { t } from '../../web/app/strings.js';
-import { SWEEP_MODELS, SWEEP_FRACTIONS, explainResult, sweepSeconds, speedOfRows, modelName } from '../../web/app/ideas/scaling.js';
+import { SWEEP_MODELS, SWEEP_FRACTIONS, explainResult, sweepSeconds, speedOfRows, modelName } from '../../web/app/experiments/scaling.js';
 
 test('durations: a unit a person reads, never an exponent', () => {
   assert.deepEqual(humanDuration(2.9e-10), { value: null, scale: null, unit: 'lessThanMs' });

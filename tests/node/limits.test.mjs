@@ -5,7 +5,8 @@ import test from 'node:test';
 import assert from 'node:assert/strict';
 import { loadEngine } from '../../wasm/lab.mjs';
 import { COMMANDS, main } from '../../wasm/cli.mjs';
-import { FIELDS } from '../../web/app/state.js';
+import { FIELDS, FIELD_BY_NAME, parseField, range } from '../../web/app/state.js';
+import { createBundler } from '../../wasm/bundle.mjs';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { cli, expectError, repo, sampleText, small } from './helpers.mjs';
@@ -124,6 +125,28 @@ test('the page\'s lesson ranges (web/app/state.js FIELDS) lie inside the engine\
   }
   for (const k of ['vocabSize', 'nLayer', 'nHead', 'nEmbd', 'blockSize', 'batchSize', 'lr', 'weightDecay', 'gradClip', 'seed', 'temperature', 'topK'])
     assert.ok(checked.includes(k), `the page's ${k} was checked`);
+});
+
+test('the page\'s ranges come from the engine\'s table: narrowed in one place, never widened', () => {
+  // Every bound the page does not narrow is the engine's own (its max lr, its min batch size, …).
+  assert.equal(FIELD_BY_NAME.get('lr').max, limits.lr.max);
+  assert.equal(FIELD_BY_NAME.get('batch-size').min, limits.batchSize.min);
+  assert.equal(FIELD_BY_NAME.get('n-layer').min, limits.nLayer.min);
+  for (const f of FIELDS.filter((x) => x.key in limits && x.min !== undefined)) assert.deepEqual({ min: f.min, max: f.max }, range(f.key), f.name);
+  // An out-of-range attribute: the message names the range, whose unnarrowed end is the engine's.
+  const r = parseField(FIELD_BY_NAME.get('lr'), String(limits.lr.max * 2));
+  assert.deepEqual(r.problem.reason, ['reasonRange', { min: 1e-5, max: limits.lr.max }]);
+  assert.equal(r.value, limits.lr.max);
+  assert.throws(() => range('noSuchSetting'), /the engine's limits table has no noSuchSetting/);
+});
+
+test('the bundle carries the engine\'s table itself (the page reads it before its engine loads)', async () => {
+  const bundler = createBundler();
+  try {
+    const code = (await bundler.files()).get('/index.js').toString();
+    assert.ok(code.includes(JSON.stringify(limits.nLayer.range)), 'the nLayer row of engine.limits() is in the bundle');
+    assert.doesNotMatch(code, /lab\.mjs/, 'the page\'s bundle does not load the engine for it');
+  } finally { await bundler.dispose(); }
 });
 
 test('the README\'s Limits section lists every row of the table', () => {

@@ -19,7 +19,7 @@ import { InferView } from './views/infer-view.js';
 import { InferActions } from './views/infer-actions.js';
 import { KeepView } from './views/keep-view.js';
 import { KeepActions } from './views/keep-actions.js';
-import { createIdeas } from './ideas/index.js';
+import { createExperiments } from './experiments/index.js';
 
 const DRAW_MS = 250;            // chart and numbers while training
 const STEP_EVENT_MS = 250;      // lab-step at most 4 times a second
@@ -181,7 +181,7 @@ export class LabController {
       step: new StepView(ctx, { run: (o) => ses.inspectStep(o) }),
       infer: new InferView(ctx, { generate: () => this.infer.generate(), trainStep: () => this.infer.trainStep() }),
       keep: new KeepView(ctx, { download: () => this.keep.download(), load: (f) => this.keep.load(f), copyLink: () => this.keep.copyLink() }),
-      ...createIdeas(ctx, ses), // attention, surprise, optimizers, scaling, time (ideas/index.js)
+      ...createExperiments(ctx, ses), // attention, surprise, optimizers, scaling, time (experiments/index.js)
     };
     this.views = v;
     this.layout = new LabLayout(ctx, v, s, this.ready ? '' : this.t('loadingEngine'));

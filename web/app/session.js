@@ -1,7 +1,7 @@
 // One lab's training session, without the DOM: the worker client, the model's life (its text,
 // a new model, a loaded file, a reset), training (start, pause, step, inspect) and what it has
 // done so far (step, loss history, speed). The controller turns its events into drawing and the
-// element's public lab-* events; the ideas sections (ideas/index.js) read it too.
+// element's public lab-* events; the experiments sections (experiments/index.js) read it too.
 //
 // Events (EventTarget, detail in brackets):
 //   'running' ({running})          training started or ended
@@ -49,7 +49,7 @@ export class LabSession extends EventTarget {
     this.tps = null;
     this.textSource = null;      // where the model's text came from (the worker holds the text itself)
     this.textInfo = null;        // {chars, bytes, preview} of that text
-    this.textKey = 0;            // changes with every new text (the ideas worker keeps its copy by it)
+    this.textKey = 0;            // changes with every new text (the experiments worker keeps its copy by it)
     this.tokens = null;          // the token view's last window
     this.closed = false;
     this.chain = Promise.resolve(); // see serial()
@@ -91,7 +91,7 @@ export class LabSession extends EventTarget {
   }
 
   // ---------------------------------------------------------------- what the lab knows
-  /** The prompt of the predict section (and the ideas' attention view). */
+  /** The prompt of the predict section (and the attention view of the experiments sections). */
   prompt() {
     if (this.state.prompt) return this.state.prompt;
     if (DEFAULT_PROMPTS[this.state.text]) return DEFAULT_PROMPTS[this.state.text];

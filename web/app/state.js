@@ -3,6 +3,39 @@
 // Every value read from outside is validated and clamped here; each problem is reported, never
 // trusted. No DOM in this module.
 
+import { ENGINE_LIMITS } from './engine-limits.js';
+
+/**
+ * The only place the page narrows the engine's ranges (ENGINE_LIMITS), and why. A learner's model
+ * must train live in a browser tab and its numbers fit on screen; the engine itself allows far
+ * more (the CLI does). range() intersects, so a narrowing can never widen the engine's range.
+ */
+const NARROWED = {
+  vocabSize: { min: 32, max: 2048, why: 'BPE below 32 merges nothing useful; above 2048 the output layer dominates a small model' },
+  nLayer: { max: 6, why: 'deeper models train too slowly in a tab to watch' },
+  nHead: { max: 8, why: 'the attention view shows one head at a time; more than 8 do not fit its picker' },
+  nEmbd: { min: 8, max: 256, why: 'below 8 a head has no room; above 256 a step takes seconds' },
+  blockSize: { min: 8, max: 256, why: 'the pairs and attention views draw every position' },
+  batchSize: { max: 64, why: 'a step must stay well under a second' },
+  lr: { min: 1e-5, why: 'smaller rates change nothing visible in a lesson' },
+  weightDecay: { max: 1, why: 'more decays the weights to zero in a few steps' },
+  gradClip: { max: 100, why: 'a larger clip is no clip for these models' },
+  seed: { max: 2147483647, why: 'a short number to read and share in a link' },
+  temperature: { min: 0.05, max: 2, why: 'the slider: near 0 is greedy, above 2 is noise' },
+  topK: { max: 50, why: 'the predict view lists at most 50 tokens' },
+};
+
+/** The engine's range of `key`, narrowed where NARROWED says (never widened). */
+export function range(key) {
+  const e = ENGINE_LIMITS[key];
+  if (!e) throw new Error(`the engine's limits table has no ${key}`);
+  const n = NARROWED[key] ?? {};
+  const r = { min: Math.max(e.min, n.min ?? e.min), max: Math.min(e.max, n.max ?? e.max) };
+  // An open bound of the engine (lr > 0) must be narrowed away, or the page would allow it.
+  if ((e.minOpen && r.min <= e.min) || (e.maxOpen && r.max >= e.max)) throw new Error(`the page's ${key} must stay inside ${e.range}`);
+  return r;
+}
+
 export const SAMPLES = ['facts', 'story', 'rhymes', 'fables'];
 /**
  * A good learning rate per optimizer for the lab's models (the optimizer race starts with these,
@@ -20,17 +53,17 @@ export const FIELDS = [
   { name: 'text', key: 'text', kind: 'text', def: 'facts', effect: 'model' },
   { name: 'custom', key: 'custom', kind: 'string', def: '', max: 4000, effect: 'model' },
   { name: 'tokenizer', key: 'tokenizer', kind: 'enum', def: 'char', choices: ['char', 'bpe'], effect: 'model' },
-  { name: 'vocab-size', key: 'vocabSize', kind: 'int', def: 256, min: 32, max: 2048, effect: 'model' },
-  { name: 'n-layer', key: 'nLayer', kind: 'int', def: 2, min: 1, max: 6, effect: 'model' },
-  { name: 'n-head', key: 'nHead', kind: 'int', def: 4, min: 1, max: 8, effect: 'model' },
-  { name: 'n-embd', key: 'nEmbd', kind: 'int', def: 64, min: 8, max: 256, effect: 'model' },
-  { name: 'block-size', key: 'blockSize', kind: 'int', def: 64, min: 8, max: 256, effect: 'model' },
-  { name: 'batch-size', key: 'batchSize', kind: 'int', def: 16, min: 1, max: 64, effect: 'model' },
+  { name: 'vocab-size', key: 'vocabSize', kind: 'int', def: 256, ...range('vocabSize'), effect: 'model' },
+  { name: 'n-layer', key: 'nLayer', kind: 'int', def: 2, ...range('nLayer'), effect: 'model' },
+  { name: 'n-head', key: 'nHead', kind: 'int', def: 4, ...range('nHead'), effect: 'model' },
+  { name: 'n-embd', key: 'nEmbd', kind: 'int', def: 64, ...range('nEmbd'), effect: 'model' },
+  { name: 'block-size', key: 'blockSize', kind: 'int', def: 64, ...range('blockSize'), effect: 'model' },
+  { name: 'batch-size', key: 'batchSize', kind: 'int', def: 16, ...range('batchSize'), effect: 'model' },
   { name: 'optimizer', key: 'optimizer', kind: 'enum', def: 'adamw', choices: ['sgd', 'momentum', 'adamw'], effect: 'live' },
-  { name: 'lr', key: 'lr', kind: 'float', def: 3e-3, min: 1e-5, max: 10, effect: 'live' },
-  { name: 'weight-decay', key: 'weightDecay', kind: 'float', def: 0, min: 0, max: 1, effect: 'live' },
-  { name: 'grad-clip', key: 'gradClip', kind: 'float', def: 1, min: 0, max: 100, effect: 'live' },
-  { name: 'seed', key: 'seed', kind: 'int', def: 1337, min: 0, max: 2147483647, effect: 'seed' },
+  { name: 'lr', key: 'lr', kind: 'float', def: 3e-3, ...range('lr'), effect: 'live' },
+  { name: 'weight-decay', key: 'weightDecay', kind: 'float', def: 0, ...range('weightDecay'), effect: 'live' },
+  { name: 'grad-clip', key: 'gradClip', kind: 'float', def: 1, ...range('gradClip'), effect: 'live' },
+  { name: 'seed', key: 'seed', kind: 'int', def: 1337, ...range('seed'), effect: 'seed' },
   { name: 'steps', key: 'steps', kind: 'int', def: 0, min: 0, max: 100000, effect: 'ui' },
   { name: 'autoplay', key: 'autoplay', kind: 'bool', def: false, effect: 'ui' },
   { name: 'sections', key: 'sections', kind: 'list', def: SECTIONS, choices: SECTIONS, effect: 'ui' },
@@ -38,8 +71,8 @@ export const FIELDS = [
   { name: 'theme', key: 'theme', kind: 'enum', def: 'auto', choices: ['auto', 'light', 'dark'], effect: 'ui' },
   { name: 'lang', key: 'lang', kind: 'enum', def: 'en', choices: ['en', 'de'], effect: 'ui' },
   { name: 'prompt', key: 'prompt', kind: 'string', def: '', max: 200, effect: 'ui' },
-  { name: 'temperature', key: 'temperature', kind: 'float', def: 0.8, min: 0.05, max: 2, effect: 'ui' },
-  { name: 'top-k', key: 'topK', kind: 'int', def: 10, min: 1, max: 50, effect: 'ui' },
+  { name: 'temperature', key: 'temperature', kind: 'float', def: 0.8, ...range('temperature'), effect: 'ui' },
+  { name: 'top-k', key: 'topK', kind: 'int', def: 10, ...range('topK'), effect: 'ui' },
 ];
 
 export const FIELD_BY_NAME = new Map(FIELDS.map((f) => [f.name, f]));

@@ -7,7 +7,7 @@ const TITLES = { text: 'sTextTitle', pairs: 'sPairsTitle', train: 'sTrainTitle',
 const MAX_NOTICES = 8;
 
 export class LabLayout {
-  /** ctx: {t, id}; views: {name: a view with .el (and its own .title, for the ideas)}; status: its first text */
+  /** ctx: {t, id}; views: {name: a view with .el (and its own .title, for the experiments sections)}; status: its first text */
   constructor(ctx, views, state, status) {
     const { t, id } = ctx;
     this.t = t;

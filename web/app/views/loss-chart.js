@@ -1,7 +1,7 @@
 // The live loss chart (uPlot, shipped with the page) plus its text equivalent.
 import uPlot from '../../vendor/uplot/uPlot.esm.js';
 import { h } from '../dom.js';
-import { tickValues } from '../ideas/chart.js';
+import { tickValues } from '../experiments/chart.js';
 
 // Whole steps only on the x axis.
 const STEP_INCRS = [1, 2, 5, 10, 20, 25, 50, 100, 200, 250, 500, 1000, 2000, 2500, 5000, 10000, 20000, 25000, 50000, 100000];

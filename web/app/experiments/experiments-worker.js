@@ -1,14 +1,16 @@
-// The ideas worker: one per lab, separate from the training worker, so the heavy experiments
+// The experiments worker: one per lab, separate from the training worker, so the heavy experiments
 // (scaling sweep, optimizer race, speed measurement) and the views of the current model
 // (attention, surprise) never run on the page thread and never touch the lab's own trainer.
-// Requests {id, cmd, args} get one reply {id, ok, result | error}. Long jobs run in chunks of
-// ~50 ms, post {type:'progress', job, …} after each and yield, so 'cancel' is handled at once.
+// Requests {id, cmd, args} get one reply {id, ok, result | error}. The sweep's and the race's
+// independent runs go side by side to a pool of run workers (run-pool.js, one per core), which
+// post {type:'progress', job, run, …} per run; 'cancel' ends the job's run workers at once.
 import { SWEEP_MODELS, SWEEP_FRACTIONS, SWEEP_SETTINGS, EVALS_PER_RUN, REFERENCE_MODEL, splitCorpus, subsetText, stepsFor, modelName } from './scaling.js';
 import { startEngineLoad } from '../engine-load.js';
 import { readText } from '../text-read.js';
 import { head, valStart } from '../text-limits.js';
+import { RunPool, poolSize } from './run-pool.js';
+import { nextChunk } from './runs.js';
 
-const CHUNK_MS = 50;
 const OPTIMIZERS = ['sgd', 'momentum', 'adamw'];
 
 let engine = null;
@@ -16,7 +18,6 @@ let engineLoad = null;
 let live = null;        // the lab's model as of the last snapshot
 let liveText = '';     // the lab's text (read once per textKey, from its source)
 let liveKey = null;
-const cancelled = new Set();
 
 // Loaded on the first request (this worker starts with the page, but must not slow its first step).
 function loadEngine() {
@@ -26,12 +27,6 @@ function loadEngine() {
 
 const post = (msg) => self.postMessage(msg);
 const yieldNow = () => new Promise((r) => setTimeout(r, 0));
-
-/** Steps per chunk so that one chunk takes about CHUNK_MS. */
-function nextChunk(n, steps, ms) {
-  const per = Math.max(ms, 0.05) / Math.max(1, steps);
-  return Math.max(1, Math.min(256, Math.round(0.7 * (CHUNK_MS / per) + 0.3 * n)));
-}
 
 // What this worker keeps of the lab's text: its start and the start of its held-out end. The
 // experiments and views here need no more, and a 50 MB book is not held twice.
@@ -58,14 +53,22 @@ async function resolveText({ text, textKey, source, valFraction = 0.1, tokens = 
   return liveText;
 }
 
-function isCancelled(job) {
-  if (!cancelled.has(job)) return false;
-  cancelled.delete(job);
-  return true;
+// ------------------------------------------------------------------ scaling sweep
+const RUN_WORKER = new URL('./run-worker.js', import.meta.url);
+const jobs = new Map(); // job id → its RunPool (cancel ends them all at once)
+
+/** Runs `tasks` side by side in a new pool for `job`; see run-pool.js. */
+async function inPool(job, tasks, pool, on) {
+  const p = new RunPool(RUN_WORKER, poolSize(tasks.length, { requested: pool }));
+  jobs.set(job, p);
+  try {
+    return { ...(await p.run(tasks, on)), pool: p.size };
+  } finally {
+    jobs.delete(job);
+  }
 }
 
-// ------------------------------------------------------------------ scaling sweep
-async function sweep({ job, texts, steps, budget }) {
+async function sweep({ job, texts, steps, budget, pool }) {
   await loadEngine();
   const { train, val, all } = splitCorpus(texts);
   const subsets = SWEEP_FRACTIONS.map((f) => subsetText(train, f));
@@ -82,103 +85,56 @@ async function sweep({ job, texts, steps, budget }) {
       plan.push({ base: b, fraction: SWEEP_FRACTIONS[i], text: subsets[i], steps: n, cost: n * b.info.flopsPerStep });
     }
   }
+  const tasks = plan.map((p) => ({
+    kind: 'sweep', bytes: p.base.bytes, settings: SWEEP_SETTINGS, text: p.text, val, steps: p.steps,
+    every: Math.max(1, Math.ceil(p.steps / EVALS_PER_RUN)),
+  }));
   const totalCost = plan.reduce((a, p) => a + p.cost, 0);
-  let doneCost = 0;
+  const doneCost = plan.map(() => 0);
   const t0 = performance.now();
-  const rows = [];
-  for (let r = 0; r < plan.length; r++) {
-    const p = plan[r];
-    const { model, bytes, info } = p.base;
-    const tr = engine.loadCheckpoint(bytes, { ...SWEEP_SETTINGS, text: p.text });
-    try {
-      const every = Math.max(1, Math.ceil(p.steps / EVALS_PER_RUN));
-      let best = tr.evalText(val);
-      let bestStep = 0;
-      const curve = [[0, best]];
-      let n = 4;
-      let diverged = null;
-      const runStart = performance.now();
-      while (tr.info().step < p.steps) {
-        const step = tr.info().step;
-        const k = Math.min(n, p.steps - step, every - (step % every));
-        const c0 = performance.now();
-        const res = tr.train(k);
-        n = nextChunk(n, k, performance.now() - c0);
-        if (res.diverged) { diverged = res.diverged.message; break; }
-        if (res.step % every === 0 || res.step === p.steps) {
-          const v = tr.evalText(val);
-          curve.push([res.step, v]);
-          if (v < best) { best = v; bestStep = res.step; }
-        }
-        const frac = (doneCost + res.step * info.flopsPerStep) / totalCost;
-        post({ type: 'progress', job, run: r, runs: plan.length, step: res.step, steps: p.steps, model: modelName(model),
-          params: info.params, fraction: p.fraction, frac, elapsed: (performance.now() - t0) / 1000 });
-        await yieldNow();
-        if (isCancelled(job)) return { cancelled: true, rows };
-      }
-      const finalVal = curve.at(-1)[1];
-      const row = {
-        model: modelName(model), ...model, params: info.params, fraction: p.fraction, trainTokens: tr.info().trainTokens,
-        steps: tr.info().step, tokensSeen: tr.info().step * info.tokensPerStep, flops: tr.info().step * info.flopsPerStep,
-        bestVal: best, bestStep, finalVal, finalTrain: tr.evaluate().trainLoss, seconds: (performance.now() - runStart) / 1000,
-        curve, diverged,
-      };
-      rows.push(row);
-      doneCost += p.cost;
-      post({ type: 'progress', job, run: r, runs: plan.length, row, frac: doneCost / totalCost, elapsed: (performance.now() - t0) / 1000 });
-    } finally {
-      tr.dispose();
-    }
-  }
-  return { cancelled: false, rows, validationChars: [...val].length, seconds: (performance.now() - t0) / 1000 };
+  const common = (r) => ({ job, run: r, runs: plan.length, elapsed: (performance.now() - t0) / 1000 });
+  const frac = () => doneCost.reduce((a, c) => a + c, 0) / totalCost;
+  const rowOf = (r, res) => {
+    const { model, info } = plan[r].base;
+    return { model: modelName(model), ...model, params: info.params, fraction: plan[r].fraction, ...res,
+      tokensSeen: res.steps * info.tokensPerStep, flops: res.steps * info.flopsPerStep };
+  };
+  const out = await inPool(job, tasks, pool, {
+    progress(r, m) {
+      const p = plan[r];
+      doneCost[r] = m.step * p.base.info.flopsPerStep;
+      post({ type: 'progress', ...common(r), step: m.step, steps: m.steps, model: modelName(p.base.model), params: p.base.info.params, fraction: p.fraction, frac: frac() });
+    },
+    done(r, res) {
+      doneCost[r] = plan[r].cost;
+      post({ type: 'progress', ...common(r), row: rowOf(r, res), frac: frac() });
+    },
+  });
+  // Rows in plan order (runs end in any order when they run side by side).
+  const rows = out.results.map((res, r) => (res ? rowOf(r, res) : null)).filter(Boolean);
+  return { cancelled: out.cancelled, rows, validationChars: [...val].length, seconds: (performance.now() - t0) / 1000, ...poolReport(out) };
 }
 
+/** How the runs shared the cores: pool size, each run's [start, end] seconds, memory per worker. */
+const poolReport = ({ pool, spans, memoryBytes }) => ({ pool, spans, memoryBytes });
+
 // ------------------------------------------------------------------ optimizer race
-async function race({ job, settings, steps, lrs, tensor, index, ...ref }) {
+async function race({ job, settings, steps, lrs, tensor, index, pool, ...ref }) {
   const text = await resolveText(ref);
-  await loadEngine();
-  const trainers = [];
-  try {
-    for (const o of OPTIMIZERS) trainers.push(engine.createTrainer(text, { ...settings, optimizer: o, lr: lrs[o], momentum: 0.9 }));
-    const fingerprints = trainers.map((t) => t.fingerprint());
-    const info = trainers[0].info();
-    const losses = OPTIMIZERS.map(() => []);
-    const weights = OPTIMIZERS.map((o, i) => [trainers[i].weight(tensor, index)]);
-    const diverged = OPTIMIZERS.map(() => null);
-    let n = 2;
-    let done = 0;
-    let sent = 0;
-    while (done < steps) {
-      const k = Math.min(n, steps - done);
-      const c0 = performance.now();
-      for (let s = 0; s < k; s++) {
-        trainers.forEach((t, i) => {
-          if (diverged[i]) { losses[i].push(null); weights[i].push(null); return; }
-          const r = t.train(1);
-          if (r.diverged) { diverged[i] = r.diverged.message; losses[i].push(null); weights[i].push(null); return; }
-          losses[i].push(r.loss);
-          weights[i].push(t.weight(tensor, index));
-        });
-      }
-      done += k;
-      n = nextChunk(n, k, performance.now() - c0);
-      post({ type: 'progress', job, from: sent, done, steps, losses: losses.map((l) => l.slice(sent)),
-        weights: weights.map((w) => w.slice(sent + 1)), first: sent === 0 ? weights.map((w) => w[0]) : null });
-      sent = done;
-      await yieldNow();
-      if (isCancelled(job)) return { cancelled: true };
-    }
-    const evals = trainers.map((t, i) => (diverged[i] ? null : t.evaluate()));
-    return {
-      cancelled: false, steps, fingerprints, params: info.params, tokensPerStep: info.tokensPerStep,
-      final: OPTIMIZERS.map((o, i) => ({
-        optimizer: o, lr: lrs[o], trainLoss: evals[i]?.trainLoss ?? null, valLoss: evals[i]?.valLoss ?? null,
-        weightStart: weights[i][0], weightEnd: weights[i].filter((w) => w !== null).at(-1), diverged: diverged[i],
-      })),
-    };
-  } finally {
-    for (const t of trainers) t.dispose();
-  }
+  const tasks = OPTIMIZERS.map((o) => ({ kind: 'race', text, settings: { ...settings, optimizer: o, lr: lrs[o], momentum: 0.9 }, steps, tensor, index }));
+  const out = await inPool(job, tasks, pool, {
+    progress(run, m) { post({ type: 'progress', job, run, runs: tasks.length, ...m }); },
+  });
+  if (out.cancelled) return { cancelled: true, ...poolReport(out) };
+  const res = out.results;
+  return {
+    cancelled: false, steps, fingerprints: res.map((r) => r.fingerprint), params: res[0].params, tokensPerStep: res[0].tokensPerStep,
+    final: OPTIMIZERS.map((o, i) => ({
+      optimizer: o, lr: lrs[o], trainLoss: res[i].trainLoss, valLoss: res[i].valLoss,
+      weightStart: res[i].weightStart, weightEnd: res[i].weightEnd, diverged: res[i].diverged,
+    })),
+    ...poolReport(out),
+  };
 }
 
 // ------------------------------------------------------------------ speed
@@ -218,7 +174,7 @@ const commands = {
   sweep,
   race,
   measure,
-  cancel({ job }) { cancelled.add(job); return true; },
+  cancel({ job }) { jobs.get(job)?.cancel(); return true; },
   async snapshot({ bytes, ...ref }) {
     await loadEngine();
     await resolveText(ref);

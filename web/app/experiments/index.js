@@ -1,15 +1,16 @@
-// The lesson's bigger ideas as sections of <training-loop-lab>: attention, surprise map,
-// optimizers side by side, scaling experiment, training-time estimator.
+// The sections of <training-loop-lab> beyond the training loop, with their own worker: the
+// experiments (scaling sweep, optimizer race, training-time estimate) and the attention and
+// surprise views of a copy of the current model.
 //
-// The controller calls createIdeas(ctx, session) in its render() and puts the returned views in
+// The controller calls createExperiments(ctx, session) in its render() and puts the returned views in
 // its section list. They work from the lab's session (../session.js, no DOM), and READ only: its
 // state, textSource, textKey, info, step, tps, running, baseUrl, prompt(), its 'step' events and
 // its client (to ask the training worker for 'exportCheckpoint' and 'tensors'); they CALL only
-// pause(). Everything heavy runs in this module's own worker (ideas-worker.js).
+// pause(). Everything heavy runs in this module's own worker (experiments-worker.js).
 //
-// One IdeasHub per session outlives re-renders (a language change rebuilds the views, not the
+// One ExperimentsHub per session outlives re-renders (a language change rebuilds the views, not the
 // worker, the running jobs or their results) and ends itself when its session is closed.
-import { IdeasClient } from './client.js';
+import { ExperimentsClient } from './client.js';
 import { t as translate } from './strings.js';
 import { trainerSettings } from '../state.js';
 import { AttentionView } from './views/attention-view.js';
@@ -18,9 +19,9 @@ import { OptimizerView } from './views/optimizer-view.js';
 import { ScalingView } from './views/scaling-view.js';
 import { TimeView } from './views/time-view.js';
 
-export const IDEAS_SECTIONS = ['attention', 'surprise', 'optimizers', 'scaling', 'time'];
+export const EXPERIMENT_SECTIONS = ['attention', 'surprise', 'optimizers', 'scaling', 'time'];
 
-/** Do two lab keys (IdeasHub.labKey) name the same model (maybe at other steps)? */
+/** Do two lab keys (ExperimentsHub.labKey) name the same model (maybe at other steps)? */
 export const sameModel = (a, b) => Boolean(a && b) && a.split(':')[0] === b.split(':')[0];
 
 const TICK_MS = 2000;
@@ -32,10 +33,10 @@ const idOf = (o) => {
   return objectIds.get(o);
 };
 
-export class IdeasHub {
+export class ExperimentsHub {
   constructor(lab) {
     this.lab = lab;
-    this.client = new IdeasClient(lab.baseUrl);
+    this.client = new ExperimentsClient(lab.baseUrl);
     this.views = {};
     this.store = {};          // per-view data that survives a re-render (results, settings)
     this.jobs = {};           // kind → {id, promise}
@@ -101,7 +102,7 @@ export class IdeasHub {
   // ---------------------------------------------------------------- the lab's current model
   ready() { return Boolean(this.lab.info && this.lab.textSource && this.lab.client); }
 
-  /** The lab's text for the ideas worker: the source the first time, then only its key (it keeps the text). */
+  /** The lab's text for the experiments worker: the source the first time, then only its key (it keeps the text). */
   textRef() {
     const key = this.lab.textKey;
     const valFraction = this.lab.info?.settings?.valFraction ?? 0.1;
@@ -114,7 +115,7 @@ export class IdeasHub {
   /** Changes whenever the lab's weights may have changed (new model, reset, step). */
   labKey() { return this.ready() ? `${idOf(this.lab.info)}:${this.lab.step}` : null; }
 
-  /** The lab's current model is loaded in the ideas worker (asks the training worker for its checkpoint). */
+  /** The lab's current model is loaded in the experiments worker (asks the training worker for its checkpoint). */
   ensureSnapshot() {
     const key = this.labKey();
     if (!key) return Promise.reject(new Error(this.t('waitLab')));
@@ -139,7 +140,7 @@ export class IdeasHub {
   running(kind) { return Boolean(this.jobs[kind]); }
 
   /**
-   * Run a long job (sweep, race) in the ideas worker. The lab's own training is paused first so
+   * Run a long job (sweep, race) in the experiments worker. The lab's own training is paused first so
    * the two don't share this computer's cores (the page says so).
    */
   async run(kind, cmd, args) {
@@ -172,11 +173,11 @@ export class IdeasHub {
   }
 }
 
-/** The ideas sections' views for one render of a lab: {attention, surprise, optimizers, scaling, time}. */
-export function createIdeas(ctx, lab) {
+/** The experiments sections' views for one render of a lab: {attention, surprise, optimizers, scaling, time}. */
+export function createExperiments(ctx, lab) {
   let hub = hubs.get(lab);
   if (!hub || hub.closed) {
-    hub = new IdeasHub(lab);
+    hub = new ExperimentsHub(lab);
     hubs.set(lab, hub);
   }
   const ictx = { ...ctx, t: (k, v) => hub.t(k, v), hub, lab };

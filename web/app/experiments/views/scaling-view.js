@@ -1,8 +1,8 @@
 // Section: why scale matters — a sweep of 3 model sizes × 3 amounts of text from the built-in
-// samples, each run with the same budget, in the ideas worker. Plots the validation loss against
+// samples, each run with the same budget, in the experiments worker. Plots the validation loss against
 // parameters and against training tokens (log x), a table of every run, and a CSV download.
 import { h, clear, field, select, numbers } from '../../dom.js';
-import { IdeasChart } from '../chart.js';
+import { ExperimentChart } from '../chart.js';
 import {
   SWEEP_MODELS, SWEEP_FRACTIONS, SWEEP_PRESETS, SWEEP_SETTINGS, SAMPLE_NAMES, toCsv, modelName, sweepSeconds, speedOfRows, explainResult, splitCorpus,
 } from '../scaling.js';
@@ -34,13 +34,13 @@ export class ScalingView {
     this.csv = h('a', { class: 'button csv', download: 'scaling-sweep.csv', hidden: true }, t('scCsv'));
     const dataLabels = SWEEP_FRACTIONS.map((f) => t('scDataSeries', { pct: pct(f) }));
     const modelLabels = SWEEP_MODELS.map((m) => modelName(m));
-    this.byParams = new IdeasChart({ lang: this.n.lang, xLabel: t('scParamsAxis'), yLabel: t('scLossAxis'), logX: true, xTicksAtData: true, points: true, series: dataLabels.map((label) => ({ label })) });
-    this.byData = new IdeasChart({ lang: this.n.lang, xLabel: t('scTokensAxis'), yLabel: t('scLossAxis'), logX: true, xTicksAtData: true, points: true, series: modelLabels.map((label) => ({ label })) });
+    this.byParams = new ExperimentChart({ lang: this.n.lang, xLabel: t('scParamsAxis'), yLabel: t('scLossAxis'), logX: true, xTicksAtData: true, points: true, series: dataLabels.map((label) => ({ label })) });
+    this.byData = new ExperimentChart({ lang: this.n.lang, xLabel: t('scTokensAxis'), yLabel: t('scLossAxis'), logX: true, xTicksAtData: true, points: true, series: modelLabels.map((label) => ({ label })) });
     this.paramsAlt = h('figcaption', {});
     this.dataAlt = h('figcaption', {});
     this.summary = h('p', { class: 'sc-summary' });
     this.table = h('div', { class: 'scroll' });
-    this.el = h('div', { class: 'ideas ideas-scaling' },
+    this.el = h('div', { class: 'experiment experiment-scaling' },
       h('p', { class: 'intro' }, t('sScaleIntro', { samples: SAMPLE_NAMES.join(', ') })),
       h('div', { class: 'row' }, field(id('sc-preset'), t('scPreset'), this.presetSel).wrap, field(id('sc-budget'), t('scBudget'), this.budgetSel).wrap),
       h('div', { class: 'buttons' }, this.runBtn, this.cancelBtn, this.csv),
@@ -138,6 +138,8 @@ export class ScalingView {
       this.d.texts = texts;
       const r = await this.hub.run('scaling', 'sweep', { texts, steps: SWEEP_PRESETS[d.preset], budget: d.budget });
       if (!r) return;
+      d.rows = r.rows; // in plan order (side by side, runs end in any order)
+      d.active = null;
       d.result = { cancelled: r.cancelled, seconds: r.seconds, validationChars: r.validationChars, budget: d.budget };
       const v = this.viewRef();
       v.updateCsv();
@@ -151,20 +153,24 @@ export class ScalingView {
     }
   }
 
+  /** A run's progress or its row; the runs go side by side, so the status has a line per run. */
   onProgress(m) {
     const d = this.d;
     this.progress.value = m.frac;
+    d.active ??= new Map();
     if (m.row) {
+      d.active.delete(m.run);
       d.rows.push(m.row);
       this.updateCsv();
       this.redraw();
       return;
     }
+    d.active.set(m.run, m);
     const eta = m.frac > 0.02 ? Math.max(0, Math.round(m.elapsed / m.frac - m.elapsed)) : null;
-    clear(this.status, this.t('scProgress', {
-      run: m.run + 1, runs: m.runs, model: m.model, params: this.n.int(m.params), pct: pct(m.fraction), step: m.step, steps: m.steps,
-      eta: eta === null ? '…' : durationText(this.t, eta),
-    }));
+    const lines = [...d.active.values()].sort((a, b) => a.run - b.run).map((a) => h('div', {}, this.t('scProgress', {
+      run: a.run + 1, runs: a.runs, model: a.model, params: this.n.int(a.params), pct: pct(a.fraction), step: a.step, steps: a.steps,
+    })));
+    clear(this.status, ...lines, h('div', {}, this.t('scEta', { eta: eta === null ? '…' : durationText(this.t, eta) })));
   }
 
   updateCsv() {

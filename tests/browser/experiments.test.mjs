@@ -1,7 +1,7 @@
-// The ideas sections of the lesson page (attention, surprise map, optimizers side by side, scaling
+// The experiments sections of the lesson page (attention, surprise map, optimizers side by side, scaling
 // experiment, training-time estimator) in headless Chromium under the strict CSP: each shows real
 // numbers from the engine, its charts are drawn, the CSV downloads, no console errors; 360 px,
-// dark theme and German render. Screenshots go to tests/artifacts/ideas-*.png.
+// dark theme and German render. Screenshots go to tests/artifacts/experiments-*.png.
 import { test as nodeTest, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -71,7 +71,7 @@ test('attention: a heatmap of the lab’s current model, readable by keyboard an
   const before = await inLab('.sec-attention .att-table').textContent();
   await inLab('.sec-attention select[id$="att-head"]').selectOption('1');
   await page.waitForFunction((b) => document.getElementById('lab').shadowRoot.querySelector('.sec-attention .att-table').textContent !== b, before);
-  await shot(page, 'ideas-1-attention', inLab('.sec-attention'));
+  await shot(page, 'experiments-1-attention', inLab('.sec-attention'));
 });
 
 test('surprise map: the validation text shaded by per-token loss, following training', async () => {
@@ -90,7 +90,7 @@ test('surprise map: the validation text shaded by per-token loss, following trai
   const levels = await inLab('.sec-surprise .surprise-map .st').evaluateAll((els) => new Set(els.map((e) => e.className)).size);
   assert.ok(levels >= 4, `several shades: ${levels}`);
   assert.match(await text('.sec-surprise .sur-top'), /Most surprising: “.+” [\d.]+/);
-  await shot(page, 'ideas-2-surprise', inLab('.sec-surprise'));
+  await shot(page, 'experiments-2-surprise', inLab('.sec-surprise'));
 });
 
 test('optimizers side by side: same start, same batches, three curves and one weight’s path', async () => {
@@ -120,12 +120,12 @@ test('optimizers side by side: same start, same batches, three curves and one we
   const px = await chartPixels('.sec-optimizers');
   assert.ok(px.length >= 2 && px.every((x) => x > 500), `both charts drawn: ${px}`);
   assert.match(await text('.sec-optimizers figcaption >> nth=0'), /After 80 steps, smoothed training loss: SGD [\d.]+/);
-  await shot(page, 'ideas-3-optimizers', inLab('.sec-optimizers'));
+  await shot(page, 'experiments-3-optimizers', inLab('.sec-optimizers'));
   // A long race can be cancelled at once.
   await inLab('.sec-optimizers input[id$="opt-steps"]').fill('2000');
   await inLab('.sec-optimizers input[id$="opt-steps"]').press('Tab');
   await button('Race the optimizers').click();
-  await waitText('.sec-optimizers .job-status', /^Step \d+ of 2000/);
+  await waitText('.sec-optimizers .job-status', /^Steps done of 2000, side by side: SGD \d+/);
   await inLab('.sec-optimizers').getByRole('button', { name: 'Cancel' }).click();
   await waitText('.sec-optimizers .job-status', /^Cancelled after \d+ steps/, 5000);
   assert.equal(await button('Race the optimizers').isEnabled(), true);
@@ -149,7 +149,7 @@ test('scaling: 3 sizes × 3 data amounts, loss vs parameters and vs data, CSV ex
   assert.ok(l1 < l0, `bigger model, lower loss: ${l0} → ${l1}`);
   assert.ok(m1 < m0, `more data, lower loss: ${m0} → ${m1}`);
   const [download] = await Promise.all([page.waitForEvent('download'), inLab('.sec-scaling a.csv').click()]);
-  const file = path.join(artifacts, 'ideas-scaling.csv');
+  const file = path.join(artifacts, 'experiments-scaling.csv');
   await download.saveAs(file);
   const lines = readFileSync(file, 'utf8').trim().split('\n');
   assert.equal(lines.length, 10);
@@ -159,7 +159,7 @@ test('scaling: 3 sizes × 3 data amounts, loss vs parameters and vs data, CSV ex
     assert.equal(cells.length, lines[0].split(',').length);
     assert.ok(cells.slice(1).every((c) => Number.isFinite(Number(c))), l);
   }
-  await shot(page, 'ideas-4-scaling', inLab('.sec-scaling'));
+  await shot(page, 'experiments-4-scaling', inLab('.sec-scaling'));
   console.log(`# scaling sweep took ${seconds.toFixed(1)} s`);
 });
 
@@ -189,7 +189,7 @@ test('training time: calibrated on this browser, GPT-3 takes weeks on a thousand
   await waitText('.sec-time .answer', /about \d+ days/);
   const days2 = numbers(await text('.sec-time .answer'))[0];
   assert.ok(days2 > 1.9 * days && days2 < 2.1 * days, `twice the parameters, twice the time: ${days} → ${days2}`);
-  await shot(page, 'ideas-5-time', inLab('.sec-time'));
+  await shot(page, 'experiments-5-time', inLab('.sec-time'));
 });
 
 test('surprise map of the large fables: the start of their validation text, also after more steps', async () => {
@@ -221,7 +221,7 @@ test('360 px wide, dark theme and German render; no console errors', async () =>
   await page.waitForTimeout(400);
   const width = await page.evaluate(() => document.documentElement.scrollWidth);
   assert.ok(width <= 362, `page is ${width}px wide at 360`);
-  for (const s of ['attention', 'surprise', 'optimizers', 'scaling', 'time']) await shot(page, `ideas-6-narrow-${s}`, inLab(`.sec-${s}`));
+  for (const s of ['attention', 'surprise', 'optimizers', 'scaling', 'time']) await shot(page, `experiments-6-narrow-${s}`, inLab(`.sec-${s}`));
   await page.emulateMedia({ colorScheme: 'dark' });
   await page.setViewportSize({ width: 1100, height: 900 });
   await page.evaluate(() => document.getElementById('lab').setAttribute('lang', 'de'));
@@ -230,6 +230,6 @@ test('360 px wide, dark theme and German render; no console errors', async () =>
   assert.equal(await inLab('.sec-scaling .sc-table tbody tr').count(), 9);
   await inLab('.sec-attention').scrollIntoViewIfNeeded();
   await waitText('.sec-attention .att-status', /Das Modell des Labors bei Schritt \d+/);
-  for (const s of ['attention', 'scaling', 'time']) await shot(page, `ideas-7-dark-de-${s}`, inLab(`.sec-${s}`));
+  for (const s of ['attention', 'scaling', 'time']) await shot(page, `experiments-7-dark-de-${s}`, inLab(`.sec-${s}`));
   assert.deepEqual(page.problems, []);
 });

@@ -1,4 +1,4 @@
-// A small line chart for the ideas sections (uPlot, shipped with the page): several series over
+// A small line chart for the experiments sections (uPlot, shipped with the page): several series over
 // one x axis, optional log x, colours that work in both themes. The caller puts a text
 // equivalent next to it (the chart itself is aria-hidden).
 import uPlot from '../../vendor/uplot/uPlot.esm.js';
@@ -19,14 +19,14 @@ export function shortNum(v, lang = 'en') {
 /** uPlot tick labels in the lab's number format (uPlot's own follow the browser's language). */
 export const tickValues = (lang) => (u, vals) => vals.map((v) => (v === null ? '' : fmtSig(v, 6, lang)));
 
-export class IdeasChart {
+export class ExperimentChart {
   /**
    * @param {{xLabel:string, yLabel?:string, logX?:boolean, xTicksAtData?:boolean, height?:number,
    *   points?:boolean, lang?:string, series:{label:string, color?:string, dash?:number[]}[]}} opts
    */
   constructor(opts) {
     this.opts = opts;
-    this.box = h('div', { class: 'chart ideas-chart', 'aria-hidden': 'true' });
+    this.box = h('div', { class: 'chart experiment-chart', 'aria-hidden': 'true' });
     this.el = this.box;
     this.plot = null;
     this.data = null;

@@ -1,4 +1,4 @@
-// The strings of the ideas sections (attention, surprise map, optimizers, scaling, training time),
+// The strings of the experiments sections (attention, surprise map, optimizers, scaling, training time),
 // in the same languages as the main table (app/strings.js). A key missing here falls back to the
 // main table (e.g. optimizer names), then to English.
 import { t as mainT, strings as mainStrings, fill } from '../strings.js';
@@ -55,7 +55,7 @@ export const strings = {
     optProgressLabel: 'Optimizer race progress',
     optIdle: 'Not run yet.',
     optStarting: 'Building three identical models…',
-    optProgress: 'Step {done} of {steps}.',
+    optProgress: 'Steps done of {steps}, side by side: {list}.',
     optCancelled: 'Cancelled after {done} steps.',
     optDoneSame: '{steps} steps done. All three started from the same weights (fingerprint {fp}) and saw the same batches; {params} parameters each.',
     optDone: '{steps} steps done ({params} parameters each).',
@@ -93,7 +93,8 @@ export const strings = {
     scProgressLabel: 'Scaling experiment progress',
     scIdle: 'Not run yet.',
     scStarting: 'Loading the samples and building the models…',
-    scProgress: 'Run {run} of {runs}: {model} ({params} parameters) on {pct} of the text, step {step} of {steps}; about {eta} left.',
+    scProgress: 'Run {run} of {runs}: {model} ({params} parameters) on {pct} of the text, step {step} of {steps}.',
+    scEta: 'About {eta} left.',
     scDone: 'Done: {runs} runs in {seconds} s.',
     scCancelled: 'Cancelled; {runs} runs finished.',
     scSampleFailed: 'Could not load the sample "{name}" (HTTP {status}).',
@@ -226,7 +227,7 @@ export const strings = {
     optProgressLabel: 'Fortschritt des Optimierer-Vergleichs',
     optIdle: 'Noch nicht gestartet.',
     optStarting: 'Baue drei identische Modelle…',
-    optProgress: 'Schritt {done} von {steps}.',
+    optProgress: 'Schritte von {steps}, nebeneinander: {list}.',
     optCancelled: 'Nach {done} Schritten abgebrochen.',
     optDoneSame: '{steps} Schritte fertig. Alle drei starteten mit denselben Gewichten (Fingerabdruck {fp}) und sahen dieselben Batches; je {params} Parameter.',
     optDone: '{steps} Schritte fertig (je {params} Parameter).',
@@ -263,7 +264,8 @@ export const strings = {
     scProgressLabel: 'Fortschritt des Skalierungsexperiments',
     scIdle: 'Noch nicht gestartet.',
     scStarting: 'Lade die Beispiele und baue die Modelle…',
-    scProgress: 'Lauf {run} von {runs}: {model} ({params} Parameter) auf {pct} des Textes, Schritt {step} von {steps}; noch etwa {eta}.',
+    scProgress: 'Lauf {run} von {runs}: {model} ({params} Parameter) auf {pct} des Textes, Schritt {step} von {steps}.',
+    scEta: 'Noch etwa {eta}.',
     scDone: 'Fertig: {runs} Läufe in {seconds} s.',
     scCancelled: 'Abgebrochen; {runs} Läufe fertig.',
     scSampleFailed: 'Das Beispiel „{name}“ konnte nicht geladen werden (HTTP {status}).',

@@ -1,5 +1,5 @@
 // The scaling experiment's plan (no DOM, no engine): which models, which amounts of text, what
-// budget, how the corpus is split, and the CSV of the results. The ideas worker runs the plan.
+// budget, how the corpus is split, and the CSV of the results. The experiments worker runs the plan.
 
 /** Three model sizes, from ~5k to ~105k parameters (about 20× apart) on the fables' vocabulary. */
 export const SWEEP_MODELS = [

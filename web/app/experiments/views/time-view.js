@@ -65,7 +65,7 @@ export class TimeView {
     this.problem = h('p', { class: 'message error', hidden: true, role: 'alert' });
     this.compare = h('div', { class: 'scroll' });
     this.presetBox = h('div', { class: 'scroll' });
-    this.el = h('div', { class: 'ideas ideas-time' },
+    this.el = h('div', { class: 'experiment experiment-time' },
       h('p', { class: 'intro' }, t('sTimeIntro')),
       h('div', { class: 'formula', role: 'math', 'aria-label': t('tmFormulaSpoken') },
         h('code', {}, 'time ≈ (6·N + 12·L·T·C) × D × E ÷ (n × F × U)')),

@@ -27,7 +27,7 @@ export class SurpriseView {
     const legend = h('ol', { class: 'heat-legend', 'aria-label': t('surLegend') },
       Array.from({ length: HEAT_LEVELS }, (_, i) => h('li', { class: `heat-${i}` },
         i === HEAT_LEVELS - 1 ? `≥ ${i * HEAT_STEP}` : `${i * HEAT_STEP}–${(i + 1) * HEAT_STEP}`)));
-    this.el = h('div', { class: 'ideas ideas-surprise' },
+    this.el = h('div', { class: 'experiment experiment-surprise' },
       h('p', { class: 'intro' }, t('sSurpriseIntro')),
       h('div', { class: 'row' }, field(id('sur-part'), t('surPart'), this.partSel).wrap,
         h('div', { class: 'field' }, h('span', { class: 'label-spacer' }, '\u00a0'), this.refreshBtn)),

@@ -2,7 +2,7 @@
 // model from the same initial weights on the same batches (the engine's batch of step k depends
 // only on the seed and k). One chart of their losses, one of the path of one chosen weight.
 import { h, clear, field, select, numbers } from '../../dom.js';
-import { IdeasChart } from '../chart.js';
+import { ExperimentChart } from '../chart.js';
 import { SUGGESTED_LRS } from '../../state.js';
 
 export const OPTIMIZERS = ['sgd', 'momentum', 'adamw'];
@@ -55,12 +55,12 @@ export class OptimizerView {
     this.progress = h('progress', { max: '1', value: '0', 'aria-label': t('optProgressLabel') });
     this.status = h('p', { class: 'job-status', role: 'status' }, t('optIdle'));
     const labels = OPTIMIZERS.map((o) => t(OPT_LABEL[o]));
-    this.lossChart = new IdeasChart({ lang: this.n.lang, xLabel: t('step'), yLabel: t('optLossAxis'), series: labels.map((label) => ({ label })) });
-    this.weightChart = new IdeasChart({ lang: this.n.lang, xLabel: t('step'), yLabel: t('optWeightAxis'), series: labels.map((label) => ({ label })) });
+    this.lossChart = new ExperimentChart({ lang: this.n.lang, xLabel: t('step'), yLabel: t('optLossAxis'), series: labels.map((label) => ({ label })) });
+    this.weightChart = new ExperimentChart({ lang: this.n.lang, xLabel: t('step'), yLabel: t('optWeightAxis'), series: labels.map((label) => ({ label })) });
     this.lossAlt = h('figcaption', {});
     this.weightAlt = h('figcaption', {});
     this.table = h('div', { class: 'scroll' });
-    this.el = h('div', { class: 'ideas ideas-optimizers' },
+    this.el = h('div', { class: 'experiment experiment-optimizers' },
       h('p', { class: 'intro' }, t('sOptIntro')),
       h('p', { class: 'hint lr-why' }, t('lrWhy', SUGGESTED_LRS)),
       h('div', { class: 'row' },
@@ -123,6 +123,7 @@ export class OptimizerView {
     d.weights = OPTIMIZERS.map(() => []);
     d.result = null;
     d.done = 0;
+    d.doneBy = OPTIMIZERS.map(() => 0);
     d.setup = { params: setup.info.params };
     clear(this.table);
     this.progress.value = 0;
@@ -147,15 +148,18 @@ export class OptimizerView {
   /** The view currently on screen (after a language change the hub holds a newer one). */
   viewRef() { return this.hub.views.optimizers ?? this; }
 
+  /** One optimizer's steps since its last report (the three run side by side, each at its pace). */
   onProgress(m) {
     const d = this.d;
     if (!d.losses) return;
-    if (m.first) d.weights = m.first.map((w) => [w]);
-    m.losses.forEach((ls, i) => d.losses[i].push(...ls));
-    m.weights.forEach((ws, i) => d.weights[i].push(...ws));
-    d.done = m.done;
-    this.progress.value = m.done / m.steps;
-    clear(this.status, this.t('optProgress', { done: m.done, steps: m.steps }));
+    if (m.first !== null) d.weights[m.run] = [m.first];
+    d.losses[m.run].push(...m.losses);
+    d.weights[m.run].push(...m.weights);
+    d.doneBy = d.doneBy ?? OPTIMIZERS.map(() => 0);
+    d.doneBy[m.run] = m.done;
+    d.done = Math.min(...d.doneBy);
+    this.progress.value = d.doneBy.reduce((a, x) => a + x, 0) / (m.steps * OPTIMIZERS.length);
+    clear(this.status, this.t('optProgress', { steps: m.steps, list: OPTIMIZERS.map((o, i) => `${this.t(OPT_LABEL[o])} ${d.doneBy[i]}`).join(', ') }));
     if (!this.drawQueued) {
       this.drawQueued = true;
       setTimeout(() => requestAnimationFrame(() => { this.drawQueued = false; this.redraw(); }), 150);
@@ -165,11 +169,13 @@ export class OptimizerView {
   redraw() {
     const d = this.d;
     if (!d.losses) return;
-    const n = d.losses[0].length;
+    // The runs advance side by side, each at its own pace: the shorter series end earlier.
+    const pad = (a, len) => (a.length < len ? [...a, ...new Array(len - a.length).fill(null)] : a);
+    const n = Math.max(...d.losses.map((l) => l.length));
     const xs = Array.from({ length: n }, (_, i) => i + 1);
-    if (n >= 1) this.lossChart.setData([xs, ...d.losses.map((l) => smooth(l))]);
-    const nw = d.weights[0].length;
-    if (nw >= 2) this.weightChart.setData([Array.from({ length: nw }, (_, i) => i), ...d.weights]);
+    if (n >= 1) this.lossChart.setData([xs, ...d.losses.map((l) => pad(smooth(l), n))]);
+    const nw = Math.max(...d.weights.map((w) => w.length));
+    if (nw >= 2) this.weightChart.setData([Array.from({ length: nw }, (_, i) => i), ...d.weights.map((w) => pad(w, nw))]);
     const last = (arr) => arr.filter((x) => x !== null).at(-1);
     const names = OPTIMIZERS.map((o) => this.t(OPT_LABEL[o]));
     clear(this.lossAlt, n ? this.t('optLossAlt', { step: n, list: names.map((nm, i) => `${nm} ${this.n.loss(last(smooth(d.losses[i])))}`).join(', ') }) : '');

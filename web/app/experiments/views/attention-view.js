@@ -41,7 +41,7 @@ export class AttentionView {
     this.readout = h('p', { class: 'readout', 'aria-live': 'polite' });
     this.status = h('p', { class: 'hint att-status' }, t('waitLab'));
     this.tableBox = h('div', { class: 'scroll' });
-    this.el = h('div', { class: 'ideas ideas-attention' },
+    this.el = h('div', { class: 'experiment experiment-attention' },
       h('p', { class: 'intro' }, t('sAttentionIntro')),
       field(id('att-prompt'), t('attPrompt'), this.promptInput, 'wide').wrap,
       h('div', { class: 'row' }, field(id('att-layer'), t('attLayer'), this.layerSel).wrap, field(id('att-head'), t('attHead'), this.headSel).wrap,
