@@ -4,7 +4,7 @@
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import { loadEngine } from '../../wasm/lab.mjs';
-import { COMMANDS, main } from '../../wasm/cli.mjs';
+import { COMMANDS, main } from '../../wasm/tools/cli.mjs';
 import { FIELDS } from '../../web/app/state.js';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
