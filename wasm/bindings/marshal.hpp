@@ -11,6 +11,9 @@
 #include <string>
 #include <vector>
 
+#include "model/config.hpp"
+#include "model/limits.hpp"
+#include "model/tensor_names.hpp"
 #include "tokenizer/tokenizer.hpp"
 #include "train/trainer.hpp"
 
@@ -43,12 +46,25 @@ val typed_copy(const char* ctor, const T* data, std::size_t n) {
 // Copies the bytes of a Uint8Array (a checkpoint) into C++.
 std::vector<std::uint8_t> bytes_from_js(const val& arr);
 
-// A JS array of the elements: strings, numbers, or structs registered as value_object in
-// marshal.cpp (each becomes a plain JS object: nothing to .delete(), fine to post to the page).
+// A result struct as a plain JS object (nothing to .delete(), fine to post to the page).
+val to_js(const TokenProb& p);    // {token, id, prob}
+val to_js(const TokenLoss& t);    // {token, id, loss | null when not predicted}
+val to_js(const TensorNorm& t);   // {name, norm}
+val to_js(const Pair& p);         // {context, target, targetId, prob, surprise}
+val to_js(const StepStats& st);   // {step, loss, lr, gradNorm, diverged: null | {message, step}}
+val to_js(const NamedTensor& t);  // {name, shape, size}
+val to_js(const GPTConfig& c);    // {vocab_size, block_size, n_layer, n_head, n_embd, bias}
+val to_js(const Limit& l);        // {min, max, integer, minOpen, maxOpen, range}
+val to_js(const WeightProbe& w);  // {tensor, index, value, grad, rawGrad, lr, …, vBefore, vAfter}
+// Strings and numbers go to JS as they are.
+template <typename T>
+const T& to_js(const T& x) { return x; }
+
+// A JS array of the elements, each through to_js().
 template <typename T>
 val array_of(const std::vector<T>& v) {
     val a = val::array();
-    for (std::size_t i = 0; i < v.size(); ++i) a.set(i, v[i]);
+    for (std::size_t i = 0; i < v.size(); ++i) a.set(i, to_js(v[i]));
     return a;
 }
 

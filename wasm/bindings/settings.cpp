@@ -130,7 +130,7 @@ val settings_to_js(const TrainerSettings& s) {
 
 val limits_to_js() {
     val o = val::object();
-    for (const Limit* l : kLimits) o.set(l->key, *l);  // a value_object (marshal.cpp)
+    for (const Limit* l : kLimits) o.set(l->key, to_js(*l));
     o.set("maxModelBytes", static_cast<double>(kMaxModelBytes));
     return o;
 }

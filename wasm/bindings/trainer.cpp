@@ -42,7 +42,7 @@ public:
             o.set("tokensPerStep", t.settings().batch_size * t.seq_len());
             o.set("seqLen", t.seq_len());
             o.set("vocabSize", t.config().vocab_size);
-            o.set("config", t.config());
+            o.set("config", to_js(t.config()));
             o.set("tokenizer", t.tokenizer().type());
             o.set("step", t.step());
             o.set("trainTokens", t.train_token_count());
@@ -114,7 +114,7 @@ public:
             if (!grads.instanceof(val::global("Float32Array")) || grads["length"].as<std::size_t>() != g.size())
                 fail("gradients must be a Float32Array of ", g.size(), " numbers (one per parameter)");
             val(emscripten::typed_memory_view(g.size(), g.data())).call<void>("set", grads);
-            return val(t_->apply_gradients(loss_sum));
+            return to_js(t_->apply_gradients(loss_sum));
         });
     }
 
@@ -155,7 +155,7 @@ public:
             o.set("batchLoss", r.stats.loss);
             o.set("gradNorms", array_of(r.grad_norms));
             o.set("gradNormTotal", r.grad_norm_total);
-            o.set("weight", r.weight);
+            o.set("weight", to_js(r.weight));
             o.set("diverged", r.stats.diverged ? val(r.stats.message) : val::null());
             return o;
         });
