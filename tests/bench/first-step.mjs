@@ -10,7 +10,7 @@
 import { chromium } from 'playwright-core';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { startServer } from '../../wasm/server.mjs';
+import { startServer } from '../../wasm/tools/server.mjs';
 
 const floorDir = path.join(path.dirname(fileURLToPath(import.meta.url)), 'floor');
 const server = await startServer({ port: 0, extraMounts: [['/bench-floor/', [floorDir]]] });

@@ -9,7 +9,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import os from 'node:os';
 import path from 'node:path';
 import { assertEngineBuilt, launch, newPage, labReady, mainThreadTasks, repo } from './helpers.mjs';
-import { startServer } from '../../wasm/server.mjs';
+import { startServer } from '../../wasm/tools/server.mjs';
 
 const test = (name, fn) => nodeTest(name, { timeout: 240_000 }, fn);
 const SHAKESPEARE = path.join(repo, '..', 'shared', 'data', 'tinyshakespeare.txt');

@@ -7,8 +7,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { useLab, newPage, shot, labReady, CSP, assertIframeRun, finite } from './helpers.mjs';
-import { startServer } from '../../wasm/server.mjs';
-import { buildSite } from '../../wasm/build-site.mjs';
+import { startServer } from '../../wasm/tools/server.mjs';
+import { buildSite } from '../../wasm/tools/build-site.mjs';
 
 // Every test ends within 2 minutes, whatever hangs.
 const test = (name, fn) => nodeTest(name, { timeout: 120_000 }, fn);

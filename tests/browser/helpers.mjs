@@ -8,8 +8,8 @@ import { fileURLToPath } from 'node:url';
 import { before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { chromium } from 'playwright-core';
-import { startServer } from '../../wasm/server.mjs';
-import { CONTENT_SECURITY_POLICY } from '../../wasm/site.mjs';
+import { startServer } from '../../wasm/tools/server.mjs';
+import { CONTENT_SECURITY_POLICY } from '../../wasm/tools/site.mjs';
 
 export const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const artifacts = path.join(repo, 'tests/artifacts');

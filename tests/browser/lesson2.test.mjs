@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { startServer } from '../../wasm/server.mjs';
+import { startServer } from '../../wasm/tools/server.mjs';
 import { useLab, newPage, labReady, smallQuery, shot } from './helpers.mjs';
 
 const test = (name, fn) => nodeTest(name, { timeout: 150_000 }, fn);

@@ -5,8 +5,8 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { cli } from './helpers.mjs';
-import { parseArgs } from '../../wasm/cli-args.mjs';
-import { progressLine } from '../../wasm/cli.mjs';
+import { parseArgs } from '../../wasm/tools/cli-args.mjs';
+import { progressLine } from '../../wasm/tools/cli.mjs';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'lab-cli-train-'));
 const shape = ['--n-layer', '1', '--n-head', '2', '--n-embd', '16', '--block-size', '16', '--seed', '5'];

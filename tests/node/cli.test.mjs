@@ -5,7 +5,7 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { cli, expectError, samplePath } from './helpers.mjs';
-import { writeModel } from '../../wasm/cli.mjs';
+import { writeModel } from '../../wasm/tools/cli.mjs';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'lab-cli-'));
 const ckpt = path.join(dir, 'model.safetensors');

@@ -4,9 +4,9 @@
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import { loadEngine } from '../../wasm/lab.mjs';
-import { COMMANDS, main } from '../../wasm/cli.mjs';
+import { COMMANDS, main } from '../../wasm/tools/cli.mjs';
 import { FIELDS, FIELD_BY_NAME, parseField, range } from '../../web/app/state.js';
-import { createBundler } from '../../wasm/bundle.mjs';
+import { createBundler } from '../../wasm/tools/bundle.mjs';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { cli, expectError, repo, sampleText, small } from './helpers.mjs';

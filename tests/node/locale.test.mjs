@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { safeLocale } from '../../web/app/locale.js';
-import { patchUplotLocale } from '../../wasm/bundle.mjs';
+import { patchUplotLocale } from '../../wasm/tools/bundle.mjs';
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 

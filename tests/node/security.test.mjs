@@ -8,8 +8,8 @@ import { mkdtempSync, mkdirSync, writeFileSync, symlinkSync, rmSync } from 'node
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
-import { startServer } from '../../wasm/server.mjs';
-import { CONTENT_SECURITY_POLICY, ENGINE_FILES } from '../../wasm/site.mjs';
+import { startServer } from '../../wasm/tools/server.mjs';
+import { CONTENT_SECURITY_POLICY, ENGINE_FILES } from '../../wasm/tools/site.mjs';
 import { applyQuery } from '../../web/app/url-query.js';
 import { isTextSource, readState } from '../../web/app/state.js';
 import { loadEngine } from '../../wasm/lab.mjs';
@@ -72,7 +72,9 @@ test('under /engine/ only the engine files the page loads, none of its sources o
   const server = await startServer({ port: 0 });
   try {
     for (const f of ENGINE_FILES) assert.equal((await fetch(new URL(`engine/${f}`, server.url))).status, 200, f);
-    for (const f of ['bindings.cpp', 'cli.mjs', 'server.mjs', 'site.mjs', 'bundle.mjs', 'cli-args.mjs', 'build-site.mjs', 'dist/lab-core.wasm', '']) {
+    const tools = ['cli.mjs', 'cli-args.mjs', 'server.mjs', 'site.mjs', 'build-site.mjs', 'bundle.mjs'].map((f) => `tools/${f}`);
+    const sources = ['bindings/trainer.cpp', 'bindings/settings.cpp', 'bindings/marshal.cpp', 'bindings/marshal.hpp'];
+    for (const f of ['cli.mjs', ...tools, ...sources, 'tools/', 'dist/lab-core.wasm', '']) {
       assert.equal((await fetch(new URL(`engine/${f}`, server.url))).status, 404, `engine/${f}`);
     }
   } finally { await server.close(); }

@@ -6,9 +6,9 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { startServer } from '../../wasm/server.mjs';
-import { buildSite } from '../../wasm/build-site.mjs';
-import { BUNDLE_ENTRIES } from '../../wasm/bundle.mjs';
+import { startServer } from '../../wasm/tools/server.mjs';
+import { buildSite } from '../../wasm/tools/build-site.mjs';
+import { BUNDLE_ENTRIES } from '../../wasm/tools/bundle.mjs';
 
 test('each page loads its code as one bundle, the element its styles as one file', async () => {
   const server = await startServer({ port: 0 });

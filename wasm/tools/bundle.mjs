@@ -7,7 +7,7 @@ import * as esbuild from 'esbuild';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { repoRoot, contentTypes } from './site.mjs';
-import { safeLocale } from '../web/app/locale.js';
+import { safeLocale } from '../../web/app/locale.js';
 
 const WEB = path.join(repoRoot, 'web');
 const UPLOT = path.join(repoRoot, 'node_modules/uplot/dist');

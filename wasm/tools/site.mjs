@@ -4,9 +4,10 @@
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+// This file is wasm/tools/site.mjs: the repo is two folders up.
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
-/** The engine files the page loads; nothing else of wasm/ (sources, CLI, server) is served. */
+/** The engine files the page loads; nothing else of wasm/ (sources, tools/) is served. */
 export const ENGINE_FILES = ['lab.mjs', 'lab-core.mjs', 'lab-core.wasm', 'parallel.mjs', 'replica.mjs'];
 
 /**
