@@ -58,7 +58,7 @@ const limitsPlugin = {
   setup(build) {
     build.onLoad({ filter: /[\\/]engine-limits\.js$/ }, async (args) => {
       if (path.resolve(args.path) !== ENGINE_LIMITS_FILE) return undefined;
-      engineLimits ??= import('./lab.mjs').then(async ({ loadEngine }) => (await loadEngine()).limits());
+      engineLimits ??= import('../lab.mjs').then(async ({ loadEngine }) => (await loadEngine()).limits());
       return { contents: `export const ENGINE_LIMITS = ${JSON.stringify(await engineLimits)};`, loader: 'js' };
     });
   },
