@@ -66,7 +66,7 @@ export function planWorkers({ requested, available, batchSize, info, memoryBudge
   }
   checkCount(requested);
   if (requested > batchSize)
-    throw new Error(`${requested} workers need a batch of at least ${requested} rows (one each); the batch size is ${batchSize}: use at most ${batchSize} workers or a larger batch`);
+    throw new Error(`${requested} workers need a batch of at least ${requested} rows (one each); the batch size is ${batchSize}: use at most ${batchSize} ${batchSize === 1 ? 'worker' : 'workers'} or a larger batch`);
   const c = cost(requested);
   if (c.bytes > memoryBudget) {
     let fit = requested - 1;

@@ -230,8 +230,8 @@ export class LabController {
     if (s.cores) cores.setSummary(s.cores);
     cores.setTraining(s.running ? s.training : null);
     const lost = s.cores?.lost;
-    if (lost && lost.helpers !== this.lostShown) {
-      this.lostShown = lost.helpers;
+    if (lost && lost.stopped !== this.lostShown) {
+      this.lostShown = lost.stopped;
       this.fail(this.t('coresLost', { message: lost.message, n: s.cores.workers ?? 1 }));
     }
   }

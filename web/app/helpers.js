@@ -13,7 +13,7 @@
 //
 // A helper that stops (it crashed: an uncaught error, 'error' on its Worker) costs no model: the
 // trainer is whole at the last step every replica applied. It is dropped, and training goes on
-// with the others (at most that many from now on, until a count is chosen again).
+// with the others (at most that many for the rest of the run; the next run tries all again).
 
 // Workers in all (the trainer's own included): the page's thread draws too. The lab's `workers`
 // attribute allows the same range (state.js; tests/node/web-state.test.mjs checks they agree).
@@ -32,8 +32,9 @@ export class Helpers {
   constructor(engineDir) {
     this.engineDir = engineDir;
     this.wanted = null;   // workers in all, or null = as many as fit (cores, batch rows, memory)
-    this.cap = null;      // at most this many after helpers stopped (null: no limit)
-    this.lost = null;     // {helpers, message}: helpers that stopped while in use, or null
+    this.cap = null;      // at most this many after helpers stopped in this run (null: no limit)
+    this.lost = null;     // {helpers, message}: helpers that stopped in this run, or null
+    this.stopped = 0;     // helpers that stopped since the worker started (the page reports each once)
     this.mod = null;      // parallel.mjs, once imported
     this.workers = [];    // helper WorkerReplica objects
     this.plan = null;     // {workers, bytesPerReplica, bytes, unfit} for this.planFor (a trainer)
@@ -60,10 +61,17 @@ export class Helpers {
       mod.planWorkers(this.planInput(trainer, n)); // throws when it does not fit
     }
     this.wanted = n;
-    this.cap = null;
-    this.lost = null;
+    this.newRun();
     this.disabled = null;
     this.stopWorkers(); // planned and started again at the next chunk
+  }
+
+  /** A training run starts: helpers that stopped in the last one are tried again. */
+  newRun() {
+    if (this.cap === null) return;
+    this.cap = null;
+    this.lost = null;
+    this.plan = null;
   }
 
   markStale() { this.parallel = null; }
@@ -122,7 +130,8 @@ export class Helpers {
     for (const w of stopped) w.terminate();
     this.workers = this.workers.filter((w) => !w.dead);
     this.cap = this.workers.length + 1;
-    this.lost = { helpers: (this.lost?.helpers ?? 0) + stopped.length, message: stopped[0].dead };
+    this.stopped += stopped.length;
+    this.lost = { helpers: (this.lost?.helpers ?? 0) + stopped.length, stopped: this.stopped, message: stopped[0].dead };
     this.markStale();
     this.plan = null; // planned again within the cap: the live helpers stay (resize keeps them)
     if (!this.warmed) this.warmUp(); // one stopped while they were starting: the others carry on
@@ -211,7 +220,8 @@ export class Helpers {
    * What the page shows about the workers of `trainer`'s model: {wanted (null = auto), workers
    * (planned, in all; null before parallel.mjs is in), cores, max, bytesPerReplica, bytes (the
    * copies' estimated memory), budget (bytes they may take), unfit (why fewer than wanted), lost
-   * ({helpers, message}: helpers that stopped), disabled (why helpers are not used)}.
+   * ({helpers, stopped, message}: helpers that stopped in this run, and since the worker started),
+   * disabled (why helpers are not used)}.
    */
   summary(trainer) {
     const p = !trainer ? null : this.planFor === trainer && this.plan ? this.plan : this.mod ? this.fitPlan(trainer) : null;
@@ -237,7 +247,7 @@ export class Helpers {
   crashHelper(index = 1) {
     const w = this.workers[index - 1];
     if (!w) throw new Error(`there is no helper worker ${index} (${this.workers.length} running)`);
-    return w.request({ cmd: 'crash' });
+    return w.request({ cmd: 'crash' }).then(() => true, () => true); // (the crash may overtake the reply)
   }
 
   disable(e) {

@@ -262,6 +262,7 @@ const commands = {
   start({ budget = 0 } = {}) {
     needTrainer();
     if (running) return { run };
+    helpers.newRun();
     running = true;
     run += 1;
     const id = run;
