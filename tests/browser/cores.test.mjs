@@ -11,7 +11,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { useLab, newPage, labReady, smallQuery, mainThreadTasks, artifacts, repo, shot } from './helpers.mjs';
+import { useLab, newPage, labReady, smallQuery, mainThreadTasks, artifacts, repo, shot, recordPage } from './helpers.mjs';
 import { readState, trainerSettings } from '../../web/app/state.js';
 import { loadEngine } from '../../wasm/lab.mjs';
 
@@ -21,17 +21,7 @@ const lab = useLab();
 /** A page with the lab at index.html?query, its lab-* events in window.__events, and progress messages in window.__progress. */
 async function openLab(query) {
   const page = await newPage(lab.browser);
-  await page.addInitScript(() => {
-    window.__longTasks = [];
-    window.__measureLongTasks = false;
-    new PerformanceObserver((list) => {
-      for (const e of list.getEntries()) if (window.__measureLongTasks) window.__longTasks.push(Math.round(e.duration));
-    }).observe({ type: 'longtask', buffered: false });
-    window.__events = [];
-    for (const type of ['lab-ready', 'lab-step', 'lab-done', 'lab-error', 'lab-change']) {
-      document.addEventListener(type, (e) => window.__events.push({ type, ...e.detail }));
-    }
-  });
+  await recordPage(page, ['lab-ready', 'lab-step', 'lab-done', 'lab-error', 'lab-change']);
   await page.goto(`${lab.server.url}index.html?${query}`);
   await labReady(page);
   await page.evaluate(() => {
