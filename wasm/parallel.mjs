@@ -66,11 +66,14 @@ export function planWorkers({ requested, available, batchSize, info, memoryBudge
   }
   checkCount(requested);
   if (requested > batchSize)
-    throw new Error(`${requested} workers need a batch of at least ${requested} rows (one each); the batch size is ${batchSize}: use at most ${batchSize} workers or a larger batch`);
+    throw new Error(`${requested} workers need a batch of at least ${requested} rows (one each); the batch size is ${batchSize}: use at most ${batchSize} ${batchSize === 1 ? 'worker' : 'workers'} or a larger batch`);
   const c = cost(requested);
   if (c.bytes > memoryBudget) {
+    let fit = requested - 1;
+    while (fit > 1 && cost(fit).bytes > memoryBudget) --fit;
     throw new Error(`${requested} workers need about ${Math.ceil(c.bytes / MB)} MB (${requested} replicas of up to ` +
-      `${Math.ceil(c.bytesPerReplica / MB)} MB), more than the ${Math.floor(memoryBudget / MB)} MB available: use fewer workers or a smaller model`);
+      `${Math.ceil(c.bytesPerReplica / MB)} MB), more than the ${Math.floor(memoryBudget / MB)} MB available: ` +
+      `use at most ${fit} ${fit === 1 ? 'worker' : 'workers'} or a smaller model`);
   }
   return { workers: requested, ...c };
 }
@@ -240,8 +243,12 @@ export class ParallelTrainer {
   async info() { return { ...(await this.replicas[0].call('info')), workers: this.workers, memory: this.plan }; }
 
   // Every replica in order; their replies, which must agree on `key` (they run the same step).
+  // When one fails, the error carries every replica's reply (`replies`, undefined for the failed).
   async all(make, agree) {
-    const replies = await Promise.all(this.replicas.map((rep, r) => make(rep, r)));
+    const settled = await Promise.allSettled(this.replicas.map((rep, r) => make(rep, r)));
+    const failed = settled.find((x) => x.status === 'rejected');
+    if (failed) throw Object.assign(failed.reason, { replies: settled.map((x) => x.value) });
+    const replies = settled.map((x) => x.value);
     for (const [r, x] of replies.entries())
       if (agree(x) !== agree(replies[0])) throw new Error(`replica ${r} disagrees with replica 0 (${agree(x)} vs ${agree(replies[0])})`);
     return replies;
@@ -262,29 +269,44 @@ export class ParallelTrainer {
       if (!apply) return rep.request(msg);
       return rep.request({ ...msg, apply: { grads: apply[r], lossSum: apply.lossSum } }, [apply[r].buffer]);
     }, (x) => (x.stats?.diverged ? 'diverged' : `step ${x.stats?.step ?? x.grads?.step}`));
-    let pending = n > 0 ? (await step(null, true)).map((x) => x.grads) : null;
-    for (let k = 0; k < n; ++k) {
-      // The sum in replica order, into replica 0's buffer; the others get copies in their own.
-      const sum = pending[0].grads;
-      let lossSum = 0;
-      for (const [r, p] of pending.entries()) {
-        lossSum += p.lossSum;
-        if (r > 0) addInto(sum, p.grads);
-      }
-      const apply = pending.map((p, r) => (r === 0 ? sum : (p.grads.set(sum), p.grads)));
-      apply.lossSum = lossSum;
-      const replies = await step(apply, k + 1 < n);
-      last = replies[0].stats;
-      if (last.diverged) break;
-      losses.push(last.loss);
-      pending = replies.map((x) => x.grads);
-    }
-    const seconds = (performance.now() - t0) / 1000;
-    const tokens = losses.length * this.info0.tokensPerStep;
-    return {
-      step: last.step, loss: losses.length ? losses.at(-1) : null, losses: Float32Array.from(losses), lr: last.lr,
-      gradNorm: last.gradNorm, seconds, tokensPerSecond: seconds > 0 ? tokens / seconds : 0, diverged: last.diverged ?? null,
+    const result = () => {
+      const seconds = (performance.now() - t0) / 1000;
+      const tokens = losses.length * this.info0.tokensPerStep;
+      return {
+        step: last.step, loss: losses.length ? losses.at(-1) : null, losses: Float32Array.from(losses), lr: last.lr,
+        gradNorm: last.gradNorm, seconds, tokensPerSecond: seconds > 0 ? tokens / seconds : 0, diverged: last.diverged ?? null,
+      };
     };
+    try {
+      let pending = n > 0 ? (await step(null, true)).map((x) => x.grads) : null;
+      for (let k = 0; k < n; ++k) {
+        // The sum in replica order, into replica 0's buffer; the others get copies in their own.
+        const sum = pending[0].grads;
+        let lossSum = 0;
+        for (const [r, p] of pending.entries()) {
+          lossSum += p.lossSum;
+          if (r > 0) addInto(sum, p.grads);
+        }
+        const apply = pending.map((p, r) => (r === 0 ? sum : (p.grads.set(sum), p.grads)));
+        apply.lossSum = lossSum;
+        const replies = await step(apply, k + 1 < n);
+        last = replies[0].stats;
+        if (last.diverged) break;
+        losses.push(last.loss);
+        pending = replies.map((x) => x.grads);
+      }
+    } catch (e) {
+      // A replica failed (e.g. its worker stopped). Replica 0's model is whole, at the last step
+      // it applied: `partial` is this call's result up to there (a caller can go on from it).
+      const own = e.replies?.[0]?.stats;
+      if (own) {
+        last = own;
+        if (!own.diverged) losses.push(own.loss);
+      }
+      if (last.step !== null) e.partial = result();
+      throw e;
+    }
+    return result();
   }
 
   /** Replica 0's evaluate(opts): {trainLoss, valLoss}. */

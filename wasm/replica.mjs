@@ -14,6 +14,11 @@ const handle = replicaHandler({ loadEngine });
 let queue = Promise.resolve(); // one request at a time, in order
 onMessage((msg) => {
   queue = queue.then(async () => {
+    if (msg.cmd === 'crash') { // test hook: this worker dies as in a crash (an uncaught error), after replying
+      port.postMessage({ id: msg.id, ok: true, result: true });
+      setTimeout(() => { throw new Error('simulated replica crash'); });
+      return;
+    }
     try {
       const result = await handle(msg);
       port.postMessage({ id: msg.id, ok: true, result }, result?.grads?.grads ? [result.grads.grads.buffer] : []);

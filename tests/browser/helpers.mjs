@@ -95,6 +95,23 @@ export async function newPage(browser, opts = {}) {
   return page;
 }
 
+/**
+ * Before any script of the page: long main-thread tasks (wall ms, PerformanceObserver 'longtask')
+ * go to window.__longTasks while window.__measureLongTasks is true, and the lab events of `types`
+ * to window.__events as {type, ...detail}.
+ */
+export function recordPage(page, types = ['lab-ready', 'lab-step', 'lab-done', 'lab-error']) {
+  return page.addInitScript((list) => {
+    window.__longTasks = [];
+    window.__measureLongTasks = false;
+    new PerformanceObserver((entries) => {
+      for (const e of entries.getEntries()) if (window.__measureLongTasks) window.__longTasks.push(Math.round(e.duration));
+    }).observe({ type: 'longtask', buffered: false });
+    window.__events = [];
+    for (const type of list) document.addEventListener(type, (e) => window.__events.push({ type, ...e.detail }));
+  }, types);
+}
+
 export const shot = (page, name, locator = null) =>
   (locator ?? page).screenshot({ path: path.join(artifacts, `${name}.png`), ...(locator ? {} : { fullPage: true }) });
 

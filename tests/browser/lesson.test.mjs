@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { assertEngineBuilt, serve, launch, newPage, shot, labReady, numbers, smallQuery, artifacts, mainThreadTasks, repo } from './helpers.mjs';
+import { assertEngineBuilt, serve, launch, newPage, shot, labReady, numbers, smallQuery, artifacts, mainThreadTasks, repo, recordPage } from './helpers.mjs';
 
 // Every test ends within 2 minutes, whatever hangs.
 const test = (name, fn) => nodeTest(name, { timeout: 120_000 }, fn);
@@ -23,17 +23,7 @@ before(async () => {
   server = await serve({ engineDelayMs: 1500 });
   browser = await launch();
   page = await newPage(browser);
-  await page.addInitScript(() => {
-    window.__longTasks = [];
-    window.__measureLongTasks = false;
-    new PerformanceObserver((list) => {
-      for (const e of list.getEntries()) if (window.__measureLongTasks) window.__longTasks.push(Math.round(e.duration));
-    }).observe({ type: 'longtask', buffered: false });
-    window.__events = [];
-    for (const type of ['lab-ready', 'lab-step', 'lab-done', 'lab-error']) {
-      document.addEventListener(type, (e) => window.__events.push({ type, ...e.detail }));
-    }
-  });
+  await recordPage(page);
 });
 
 after(async () => {

@@ -76,6 +76,8 @@ export function engineSuite(open) {
     assert.ok(steps.length >= 3, `lab-step events: ${steps.length}`);
     for (const e of steps) assert.ok(Number.isInteger(e.step) && finite(e.loss) && e.tokensPerSecond > 0, JSON.stringify(e));
     assert.ok(await b.run(() => window.__t.qa('.sec-train .uplot canvas').length) > 0, 'the loss chart is drawn');
+    // The Cores control says how many workers train and what their copies cost.
+    assert.match(await b.run(() => window.__t.q('.sec-train .cores-status').textContent), /^\d (training now|will train)\. .*MB.* This device reports \d+ cores\.$/);
     await shot('train', '.sec-train');
     assert.deepEqual(await problems(), []);
   });

@@ -89,13 +89,35 @@ test('a worker count that is not allowed or does not fit is refused, naming it',
   }
   assert.throws(() => planWorkers({ requested: 9, available: 2, batchSize: 8, info }), /9 workers need a batch of at least 9 rows.*batch size is 8/);
   assert.throws(() => planWorkers({ requested: 4, available: 2, batchSize: 8, info, memoryBudget: 100 << 20 }),
-    /4 workers need about \d+ MB \(4 replicas of up to \d+ MB\), more than the 100 MB available/);
+    /4 workers need about \d+ MB \(4 replicas of up to \d+ MB\), more than the 100 MB available: use at most \d workers? or a smaller model/);
   // The default takes what fits: one per core, at most one per row, fewer when memory is short.
   assert.equal(planWorkers({ available: 8, batchSize: 3, info }).workers, 3);
   assert.equal(planWorkers({ available: 8, batchSize: 8, info, memoryBudget: 200 << 20 }).workers, 3);
   assert.equal(planWorkers({ available: 8, batchSize: 8, info, memoryBudget: 1 }).workers, 1);
   await assert.rejects(createParallelTrainer({ spawn: spawnNodeReplica, workers: 7, text: sampleText, settings: tiny }),
     /7 workers need a batch of at least 7 rows/);
+});
+
+test('a replica that crashes mid-run: the error carries the steps every replica applied, and replica 0 is at that step', async () => {
+  const t = await createParallelTrainer({ spawn: spawnNodeReplica, workers: 3, text: sampleText, settings: tiny });
+  try {
+    await t.train(2);
+    const run = t.train(100_000).then(() => null, (x) => x);
+    // An uncaught error in its thread, right after its reply (which the crash may overtake).
+    await t.replicas[2].request({ cmd: 'crash' }).catch(() => {});
+    const e = await run;
+    assert.match(e?.message ?? '', /replica worker 2 (stopped|exited)/);
+    const { partial } = e;
+    assert.ok(partial.step > 2 && partial.step < 100_002, `steps before the crash: ${partial.step}`);
+    assert.equal(partial.losses.length, partial.step - 2, 'one loss for every step taken');
+    assert.ok([...partial.losses].every(Number.isFinite));
+    assert.equal((await t.replicas[0].call('info')).step, partial.step);
+    // The run repeats what one trainer does up to there (within rounding).
+    const ref = single(partial.step).losses.slice(2);
+    for (const [k, x] of [...partial.losses].entries()) assert.ok(Math.abs(x - ref[k]) <= 1e-5 * ref[k], `step ${k + 3}: ${x} vs ${ref[k]}`);
+  } finally {
+    await t.dispose();
+  }
 });
 
 test('a bad setting reaches the caller as the engine\'s message', async () => {

@@ -4,6 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { FIELDS, FIELD_BY_NAME, defaults, parseField, readState, toParams, fixRelations } from '../../web/app/state.js';
 import { LossHistory } from '../../web/app/history.js';
+import { MAX_WORKERS } from '../../web/app/helpers.js';
 
 const f = (name) => FIELD_BY_NAME.get(name);
 
@@ -38,6 +39,23 @@ test('state: n-embd follows n-head; a state round-trips through the URL; default
   const again = readState((n) => q.get(n)).state;
   assert.deepEqual(again, state);
   for (const field of FIELDS) assert.ok(field.name && field.key && field.kind, field.name);
+});
+
+test('state: workers is auto or a whole number up to the helpers\' maximum; anything else falls back to auto', () => {
+  assert.equal(f('workers').def, 'auto');
+  assert.equal(f('workers').max, MAX_WORKERS, 'the attribute allows what the training worker can run');
+  assert.deepEqual(parseField(f('workers'), 'Auto'), { value: 'auto' });
+  assert.deepEqual(parseField(f('workers'), '2'), { value: 2 });
+  assert.deepEqual(parseField(f('workers'), 3), { value: 3 });
+  for (const bad of ['0', String(MAX_WORKERS + 1), '1.5', 'many', '']) {
+    const r = parseField(f('workers'), bad);
+    assert.equal(r.value, 'auto', bad);
+    assert.deepEqual(r.problem.reason, ['reasonWorkers', { min: 1, max: MAX_WORKERS }], bad);
+  }
+  const { state } = readState((n) => (n === 'workers' ? '2' : null));
+  assert.equal(toParams(state).toString(), 'workers=2');
+  assert.equal(readState((n) => toParams(state).get(n)).state.workers, 2);
+  assert.equal(toParams(defaults()).has('workers'), false, 'auto is the default: not in a link');
 });
 
 test('history: chunks of losses get their steps, validation points stay ordered, the series is bounded', () => {

@@ -16,6 +16,7 @@ export class LabClient extends WorkerRpc {
     this.lastSource = null; // the text source read last
     this.lastInit = null;   // {source, settings}
     this.run = 0;         // the training run the page shows (0: none yet)
+    this.workers = null;  // the workers count set last (null: as many as fit)
     this.spawn();
   }
 
@@ -30,6 +31,8 @@ export class LabClient extends WorkerRpc {
     this.stopWorker(`worker stopped: ${message}`);
     this.dispatchEvent(new CustomEvent('crash', { detail: { message } }));
     this.spawn();
+    // The workers count first (no model yet: not checked), then the model as before.
+    if (this.workers !== null) this.call('setWorkers', { n: this.workers }).catch(() => {});
     if (!this.lastInit) return;
     try {
       const r = await this.call('init', this.lastInit);
@@ -67,6 +70,13 @@ export class LabClient extends WorkerRpc {
   async setSettings(settings) {
     const r = await this.call('setSettings', { settings });
     if (this.lastInit) this.lastInit = { ...this.lastInit, settings: { ...this.lastInit.settings, ...settings } };
+    return r;
+  }
+
+  /** How many workers train (null: as many as fit); resolves the worker's summary (helpers.js). */
+  async setWorkers(n) {
+    const r = await this.call('setWorkers', { n });
+    this.workers = n;
     return r;
   }
 

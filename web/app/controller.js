@@ -71,6 +71,7 @@ export class LabController {
     this.render();                               // 2. every section on screen at once
     this.reportProblems(this.startProblems);     //    …with any invalid attribute reported
     this.reportIgnoredParams();
+    if (this.state.workers !== 'auto') this.applyWorkers('auto'); // (checked against the early model)
     if (this.startProblems.length) this.emit('lab-change', { query: this.query() });
     const textOk = await this.loadText(text.catch(() => s.readSource(source))); // 3. the text
     try {
@@ -119,7 +120,8 @@ export class LabController {
     this.infer = new InferActions(s, () => this.views.infer, this);
     this.keep = new KeepActions(s, () => this.views.keep, this);
     const on = (type, f) => s.addEventListener(type, (e) => f(e.detail));
-    on('running', () => this.showRunning());
+    on('running', () => { this.showRunning(); this.showCores(); });
+    on('cores', () => this.showCores());
     on('progress', (m) => this.onProgress(m));
     on('stopped', (m) => this.onStopped(m));
     on('started', () => {
@@ -217,6 +219,37 @@ export class LabController {
     if (!this.views) return;
     const s = this.session;
     this.views.train.update(s.history, s.step, s.randomLoss(), s.tps);
+    this.showCores();
+  }
+
+  /** The cores control: the worker's summary, how many train now; a helper that stopped is reported once. */
+  showCores() {
+    const s = this.session;
+    if (!this.views) return;
+    const cores = this.views.train.cores;
+    if (s.cores) cores.setSummary(s.cores);
+    cores.setTraining(s.running ? s.training : null);
+    const lost = s.cores?.lost;
+    if (lost && lost.stopped !== this.lostShown) {
+      this.lostShown = lost.stopped;
+      this.fail(this.t('coresLost', { message: lost.message, n: s.cores.workers ?? 1 }));
+    }
+  }
+
+  /** Sends the state's `workers` to the worker; a count the model cannot use is refused and `before` kept. */
+  async applyWorkers(before) {
+    const value = this.state.workers;
+    try {
+      await this.session.setWorkers(value);
+    } catch (e) {
+      this.fail(this.t('coresRefused', { n: value, message: e.message, kept: before === 'auto' ? this.t('coresAuto') : before }));
+      if (this.state.workers !== value) return; // changed again meanwhile
+      this.state.workers = before;
+      this.reflect('workers');
+      this.syncControls();
+      this.updateLink();
+      this.emit('lab-change', { query: this.query() });
+    }
   }
 
   /** Redraw the chart and numbers at most every DRAW_MS while training (cheap on slow laptops). */
@@ -316,6 +349,7 @@ export class LabController {
     const textChanged = changed.includes('text') || changed.includes('custom');
     if (textChanged && f.key === 'custom') this.customSource = { text: this.state.custom };
     const ses = this.session;
+    if (effects.has('workers')) await this.applyWorkers(before.workers); // (the worker takes it at any time)
     if (!ses.ready || !ses.info) {
       if (textChanged && this.views) await this.loadText();
       return;
@@ -468,6 +502,7 @@ export class LabController {
     v.step.setBlockSize(d.info.config.block_size);
     v.step.setReady();
     this.session.client.call('tensors').then((list) => this.views.step.setTensors(list), () => {});
+    this.session.refreshCores();
     this.showRunning();
     this.draw();
     // Autoplay's first step is on screen now: say so at once (lab-step may come before lab-ready).
@@ -559,5 +594,6 @@ export class LabController {
 
   // Test hooks (documented as unstable): see session.js.
   crashWorker() { return this.session.crashWorker(); }
+  crashHelper(index) { return this.session.crashHelper(index); }
   simulateTrap() { return this.session.simulateTrap(); }
 }

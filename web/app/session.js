@@ -21,6 +21,7 @@
 //   'textProgress' ({loaded, total}) bytes of a long read
 //   'crash' ({message})             the worker died (the client restarts it)
 //   'error' ({message})             a request failed
+//   'cores' (summary)               what the worker says about its workers (helpers.js summary())
 // Listeners of 'model' may hand promises to detail.waitUntil(p): the session's action waits for
 // them (so e.g. reset() resolves once what depends on the new weights is on screen).
 import { LabClient } from './client.js';
@@ -47,6 +48,8 @@ export class LabSession extends EventTarget {
     this.running = false;
     this.ready = false;          // engine loaded and the first model tried (set by the start-up)
     this.tps = null;
+    this.cores = null;           // the worker's summary of its workers (helpers.js), null until known
+    this.training = null;        // workers training in the current run (progress), null when not running
     this.textSource = null;      // where the model's text came from (the worker holds the text itself)
     this.textInfo = null;        // {chars, bytes, preview} of that text
     this.textKey = 0;            // changes with every new text (the experiments worker keeps its copy by it)
@@ -120,6 +123,7 @@ export class LabSession extends EventTarget {
 
   setRunning(running) {
     this.running = running;
+    if (!running) this.training = null;
     this.emit('running', { running });
   }
 
@@ -218,6 +222,20 @@ export class LabSession extends EventTarget {
     return { optimizer: s.optimizer, lr: s.lr, weightDecay: s.weightDecay, gradClip: s.gradClip, batchSize: s.batchSize, seed: s.seed };
   }
 
+  // ---------------------------------------------------------------- workers
+  /** How many workers train ('auto' or a count): rejects (the model unchanged) if the model cannot use it. */
+  async setWorkers(value) {
+    this.onCores(await this.client.setWorkers(value === 'auto' ? null : value));
+  }
+
+  /** Asks the worker what its workers would be for the current model ('cores' when known). */
+  refreshCores() { return this.client.call('workers').then((c) => this.onCores(c), () => {}); }
+
+  onCores(c) {
+    this.cores = c;
+    this.emit('cores', c);
+  }
+
   // ---------------------------------------------------------------- training
   start() { return this.serial(() => this.doStart()); }
   pause() { return this.serial(() => this.doPause()); }
@@ -250,6 +268,8 @@ export class LabSession extends EventTarget {
 
   onProgress(m) {
     this.tps = m.tokensPerSecond;
+    this.training = m.workers ?? null;
+    if (m.cores) this.cores = m.cores;
     this.history.addLosses(m.step, m.losses);
     this.history.addVal(m.val);
     this.movedTo(m.step);
@@ -315,7 +335,9 @@ export class LabSession extends EventTarget {
   }
 
   // Test hooks (documented as unstable): make the worker crash; make the engine's next training
-  // call report a wasm trap (the worker then restores the last good model in a fresh instance).
+  // call report a wasm trap (the worker then restores the last good model in a fresh instance);
+  // make a helper worker crash (training goes on with the others).
   crashWorker() { return this.client.call('crash'); }
+  crashHelper(index = 1) { return this.client.call('crashHelper', { index }); }
   simulateTrap() { return this.client.call('simulateTrap'); }
 }

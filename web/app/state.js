@@ -46,8 +46,9 @@ export const SECTIONS = ['text', 'pairs', 'train', 'predict', 'step', 'infer', '
 
 /**
  * name: attribute and URL parameter name; key: field of the state object.
- * kind: 'int' | 'float' | 'enum' | 'bool' | 'string' | 'list' | 'text'.
- * effect: what a change needs — 'model' (new trainer), 'seed' (reset), 'live' (setSettings), 'ui'.
+ * kind: 'int' | 'float' | 'enum' | 'bool' | 'string' | 'list' | 'text' | 'workers' ('auto' or min–max).
+ * effect: what a change needs — 'model' (new trainer), 'seed' (reset), 'live' (setSettings),
+ * 'workers' (how many workers train), 'ui'.
  */
 export const FIELDS = [
   { name: 'text', key: 'text', kind: 'text', def: 'facts', effect: 'model' },
@@ -64,6 +65,8 @@ export const FIELDS = [
   { name: 'weight-decay', key: 'weightDecay', kind: 'float', def: 0, ...range('weightDecay'), effect: 'live' },
   { name: 'grad-clip', key: 'gradClip', kind: 'float', def: 1, ...range('gradClip'), effect: 'live' },
   { name: 'seed', key: 'seed', kind: 'int', def: 1337, ...range('seed'), effect: 'seed' },
+  // Workers training together (the page's training worker and its helpers, helpers.js; at most 4).
+  { name: 'workers', key: 'workers', kind: 'workers', def: 'auto', min: 1, max: 4, effect: 'workers' },
   { name: 'steps', key: 'steps', kind: 'int', def: 0, min: 0, max: 100000, effect: 'ui' },
   { name: 'autoplay', key: 'autoplay', kind: 'bool', def: false, effect: 'ui' },
   { name: 'sections', key: 'sections', kind: 'list', def: SECTIONS, choices: SECTIONS, effect: 'ui' },
@@ -160,6 +163,12 @@ export function parseField(f, raw, opts = {}) {
       if (good.length === items.length && good.length > 0) return { value: [...new Set(good)] };
       const used = good.length ? [...new Set(good)] : [...f.def];
       return bad(['reasonChoice', { choices: f.choices.join(', ') }], used);
+    }
+    case 'workers': {
+      if (str.toLowerCase() === 'auto') return { value: 'auto' };
+      const n = typeof raw === 'number' ? raw : Number(str);
+      if (str !== '' && Number.isInteger(n) && n >= f.min && n <= f.max) return { value: n };
+      return bad(['reasonWorkers', { min: f.min, max: f.max }], f.def);
     }
     default:
       return { value: f.def };

@@ -10,7 +10,8 @@
 // its 'stopped' message is posted, so after a reset, pause or new model no old run goes on.
 //
 // Training uses the machine's cores: helper workers started from here hold copies of the model
-// and compute slices of each batch (helpers.js); progress messages say how many `workers` train.
+// and compute slices of each batch (helpers.js); progress messages say how many `workers` train,
+// and `cores`: how many may, and what their copies of the model cost (helpers.js summary()).
 // A chunk on several workers is awaited, so the ordered requests wait for it to end, as they wait
 // for a chunk on this worker alone.
 
@@ -150,6 +151,7 @@ async function trainLoop(budget, id) {
     post({
       type: 'progress', run: id, step: r.step, loss: losses.at(-1) ?? r.loss, losses, lr: r.lr,
       gradNorm: r.gradNorm, tokensPerSecond: tps, val: lastVal, diverged: r.diverged ?? null, workers: r.workers,
+      cores: helpers.summary(trainer),
     });
     if (r.diverged) {
       running = false;
@@ -260,6 +262,7 @@ const commands = {
   start({ budget = 0 } = {}) {
     needTrainer();
     if (running) return { run };
+    helpers.newRun();
     running = true;
     run += 1;
     const id = run;
@@ -330,9 +333,15 @@ const commands = {
     trainer._h.gradientsFor = trap; // training on several workers
     return true;
   },
-  // Test hooks: how many workers train (1 = this one alone; null = as many as fit), and their state.
-  async setWorkers({ n = null } = {}) { await stopLoop(); helpers.setWorkers(n); return true; },
+  // How many workers train (1 = this one alone; null = as many as fit): a count the model cannot
+  // use is refused (the error says why and what fits) and training goes on as it was. A running
+  // loop goes on (this request comes between two of its chunks). → workers()
+  async setWorkers({ n = null } = {}) { await helpers.setWorkers(n, trainer); return helpers.describe(trainer); },
+  /** The workers for this model: helpers.js summary() (count, cores, memory, why fewer). */
+  workers() { return helpers.describe(trainer); },
+  // Test hooks: the helpers' state; make helper `index` crash.
   helpersState() { return helpers.state(); },
+  crashHelper({ index = 1 } = {}) { return helpers.crashHelper(index); },
 };
 
 post({ type: 'started' }); // the page waits for this before its own heavy start-up (prestart.js)

@@ -1,7 +1,8 @@
-// Section 3: train — buttons, model and optimizer settings, stats, live loss chart.
+// Section 3: train — buttons, the cores control, model and optimizer settings, stats, live loss chart.
 import { h, clear, field, select, numbers } from '../dom.js';
 import { FIELD_BY_NAME, SUGGESTED_LRS } from '../state.js';
 import { LossChart } from './loss-chart.js';
+import { CoresView } from './cores-view.js';
 import { lossVerdict, VERDICT_POINTS } from '../history.js';
 
 const MODEL_FIELDS = [['n-layer', 'nLayer'], ['n-head', 'nHead'], ['n-embd', 'nEmbd'], ['block-size', 'blockSize'], ['batch-size', 'batchSize']];
@@ -34,6 +35,7 @@ export class TrainView {
       this.stats[key] = h('dd', {}, '–');
       return h('div', { class: 'stat' }, h('dt', {}, t(labelKey)), this.stats[key]);
     };
+    this.cores = new CoresView(ctx, state, on);
     this.chart = new LossChart(ctx);
     this.alt = h('p', { class: 'chart-alt' });
     // What the two curves mean, and what this run's own curves say (lossVerdict below).
@@ -43,6 +45,7 @@ export class TrainView {
     this.el = h('div', {},
       h('p', { class: 'intro' }, t('sTrainIntro')),
       h('div', { class: 'buttons', role: 'group', 'aria-label': t('sTrainTitle') }, this.startBtn, this.pauseBtn, this.stepBtn, this.resetBtn),
+      this.cores.el,
       h('dl', { class: 'stats' }, stat('step', 'statStep'), stat('loss', 'statLoss'), stat('val', 'statVal'), stat('tps', 'statTps'), stat('params', 'statParams')),
       h('div', { class: 'chart-with-notes' }, h('figure', { class: 'figure' }, this.chart.el, h('figcaption', {}, this.alt)), this.explain),
       h('details', { class: 'settings', open: !ctx.compact },
@@ -59,6 +62,7 @@ export class TrainView {
       const key = FIELD_BY_NAME.get(name).key;
       if (input.getRootNode().activeElement !== input) input.value = String(state[key]);
     }
+    this.cores.setState(state);
   }
 
   /** hasModel: a model exists; canTrain: it may take more steps (step budget). */
