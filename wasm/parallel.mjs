@@ -228,6 +228,36 @@ function addInto(sum, g) {
   for (; i < n; ++i) sum[i] += g[i];
 }
 
+// A replica that has not answered STALL_FACTOR × as long after the first reply of a step (and at
+// least STALL_MIN_MS) is taken for gone: a browser fires no event on a Worker that was killed (out
+// of memory, terminated) or hangs, and training must not wait for it forever. Its replies would be
+// for the same step as the others', so a healthy replica is never this far behind.
+export const STALL_FACTOR = 20;
+export const STALL_MIN_MS = 10_000;
+
+/** The replicas' replies, each failing (its replica retired) if it stalls; see STALL_FACTOR. */
+function stallChecked(replicas, replies, minMs = STALL_MIN_MS) {
+  const t0 = performance.now();
+  let timer = null;
+  let fire;
+  const stalled = new Promise((resolve) => { fire = resolve; });
+  const pending = new Set(replies.map((_, r) => r));
+  const settle = (r) => { pending.delete(r); if (!pending.size) clearTimeout(timer); };
+  const checked = replies.map((p, r) => Promise.race([p, stalled.then(() => {
+    if (!pending.has(r)) return p;
+    const message = `replica worker ${r} did not answer for ${Math.round((performance.now() - t0) / 1000)} s (its worker stopped or hangs)`;
+    replicas[r].failAll?.(message);
+    replicas[r].terminate?.();
+    throw new Error(message);
+  })]).finally(() => settle(r)));
+  Promise.race(replies).finally(() => {
+    if (!pending.size) return;
+    timer = setTimeout(fire, Math.max(minMs, STALL_FACTOR * (performance.now() - t0)));
+    timer.unref?.(); // node: a stalled replica never keeps the process alive
+  }).catch(() => {});
+  return checked;
+}
+
 export class ParallelTrainer {
   /** replicas: WorkerReplica / LocalReplica objects in slice order; info: replica 0's info(). */
   constructor(replicas, slices, info, plan) {
@@ -237,6 +267,7 @@ export class ParallelTrainer {
     /** {workers, bytesPerReplica, bytes}: the replicas and their estimated memory. */
     this.plan = plan;
     this.workers = replicas.length;
+    this.stallMinMs = STALL_MIN_MS; // (tests shorten it)
   }
 
   /** The model's info() (replica 0's), with `workers` and the memory plan. */
@@ -245,7 +276,7 @@ export class ParallelTrainer {
   // Every replica in order; their replies, which must agree on `key` (they run the same step).
   // When one fails, the error carries every replica's reply (`replies`, undefined for the failed).
   async all(make, agree) {
-    const settled = await Promise.allSettled(this.replicas.map((rep, r) => make(rep, r)));
+    const settled = await Promise.allSettled(stallChecked(this.replicas, this.replicas.map((rep, r) => make(rep, r)), this.stallMinMs));
     const failed = settled.find((x) => x.status === 'rejected');
     if (failed) throw Object.assign(failed.reason, { replies: settled.map((x) => x.value) });
     const replies = settled.map((x) => x.value);

@@ -19,6 +19,11 @@ onMessage((msg) => {
       setTimeout(() => { throw new Error('simulated replica crash'); });
       return;
     }
+    if (msg.cmd === 'hang') { // test hook: this worker stops answering (as a killed or frozen one), after replying
+      port.postMessage({ id: msg.id, ok: true, result: true });
+      setTimeout(() => { for (;;); });
+      return;
+    }
     try {
       const result = await handle(msg);
       port.postMessage({ id: msg.id, ok: true, result }, result?.grads?.grads ? [result.grads.grads.buffer] : []);

@@ -253,6 +253,27 @@ test('a helper worker that crashes: the model and the text are kept, training go
   await page.context().close();
 });
 
+test('a helper worker that stops answering without any event (as a killed one) is given up after the stall limit; training goes on', async () => {
+  const page = await openLab(smallQuery({ workers: '2', text: 'rhymes' }));
+  await button(page, 'Start').click();
+  await trainingOn(page, 2, 30);
+  const before = await stats(page);
+  await page.evaluate(() => { window.__events = []; document.getElementById('lab').controller.crashHelper(1, 'hang'); });
+  // STALL_MIN_MS (wasm/parallel.mjs) is 10 s: the page notices after that.
+  await page.waitForFunction(() => window.__events.some((e) => e.type === 'lab-error'), null, { timeout: 60_000 });
+  const [msg] = await errors(page);
+  assert.match(msg, /^A helper worker stopped \(replica worker 1 did not answer for \d+ s \(its worker stopped or hangs\)\)\. The model and the text are kept; training goes on with 1\.$/);
+  await trainingOn(page, 1, 30);
+  const after = await stats(page);
+  assert.ok(after.step > before.step);
+  assert.equal(await page.evaluate(() => document.getElementById('lab').controller.session.running), true, 'the run never stopped');
+  const steps = await page.evaluate(() => window.__progress.map((m) => [m.step, m.losses.length]));
+  for (let i = 1; i < steps.length; ++i) assert.equal(steps[i][0] - steps[i][1], steps[i - 1][0], `no step lost or counted twice: ${JSON.stringify(steps.slice(i - 1, i + 1))}`);
+  await pause(page);
+  assert.deepEqual(page.problems, []);
+  await page.context().close();
+});
+
 test('workers=1 learns exactly as the engine\'s single trainer does (the same bits)', async () => {
   const query = smallQuery({ workers: '1', steps: '60' });
   const page = await openLab(query);

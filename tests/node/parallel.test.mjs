@@ -120,6 +120,23 @@ test('a replica that crashes mid-run: the error carries the steps every replica 
   }
 });
 
+test('a replica that stops answering (no error, no exit) is given up after the stall limit; replica 0 keeps the last common step', async () => {
+  const t = await createParallelTrainer({ spawn: spawnNodeReplica, workers: 2, text: sampleText, settings: tiny });
+  try {
+    t.stallMinMs = 300; // (10 s in use)
+    await t.train(2);
+    const run = t.train(100_000).then(() => null, (x) => x);
+    await t.replicas[1].request({ cmd: 'hang' }); // it replies, then loops forever
+    const e = await run;
+    assert.match(e?.message ?? '', /^replica worker 1 did not answer for \d+ s \(its worker stopped or hangs\)$/);
+    assert.ok(t.replicas[1].dead, 'the replica is retired');
+    assert.ok(e.partial.step > 2, `steps before the stall: ${e.partial.step}`);
+    assert.equal((await t.replicas[0].call('info')).step, e.partial.step);
+  } finally {
+    await t.dispose();
+  }
+});
+
 test('a bad setting reaches the caller as the engine\'s message', async () => {
   await assert.rejects(createParallelTrainer({ spawn: spawnNodeReplica, workers: 2, text: sampleText, settings: { ...tiny, nHead: 3 } }),
     /divisible/);

@@ -594,6 +594,6 @@ export class LabController {
 
   // Test hooks (documented as unstable): see session.js.
   crashWorker() { return this.session.crashWorker(); }
-  crashHelper(index) { return this.session.crashHelper(index); }
+  crashHelper(index, how) { return this.session.crashHelper(index, how); }
   simulateTrap() { return this.session.simulateTrap(); }
 }

@@ -243,11 +243,15 @@ export class Helpers {
     return { helpers: this.workers.length, warmed: !!this.warmed, workers: this.plan?.workers ?? null, disabled: this.disabled };
   }
 
-  /** Test hook: helper `index` (1…) crashes (an uncaught error in its worker) once it has handled what it was sent. */
-  crashHelper(index = 1) {
+  /**
+   * Test hook: helper `index` (1…) crashes (how = 'crash': an uncaught error in its worker) or stops
+   * answering (how = 'hang': no event at all, as a killed worker) once it has handled what it was sent.
+   */
+  crashHelper(index = 1, how = 'crash') {
     const w = this.workers[index - 1];
     if (!w) throw new Error(`there is no helper worker ${index} (${this.workers.length} running)`);
-    return w.request({ cmd: 'crash' }).then(() => true, () => true); // (the crash may overtake the reply)
+    if (how !== 'crash' && how !== 'hang') throw new Error(`how must be "crash" or "hang", got ${JSON.stringify(how)}`);
+    return w.request({ cmd: how }).then(() => true, () => true); // (the crash may overtake the reply)
   }
 
   disable(e) {

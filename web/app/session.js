@@ -338,6 +338,6 @@ export class LabSession extends EventTarget {
   // call report a wasm trap (the worker then restores the last good model in a fresh instance);
   // make a helper worker crash (training goes on with the others).
   crashWorker() { return this.client.call('crash'); }
-  crashHelper(index = 1) { return this.client.call('crashHelper', { index }); }
+  crashHelper(index = 1, how = 'crash') { return this.client.call('crashHelper', { index, how }); }
   simulateTrap() { return this.client.call('simulateTrap'); }
 }

@@ -341,7 +341,7 @@ const commands = {
   workers() { return helpers.describe(trainer); },
   // Test hooks: the helpers' state; make helper `index` crash.
   helpersState() { return helpers.state(); },
-  crashHelper({ index = 1 } = {}) { return helpers.crashHelper(index); },
+  crashHelper({ index = 1, how = 'crash' } = {}) { return helpers.crashHelper(index, how); },
 };
 
 post({ type: 'started' }); // the page waits for this before its own heavy start-up (prestart.js)
