@@ -46,7 +46,7 @@ try {
     const first = new Promise((resolve) => lab.addEventListener('lab-step', (e) => { if (e.detail.step >= 1) resolve(performance.now() - t0); }, { once: false }));
     const done = new Promise((resolve) => lab.addEventListener('lab-done', (e) => resolve(e.detail), { once: true }));
     let workers = new Set();
-    lab.addEventListener('lab-step', (e) => { if (e.detail.workers) workers.add(e.detail.workers); });
+    lab.addEventListener('lab-step', () => { const n = lab.controller.session.training; if (n) workers.add(n); });
     const s0 = performance.now();
     await lab.start();
     const detail = await done;
