@@ -26,12 +26,32 @@ void pack_transposed(float* dst, const float* qkv, std::size_t T, std::size_t Tp
         for (std::size_t i = 0; i < hs; ++i) dst[i * Tp + t] = 0.0f;
 }
 
-// out[0..nt) (nt a multiple of W) = Σ_i q[i]·mt[i, 0..nt)   (mt row stride Tp)
-inline void scores(float* out, const float* q, const float* mt, std::size_t hs, std::size_t Tp, std::size_t nt) {
-    for (std::size_t t2 = 0; t2 < nt; t2 += W) {
-        vf acc(0.0f);
-        for (std::size_t i = 0; i < hs; ++i) acc = acc + vf(q[i]) * vf::load_unaligned(mt + i * Tp + t2);
-        acc.store_unaligned(out + t2);
+// out[t2 .. t2 + NB·W) = Σ_i q[i]·mt[i, t2 .. t2 + NB·W)   (mt row stride Tp), in NB registers.
+template <std::size_t NB>
+inline void scores_block(float* out, const float* q, const float* mt, std::size_t hs, std::size_t Tp, std::size_t t2,
+                         vf scale) {
+    vf acc[NB];
+    for (std::size_t v = 0; v < NB; ++v) acc[v] = vf(0.0f);
+    for (std::size_t i = 0; i < hs; ++i) {
+        const vf qi(q[i]);
+        const float* m = mt + i * Tp + t2;
+        for (std::size_t v = 0; v < NB; ++v) acc[v] = acc[v] + qi * vf::load_unaligned(m + v * W);
+    }
+    for (std::size_t v = 0; v < NB; ++v) (acc[v] * scale).store_unaligned(out + t2 + v * W);
+}
+
+// out[0..nt) (nt a multiple of W) = scale · Σ_i q[i]·mt[i, 0..nt)   (mt row stride Tp). Four vectors of
+// scores at a time: one accumulator alone would wait on each add's latency (hs adds in a chain);
+// four independent chains keep the adder busy. Each score still sums over i in order.
+inline void scores(float* out, const float* q, const float* mt, std::size_t hs, std::size_t Tp, std::size_t nt,
+                   vf scale) {
+    std::size_t t2 = 0;
+    for (; t2 + 4 * W <= nt; t2 += 4 * W) scores_block<4>(out, q, mt, hs, Tp, t2, scale);
+    switch ((nt - t2) / W) {
+        case 3: return scores_block<3>(out, q, mt, hs, Tp, t2, scale);
+        case 2: return scores_block<2>(out, q, mt, hs, Tp, t2, scale);
+        case 1: return scores_block<1>(out, q, mt, hs, Tp, t2, scale);
+        default: return;
     }
 }
 
@@ -66,26 +86,37 @@ void weighted_rows_any(float* y, const float* coef, std::size_t cs, const float*
     }
 }
 
-// row[0..n) = exp(row − max) / Σ, stable; row[n..T) = 0.
+// Lanes t2 .. t2+W-1 of a row that are < n (the causal prefix).
+inline xsimd::batch_bool<float> lanes_below(std::size_t t2, std::size_t n) {
+    alignas(16 * sizeof(float)) float idx[W];
+    for (std::size_t j = 0; j < W; ++j) idx[j] = static_cast<float>(t2 + j);
+    return vf::load_aligned(idx) < vf(static_cast<float>(n));
+}
+
+// arow[0..n) = exp(row − max) / Σ, stable; arow[n..T) = 0. row holds nt = whole_vectors(n)
+// scores (its padding lanes are ignored); it is overwritten with the exponentials.
 void softmax_row(float* arow, float* row, std::size_t n, std::size_t T) {
+    const std::size_t full = n / W * W, nt = whole_vectors(n);
+    vf vmax(kScoreMaxStart);
+    for (std::size_t t2 = 0; t2 < full; t2 += W) vmax = xsimd::max(vmax, vf::load_unaligned(row + t2));
+    alignas(16 * sizeof(float)) float lanes[W];
+    vmax.store_aligned(lanes);
     float maxv = kScoreMaxStart;
-    for (std::size_t t2 = 0; t2 < n; ++t2) maxv = row[t2] > maxv ? row[t2] : maxv;
-    const vf vmax(maxv);
+    for (std::size_t j = 0; j < W; ++j) maxv = lanes[j] > maxv ? lanes[j] : maxv;
+    for (std::size_t t2 = full; t2 < n; ++t2) maxv = row[t2] > maxv ? row[t2] : maxv;
+    const vf vm(maxv);
     vf vsum(0.0f);
-    std::size_t t2 = 0;
-    for (; t2 + W <= n; t2 += W) {
-        const vf e = xsimd::exp(vf::load_unaligned(row + t2) - vmax);
-        e.store_unaligned(arow + t2);
+    for (std::size_t t2 = 0; t2 < nt; t2 += W) {
+        vf e = xsimd::exp(vf::load_unaligned(row + t2) - vm);
+        if (t2 + W > n) e = xsimd::select(lanes_below(t2, n), e, vf(0.0f));
+        e.store_unaligned(row + t2);
         vsum = vsum + e;
     }
-    float sum = xsimd::hadd(vsum);
-    for (; t2 < n; ++t2) {
-        arow[t2] = std::exp(row[t2] - maxv);
-        sum += arow[t2];
-    }
-    const float inv = 1.0f / sum;
-    for (t2 = 0; t2 < n; ++t2) arow[t2] *= inv;
-    for (t2 = n; t2 < T; ++t2) arow[t2] = 0.0f;
+    const vf inv(1.0f / xsimd::hadd(vsum));
+    std::size_t t2 = 0;
+    for (; t2 < full; t2 += W) (vf::load_unaligned(row + t2) * inv).store_unaligned(arow + t2);
+    for (; t2 < n; ++t2) arow[t2] = row[t2] * inv.get(0);
+    for (; t2 < T; ++t2) arow[t2] = 0.0f;
 }
 }  // namespace
 
@@ -104,8 +135,7 @@ void f32_attention_forward(float* out, float* att, float* scratch, const float* 
                 const float* q = base + t * C3 + h * hs;
                 float* arow = att + ((b * NH + h) * T + t) * T;
                 const std::size_t n = t + 1, nt = whole_vectors(n);
-                scores(row, q, kt, hs, Tp, nt);
-                for (std::size_t t2 = 0; t2 < nt; t2 += W) (vf::load_unaligned(row + t2) * vscale).store_unaligned(row + t2);
+                scores(row, q, kt, hs, Tp, nt, vscale);
                 softmax_row(arow, row, n, T);
                 float* o = out + (b * T + t) * C + h * hs;
                 for (std::size_t i = 0; i < hs; ++i) o[i] = 0.0f;
@@ -120,6 +150,7 @@ void f32_attention_backward(float* dqkv, float* scratch, const float* dout, cons
                             std::size_t NH) {
     const std::size_t C3 = 3 * C, hs = C / NH, Tp = whole_vectors(T);
     const float scale = 1.0f / std::sqrt(static_cast<float>(hs));
+    const vf vscale(scale);
     float* vt = scratch;                    // [hs, Tp]
     float* datt = scratch + hs * Tp;        // [Tp]
     float* dpre = datt + Tp;                // [T, T] d(loss)/d(scaled score), row = query
@@ -134,11 +165,19 @@ void f32_attention_backward(float* dqkv, float* scratch, const float* dout, cons
             for (std::size_t t = 0; t < T; ++t) {
                 const float* arow = A + t * T;
                 const std::size_t n = t + 1, nt = whole_vectors(n);
-                scores(datt, dob + t * C + h * hs, vt, hs, Tp, nt);
-                float dot = 0.0f;
-                for (std::size_t t2 = 0; t2 < n; ++t2) dot += arow[t2] * datt[t2];
+                scores(datt, dob + t * C + h * hs, vt, hs, Tp, nt, vf(1.0f));
+                const std::size_t full = n / W * W;
+                vf vdot(0.0f);
+                for (std::size_t t2 = 0; t2 < full; t2 += W)
+                    vdot = vdot + vf::load_unaligned(arow + t2) * vf::load_unaligned(datt + t2);
+                float dot = xsimd::hadd(vdot);
+                for (std::size_t t2 = full; t2 < n; ++t2) dot += arow[t2] * datt[t2];
                 float* drow = dpre + t * T;
-                for (std::size_t t2 = 0; t2 < n; ++t2) drow[t2] = arow[t2] * (datt[t2] - dot) * scale;
+                const vf vd(dot);
+                std::size_t t2 = 0;
+                for (; t2 < full; t2 += W)
+                    (vf::load_unaligned(arow + t2) * (vf::load_unaligned(datt + t2) - vd) * vscale).store_unaligned(drow + t2);
+                for (; t2 < n; ++t2) drow[t2] = arow[t2] * (datt[t2] - dot) * scale;
             }
             for (std::size_t t = 0; t < T; ++t) {
                 // dq[t] += Σ_{t2 ≤ t} dpre[t,t2]·k[t2]
