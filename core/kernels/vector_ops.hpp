@@ -1,5 +1,7 @@
 // Element-wise hot loops of the model and the optimizer, over flat float buffers of n elements.
-//   f32_adamw_update: PyTorch/nanoGPT AdamW, one step, in place:
+//   f32_adamw_update: PyTorch/nanoGPT AdamW, one step, from (params, m, v) to (params_out, m_out,
+//   v_out); each out may be its in (in place), or another buffer (the trainer keeps the step
+//   before for its rollback that way, without copying it):
 //       m = b1*m + (1-b1)*g;  v = b2*v + (1-b2)*g*g;  mhat = m/bc1;  vhat = v/bc2;
 //       p -= lr * (mhat / (sqrt(vhat) + eps) + wd*p)        (bc1 = 1-b1^t, bc2 = 1-b2^t)
 //   f32_gelu_forward:  out = 0.5*x*(1 + tanh(sqrt(2/pi)*(x + 0.044715*x^3)))   (tanh approximation)
@@ -19,7 +21,8 @@ inline constexpr float kGeluCube = 0.044715f;             // weight of x³ in th
 
 namespace lab::scalar {
 // scalar twins (vector_ops_scalar.cpp)
-void f32_adamw_update(float* params, float* m, float* v, const float* grads, std::size_t n,
+void f32_adamw_update(float* params_out, float* m_out, float* v_out, const float* params,
+                      const float* m, const float* v, const float* grads, std::size_t n,
                       float lr, float beta1, float beta2, float beta1_correction,
                       float beta2_correction, float eps, float weight_decay);
 void f32_gelu_forward(float* out, const float* inp, std::size_t n);
@@ -31,7 +34,8 @@ void f32_scale(float* x, float a, std::size_t n);
 
 namespace lab::simd {
 // xsimd versions (vector_ops_xsimd.cpp)
-void f32_adamw_update(float* params, float* m, float* v, const float* grads, std::size_t n,
+void f32_adamw_update(float* params_out, float* m_out, float* v_out, const float* params,
+                      const float* m, const float* v, const float* grads, std::size_t n,
                       float lr, float beta1, float beta2, float beta1_correction,
                       float beta2_correction, float eps, float weight_decay);
 void f32_gelu_forward(float* out, const float* inp, std::size_t n);
@@ -44,7 +48,8 @@ void f32_scale(float* x, float a, std::size_t n);
 namespace lab {
 
 // dispatch (vector_ops_dispatch.cpp)
-void f32_adamw_update(float* params, float* m, float* v, const float* grads, std::size_t n,
+void f32_adamw_update(float* params_out, float* m_out, float* v_out, const float* params,
+                      const float* m, const float* v, const float* grads, std::size_t n,
                       float lr, float beta1, float beta2, float beta1_correction,
                       float beta2_correction, float eps, float weight_decay);
 void f32_gelu_forward(float* out, const float* inp, std::size_t n);

@@ -3,11 +3,12 @@
 
 namespace lab {
 
-void f32_adamw_update(float* params, float* m, float* v, const float* grads, std::size_t n,
+void f32_adamw_update(float* params_out, float* m_out, float* v_out, const float* params,
+                      const float* m, const float* v, const float* grads, std::size_t n,
                       float lr, float beta1, float beta2, float beta1_correction,
                       float beta2_correction, float eps, float weight_decay) {
-    simd::f32_adamw_update(params, m, v, grads, n, lr, beta1, beta2, beta1_correction,
-                           beta2_correction, eps, weight_decay);
+    simd::f32_adamw_update(params_out, m_out, v_out, params, m, v, grads, n, lr, beta1, beta2,
+                           beta1_correction, beta2_correction, eps, weight_decay);
 }
 void f32_gelu_forward(float* out, const float* inp, std::size_t n) {
     simd::f32_gelu_forward(out, inp, n);

@@ -5,18 +5,20 @@
 
 namespace lab::scalar {
 
-void f32_adamw_update(float* params, float* m, float* v, const float* grads, std::size_t n,
+void f32_adamw_update(float* params_out, float* m_out, float* v_out, const float* params,
+                      const float* m, const float* v, const float* grads, std::size_t n,
                       float lr, float beta1, float beta2, float beta1_correction,
                       float beta2_correction, float eps, float weight_decay) {
     for (std::size_t i = 0; i < n; ++i) {
         const float g = grads[i];
+        const float p = params[i];
         const float mi = beta1 * m[i] + (1.0f - beta1) * g;
         const float vi = beta2 * v[i] + (1.0f - beta2) * g * g;
         const float mhat = mi / beta1_correction;
         const float vhat = vi / beta2_correction;
-        m[i] = mi;
-        v[i] = vi;
-        params[i] -= lr * (mhat / (std::sqrt(vhat) + eps) + weight_decay * params[i]);
+        m_out[i] = mi;
+        v_out[i] = vi;
+        params_out[i] = p - lr * (mhat / (std::sqrt(vhat) + eps) + weight_decay * p);
     }
 }
 

@@ -29,7 +29,8 @@ inline vf gelu_local_grad(vf x) {
 }
 }  // namespace
 
-void f32_adamw_update(float* params, float* m, float* v, const float* grads, std::size_t n,
+void f32_adamw_update(float* params_out, float* m_out, float* v_out, const float* params,
+                      const float* m, const float* v, const float* grads, std::size_t n,
                       float lr, float beta1, float beta2, float beta1_correction,
                       float beta2_correction, float eps, float weight_decay) {
     const vf b1(beta1), b2(beta2), omb1(1.0f - beta1), omb2(1.0f - beta2);
@@ -37,18 +38,19 @@ void f32_adamw_update(float* params, float* m, float* v, const float* grads, std
     std::size_t i = 0;
     for (; i + W <= n; i += W) {
         const vf g = vf::load_unaligned(grads + i);
+        const vf p = vf::load_unaligned(params + i);
         const vf mi = b1 * vf::load_unaligned(m + i) + omb1 * g;
         const vf vi = b2 * vf::load_unaligned(v + i) + omb2 * g * g;
         const vf mhat = mi / bc1;
         const vf vhat = vi / bc2;
-        mi.store_unaligned(m + i);
-        vi.store_unaligned(v + i);
-        const vf p = vf::load_unaligned(params + i);
-        (p - vlr * (mhat / (xsimd::sqrt(vhat) + veps) + wd * p)).store_unaligned(params + i);
+        mi.store_unaligned(m_out + i);
+        vi.store_unaligned(v_out + i);
+        (p - vlr * (mhat / (xsimd::sqrt(vhat) + veps) + wd * p)).store_unaligned(params_out + i);
     }
     if (i < n)
-        scalar::f32_adamw_update(params + i, m + i, v + i, grads + i, n - i, lr, beta1, beta2,
-                                 beta1_correction, beta2_correction, eps, weight_decay);
+        scalar::f32_adamw_update(params_out + i, m_out + i, v_out + i, params + i, m + i, v + i, grads + i,
+                                 n - i, lr, beta1, beta2, beta1_correction, beta2_correction, eps,
+                                 weight_decay);
 }
 
 void f32_gelu_forward(float* out, const float* inp, std::size_t n) {

@@ -74,11 +74,38 @@ void Optimizer::set_settings(const OptimizerSettings& s) {
 void Optimizer::reset_state() {
     std::fill(m_.begin(), m_.end(), 0.0f);
     std::fill(v_.begin(), v_.end(), 0.0f);
+    prev_m_valid_ = prev_v_valid_ = false;
 }
 
 double Optimizer::update(float* params, float* grads, std::size_t t, float lr) {
-    const OptimizerSettings& s = settings_;
     const double norm = global_norm(grads, layout_.total);
+    apply(params, params, grads, norm, t, lr, m_.data(), m_.data(), v_.data(), v_.data());
+    prev_m_valid_ = prev_v_valid_ = false;  // the moments before are gone
+    return norm;
+}
+
+void Optimizer::update_keeping_previous(float* params_out, const float* params_in, float* grads, std::size_t t,
+                                        float lr, double norm) {
+    // Which moments this kind changes: those get written to the spare set, which then swaps in.
+    const bool uses_m = settings_.kind != OptimizerKind::Sgd, uses_v = settings_.kind == OptimizerKind::AdamW;
+    if (uses_m) prev_m_.resize(m_.size());
+    if (uses_v) prev_v_.resize(v_.size());
+    apply(params_out, params_in, grads, norm, t, lr, uses_m ? prev_m_.data() : m_.data(), m_.data(),
+          uses_v ? prev_v_.data() : v_.data(), v_.data());
+    if (uses_m) m_.swap(prev_m_);
+    if (uses_v) v_.swap(prev_v_);
+    prev_m_valid_ = uses_m;
+    prev_v_valid_ = uses_v;
+}
+
+void Optimizer::restore_previous() {
+    if (prev_m_valid_) m_ = prev_m_;
+    if (prev_v_valid_) v_ = prev_v_;
+}
+
+void Optimizer::apply(float* params_out, const float* params_in, float* grads, double norm, std::size_t t,
+                      float lr, float* m_out, const float* m_in, float* v_out, const float* v_in) {
+    const OptimizerSettings& s = settings_;
     if (s.grad_clip > 0.0f && norm > s.grad_clip && std::isfinite(norm)) {
         f32_scale(grads, static_cast<float>(s.grad_clip / norm), layout_.total);
     }
@@ -86,27 +113,30 @@ double Optimizer::update(float* params, float* grads, std::size_t t, float lr) {
     const float b2c = bias_correction(s.beta2, t);
     for (const ParamSlot& slot : layout_.slots) {
         const float wd = slot.is_matrix ? s.weight_decay : 0.0f;
-        float* p = params + slot.offset;
-        const float* g = grads + slot.offset;
-        float* m = m_.data() + slot.offset;
-        float* v = v_.data() + slot.offset;
-        const std::size_t n = slot.size;
+        const std::size_t o = slot.offset, n = slot.size;
+        float* p = params_out + o;
+        const float* pin = params_in + o;
+        const float* g = grads + o;
         switch (s.kind) {
             case OptimizerKind::Sgd:  // p -= lr·(g + wd·p)
-                for (std::size_t i = 0; i < n; ++i) p[i] -= lr * (g[i] + wd * p[i]);
+                for (std::size_t i = 0; i < n; ++i) p[i] = pin[i] - lr * (g[i] + wd * pin[i]);
                 break;
-            case OptimizerKind::Momentum:  // buf = μ·buf + (g + wd·p); p -= lr·buf  (PyTorch SGD)
+            case OptimizerKind::Momentum: {  // buf = μ·buf + (g + wd·p); p -= lr·buf  (PyTorch SGD)
+                float* m = m_out + o;
+                const float* min = m_in + o;
                 for (std::size_t i = 0; i < n; ++i) {
-                    m[i] = s.momentum * m[i] + g[i] + wd * p[i];
-                    p[i] -= lr * m[i];
+                    const float buf = s.momentum * min[i] + g[i] + wd * pin[i];
+                    m[i] = buf;
+                    p[i] = pin[i] - lr * buf;
                 }
                 break;
+            }
             case OptimizerKind::AdamW:  // decoupled weight decay, bias-corrected moments
-                f32_adamw_update(p, m, v, g, n, lr, s.beta1, s.beta2, b1c, b2c, s.eps, wd);
+                f32_adamw_update(p, m_out + o, v_out + o, pin, m_in + o, v_in + o, g, n, lr, s.beta1, s.beta2,
+                                 b1c, b2c, s.eps, wd);
                 break;
         }
     }
-    return norm;
 }
 
 }  // namespace lab

@@ -51,6 +51,14 @@ public:
     // One update with learning rate lr; t is the 1-based update count (Adam's bias correction).
     // Gradients are clipped in place first when grad_clip > 0 (returns the norm BEFORE clipping).
     double update(float* params, float* grads, std::size_t t, float lr);
+    // The same update from params_in to params_out (other buffers), given the gradient's norm
+    // (global_norm of grads, already computed by the caller). The moments it changes are written
+    // to a second set that then becomes the current one, so restore_previous() can bring back the
+    // moments before this update without a copy per step: the trainer's divergence rollback.
+    void update_keeping_previous(float* params_out, const float* params_in, float* grads, std::size_t t,
+                                 float lr, double norm);
+    // The moments as they were before the last update_keeping_previous (a no-op if none).
+    void restore_previous();
 
     const OptimizerSettings& settings() const { return settings_; }
     void set_settings(const OptimizerSettings& s);  // keeps the moments
@@ -62,9 +70,16 @@ public:
     const std::vector<float>& v() const { return v_; }
 
 private:
+    // Clips, then runs the kind's loop per tensor from (params_in, m_in, v_in) to the outs.
+    void apply(float* params_out, const float* params_in, float* grads, double norm, std::size_t t, float lr,
+               float* m_out, const float* m_in, float* v_out, const float* v_in);
+
     const ParamLayout& layout_;
     OptimizerSettings settings_;
     std::vector<float> m_, v_;
+    // The moments before the last update_keeping_previous, for those it changed (the flags).
+    std::vector<float> prev_m_, prev_v_;
+    bool prev_m_valid_ = false, prev_v_valid_ = false;
 };
 
 }  // namespace lab

@@ -142,6 +142,7 @@ void Trainer::reset(std::uint64_t seed) {
     step_ = 0;
     first_loss_ = 0.0f;
     last_good_params_.clear();
+    have_last_good_ = false;
     last_grads_.clear();
 }
 
@@ -155,10 +156,9 @@ bool Trainer::apply_update(StepStats& st) {
     const float explode = kDivergedLossFactor * std::log(static_cast<float>(V)) + kDivergedLossMargin;
     if (!std::isfinite(st.loss) || st.loss > explode) {
         st.diverged = true;
-        if (!last_good_params_.empty()) {  // weights of the last step whose loss was fine
+        if (have_last_good_) {  // weights of the last step whose loss was fine
             model_->params() = last_good_params_;
-            optim_->m() = last_good_m_;
-            optim_->v() = last_good_v_;
+            optim_->restore_previous();
             if (step_ > 0) --step_;
         }
         st.message = cat("training diverged at step ", step_ + 1, ": the loss became ",
@@ -176,13 +176,17 @@ bool Trainer::apply_update(StepStats& st) {
         st.step = step_;
         return false;
     }
-    // These weights produced a finite loss: remember them in case the update breaks the model.
-    last_good_params_ = model_->params();
-    last_good_m_ = optim_->m();
-    last_good_v_ = optim_->v();
+    // These weights produced a finite loss: keep them in case the update breaks the model. The
+    // update writes the new weights (and moments) to the spare buffers, which then swap in: the
+    // buffers before the update are the last good ones, with no copy per step.
     last_grads_ = g;
     if (step_ == 0) first_loss_ = st.loss;
-    optim_->update(model_->params().data(), model_->grads().data(), step_ + 1, st.lr);
+    std::vector<float>& params = model_->params();
+    last_good_params_.resize(params.size());
+    optim_->update_keeping_previous(last_good_params_.data(), params.data(), model_->grads().data(), step_ + 1,
+                                    st.lr, st.grad_norm);
+    params.swap(last_good_params_);
+    have_last_good_ = true;
     ++step_;
     st.step = step_;
     return true;

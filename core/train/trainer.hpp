@@ -175,7 +175,10 @@ private:
     std::unique_ptr<Optimizer> optim_;
     std::vector<std::int32_t> train_tokens_, val_tokens_;
     std::vector<std::int32_t> batch_in_, batch_tg_;
-    std::vector<float> last_good_params_, last_good_m_, last_good_v_;
+    // The weights before the last applied update (the rollback's; their moments: the optimizer's
+    // previous set), valid when have_last_good_.
+    std::vector<float> last_good_params_;
+    bool have_last_good_ = false;
     std::vector<float> last_grads_;  // gradient of the last step before clipping, for grad_norms()
     std::size_t step_ = 0;
     float first_loss_ = 0.0f;

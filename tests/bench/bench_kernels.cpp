@@ -111,7 +111,8 @@ void BM_VectorOpsAdamw(benchmark::State& state) {
     auto p = random_vec(n, rng), g = random_vec(n, rng);
     std::vector<float> m(n), v(n);
     for (auto _ : state) {
-        F(p.data(), m.data(), v.data(), g.data(), n, 1e-3f, 0.9f, 0.95f, 0.1f, 0.05f, 1e-8f, 0.1f);
+        F(p.data(), m.data(), v.data(), p.data(), m.data(), v.data(), g.data(), n, 1e-3f, 0.9f, 0.95f,
+          0.1f, 0.05f, 1e-8f, 0.1f);
         benchmark::ClobberMemory();
     }
     state.SetItemsProcessed(static_cast<long>(state.iterations()) * state.range(0));

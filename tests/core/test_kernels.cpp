@@ -174,14 +174,39 @@ TEST(KernelVectorOps, AdamwUpdate) {
             const auto p0 = random_vec(n, rng), g = random_vec(n, rng, -0.1f, 0.1f);
             const auto m0 = random_vec(n, rng, -0.05f, 0.05f), v0 = random_vec(n, rng, 0.0f, 1e-3f);
             auto p1 = p0, m1 = m0, v1 = v0, p2 = p0, m2 = m0, v2 = v0;
-            scalar::f32_adamw_update(p1.data(), m1.data(), v1.data(), g.data(), n, 1e-3f, b1, b2,
-                                     bc1, bc2, 1e-8f, 0.1f);
-            simd::f32_adamw_update(p2.data(), m2.data(), v2.data(), g.data(), n, 1e-3f, b1, b2,
-                                   bc1, bc2, 1e-8f, 0.1f);
+            scalar::f32_adamw_update(p1.data(), m1.data(), v1.data(), p1.data(), m1.data(), v1.data(),
+                                     g.data(), n, 1e-3f, b1, b2, bc1, bc2, 1e-8f, 0.1f);
+            simd::f32_adamw_update(p2.data(), m2.data(), v2.data(), p2.data(), m2.data(), v2.data(),
+                                   g.data(), n, 1e-3f, b1, b2, bc1, bc2, 1e-8f, 0.1f);
             const std::string what = "adamw n=" + std::to_string(n) + " t=" + std::to_string(t);
             expect_close(p2, p1, 1e-6f, what + " params");
             expect_close(m2, m1, 1e-6f, what + " m");
             expect_close(v2, v1, 1e-6f, what + " v");
+        }
+    }
+}
+
+// Out of place (the trainer's rollback keeps the step before that way): the same bits as in place,
+// and the inputs are left as they were — in both the scalar twin and the xsimd version.
+TEST(KernelVectorOps, AdamwUpdateOutOfPlaceEqualsInPlace) {
+    Rng rng(17);
+    for (std::size_t n : vector_sizes()) {
+        const auto p0 = random_vec(n, rng), g = random_vec(n, rng, -0.1f, 0.1f);
+        const auto m0 = random_vec(n, rng, -0.05f, 0.05f), v0 = random_vec(n, rng, 0.0f, 1e-3f);
+        for (auto* f : {&scalar::f32_adamw_update, &simd::f32_adamw_update}) {
+            auto p1 = p0, m1 = m0, v1 = v0;
+            f(p1.data(), m1.data(), v1.data(), p1.data(), m1.data(), v1.data(), g.data(), n, 1e-3f,
+              0.9f, 0.95f, 0.1f, 0.05f, 1e-8f, 0.1f);
+            std::vector<float> p2(n, -1.0f), m2(n, -1.0f), v2(n, -1.0f);
+            const auto pin = p0, min = m0, vin = v0;
+            f(p2.data(), m2.data(), v2.data(), pin.data(), min.data(), vin.data(), g.data(), n, 1e-3f,
+              0.9f, 0.95f, 0.1f, 0.05f, 1e-8f, 0.1f);
+            EXPECT_EQ(p2, p1) << "n=" << n;
+            EXPECT_EQ(m2, m1) << "n=" << n;
+            EXPECT_EQ(v2, v1) << "n=" << n;
+            EXPECT_EQ(pin, p0);
+            EXPECT_EQ(min, m0);
+            EXPECT_EQ(vin, v0);
         }
     }
 }
