@@ -47,7 +47,7 @@ inline void scores(float* out, const float* q, const float* mt, std::size_t hs, 
                    vf scale) {
     std::size_t t2 = 0;
     for (; t2 + 4 * W <= nt; t2 += 4 * W) scores_block<4>(out, q, mt, hs, Tp, t2, scale);
-    switch ((nt - t2) / W) {
+    switch ((nt - t2) / W) {  // the last 1–3 vectors, as many chains
         case 3: return scores_block<3>(out, q, mt, hs, Tp, t2, scale);
         case 2: return scores_block<2>(out, q, mt, hs, Tp, t2, scale);
         case 1: return scores_block<1>(out, q, mt, hs, Tp, t2, scale);

@@ -30,13 +30,16 @@ const OUT = path.join(root, 'tests', 'artifacts', 'bench.json');
 const NATIVE_BENCH = process.env.LAB_BENCH ?? path.join(root, 'build', 'lab_bench');  // env: for another build dir
 const SIZE_BUDGET = 150 * 1024;  // .wasm + .mjs, gzip -9
 
+// tfjs: whether TensorFlow.js trains it too (the learning comparison and the ratio columns).
 const CONFIGS = [
-  { name: 'bench-small', V: 65, T: 64, C: 64, NH: 4, L: 2, B: 16 },
-  { name: 'bench-medium', V: 65, T: 128, C: 128, NH: 4, L: 4, B: 8 },
+  { name: 'bench-small', V: 65, T: 64, C: 64, NH: 4, L: 2, B: 16, tfjs: true },
+  { name: 'bench-medium', V: 65, T: 128, C: 128, NH: 4, L: 4, B: 8, tfjs: true },
+  // nanoGPT's shakespeare_char example, its "I only have a macbook" CPU settings.
+  { name: 'nanogpt-cpu', V: 65, T: 64, C: 128, NH: 4, L: 4, B: 12, tfjs: false },
 ];
-// Data-parallel runs: bench-medium and nanoGPT's shakespeare_char CPU example (no TF.js for these).
-const PARALLEL_CONFIGS = [CONFIGS[1], { name: 'nanogpt-cpu', V: 65, T: 64, C: 128, NH: 4, L: 4, B: 12 }];
-const PARALLEL_WORKERS = [1, 2];
+// Data-parallel runs: bench-medium and the nanoGPT config, on 1, 2 and all of the machine's cores.
+const PARALLEL_CONFIGS = [CONFIGS[1], CONFIGS[2]];
+const PARALLEL_WORKERS = [...new Set([1, 2, os.availableParallelism()])].sort((a, b) => a - b);
 const OPTIM = { optimizer: 'adamw', lr: 1e-3, beta1: 0.9, beta2: 0.99, eps: 1e-8, weightDecay: 0, gradClip: 0 };
 const SEED = 1337;
 // Time budgets (seconds). Step counts adapt to the machine; the whole run stays ~1–3 minutes.
@@ -316,6 +319,7 @@ async function main() {
     log(`  lab wasm: ${lab.steps} steps in ${fmt(lab.seconds, 2)} s`);
     results.push({ config: cfg.name, ...lab });
 
+    if (!cfg.tfjs) continue;
     const ref = labCurve(engine, text, cfg, CURVE_STEPS[cfg.name]);
     log(`  lab wasm on ${ref.losses.length} fixed batches (stepOnText): ${ref.losses[0].toFixed(5)} → ${ref.losses.at(-1).toFixed(5)}`);
     for (const arrangement of ['xnnpack', 'plain']) {
@@ -356,7 +360,7 @@ async function main() {
   const tfjsBest = (config) => results.filter((r) => r.config === config && r.arrangement)
     .reduce((best, r) => (!best || r.tokensPerSecond > best.tokensPerSecond ? r : best), null);
   for (const r of results) {
-    if (r.arrangement) continue;
+    if (r.arrangement || !CONFIGS.find((c) => c.name === r.config).tfjs) continue;
     const ofArr = (a) => results.find((x) => x.config === r.config && x.arrangement === a);
     r.vsTfjs = {
       best: r.tokensPerSecond / tfjsBest(r.config).tokensPerSecond,
@@ -377,8 +381,8 @@ async function main() {
     `load average ${load0.toFixed(1)} → ${load1.toFixed(1)}`);
   console.log(`Peak: compute-bound wasm SIMD f32x4 mul+add loop = ${fmt(peak.gflops, 1)} GFLOP/s ` +
     `(${peak.flopsPerIteration} flops/iteration, fastest of ${peak.calls} calls of ~0.1 s, at the start and the end of the run)`);
-  console.log(`FLOPs/step = B·T·(6·N + 12·L·T·C), N = L·12·C² + V·C: bench-small ${fmt(flopsPerStep(CONFIGS[0]) / 1e9, 3)} G, ` +
-    `bench-medium ${fmt(flopsPerStep(CONFIGS[1]) / 1e9, 3)} G\n`);
+  console.log(`FLOPs/step = B·T·(6·N + 12·L·T·C), N = L·12·C² + V·C: ` +
+    `${CONFIGS.map((c) => `${c.name} ${fmt(flopsPerStep(c) / 1e9, 3)} G`).join(', ')}\n`);
   console.log(table(['config', 'engine', 'tokens/s', 'GFLOP/s', '% of peak', 'lab ÷ tfjs (XNNPACK-arranged / plain)'], rows,
     ['l', 'l', 'r', 'r', 'r', 'r']));
   if (native.note) console.log(`\n${native.note}`);
@@ -390,9 +394,17 @@ async function main() {
     ['l', 'l', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'l']));
   console.log(`(agree = first loss within ${FIRST_LOSS_TOL}, every step within ${100 * CURVE_REL_TOL} %)`);
 
-  console.log('\nData-parallel training (wasm/parallel.mjs; 1 = the plain trainer, 2 = two replica worker threads):');
-  console.log(table(['config', 'workers', 'tokens/s', 'speed-up'],
-    parallel.map((r) => [r.config, r.workers, fmt(r.tokensPerSecond), `${fmt(r.speedup, 2)}×`]), ['l', 'r', 'r', 'r']));
+  // Per worker: the share of the peak each worker's core reaches (efficiency = speed-up ÷ workers).
+  for (const r of parallel) {
+    const cfg = CONFIGS.find((c) => c.name === r.config);
+    r.efficiency = r.speedup / r.workers;
+    r.percentOfPeakPerWorker = (100 * ((r.tokensPerSecond / (cfg.B * cfg.T)) * flopsPerStep(cfg) / 1e9) / r.workers) / peak.gflops;
+  }
+  console.log(`\nData-parallel training (wasm/parallel.mjs; 1 = the plain trainer, more = replica worker threads; ` +
+    `this machine has ${os.availableParallelism()} cores):`);
+  console.log(table(['config', 'workers', 'tokens/s', 'speed-up', 'efficiency', '% of peak per worker'],
+    parallel.map((r) => [r.config, r.workers, fmt(r.tokensPerSecond), `${fmt(r.speedup, 2)}×`, `${fmt(100 * r.efficiency)} %`,
+      `${fmt(r.percentOfPeakPerWorker, 1)} %`]), ['l', 'r', 'r', 'r', 'r', 'r']));
   if (cpus.length < Math.max(...PARALLEL_WORKERS)) console.log(`(only ${cpus.length} CPU: the workers share it)`);
 
   console.log(`\nEngine size (gzip -9): ${size.files.map((f) => `${path.basename(f.file)} ${fmt(f.gzip)} B`).join(' + ')} = ` +
@@ -400,8 +412,8 @@ async function main() {
   if (load1 > cpus.length || load0 > cpus.length) {
     console.log(`Note: the machine was busy (load average above ${cpus.length}): every speed here is a lower bound.`);
   }
-  const medium = results.find((r) => r.config === 'bench-medium' && r.engine === 'lab wasm');
-  console.log(`lab wasm on bench-medium: ${fmt(medium.percentOfPeak, 1)} % of the measured wasm SIMD peak.`);
+  console.log(`lab wasm, one thread, of the measured wasm SIMD peak: ${results.filter((r) => r.engine === 'lab wasm')
+    .map((r) => `${r.config} ${fmt(r.percentOfPeak, 1)} %`).join(', ')}.`);
 
   const report = {
     date: new Date().toISOString(),
