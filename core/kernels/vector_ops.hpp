@@ -6,6 +6,9 @@
 //       p -= lr * (mhat / (sqrt(vhat) + eps) + wd*p)        (bc1 = 1-b1^t, bc2 = 1-b2^t)
 //   f32_gelu_forward:  out = 0.5*x*(1 + tanh(sqrt(2/pi)*(x + 0.044715*x^3)))   (tanh approximation)
 //   f32_gelu_backward: dinp += gelu'(inp) * dout        (differentiates f32_gelu_forward)
+//       out is f32_gelu_forward's output for inp: the xsimd version reads the sigmoid back from it
+//       (out = inp·σ) instead of computing another exponential; the scalar twin, the oracle,
+//       computes gelu' from inp alone.
 //   f32_sum_squares:   Σ x², returned as double (gradient norms)
 //   f32_axpy: y += a*x          f32_scale: x *= a
 // Every kernel has a scalar twin in lab::scalar (the test oracle) and an xsimd version in
@@ -26,7 +29,7 @@ void f32_adamw_update(float* params_out, float* m_out, float* v_out, const float
                       float lr, float beta1, float beta2, float beta1_correction,
                       float beta2_correction, float eps, float weight_decay);
 void f32_gelu_forward(float* out, const float* inp, std::size_t n);
-void f32_gelu_backward(float* dinp, const float* inp, const float* dout, std::size_t n);
+void f32_gelu_backward(float* dinp, const float* inp, const float* out, const float* dout, std::size_t n);
 double f32_sum_squares(const float* x, std::size_t n);
 void f32_axpy(float* y, float a, const float* x, std::size_t n);
 void f32_scale(float* x, float a, std::size_t n);
@@ -39,7 +42,7 @@ void f32_adamw_update(float* params_out, float* m_out, float* v_out, const float
                       float lr, float beta1, float beta2, float beta1_correction,
                       float beta2_correction, float eps, float weight_decay);
 void f32_gelu_forward(float* out, const float* inp, std::size_t n);
-void f32_gelu_backward(float* dinp, const float* inp, const float* dout, std::size_t n);
+void f32_gelu_backward(float* dinp, const float* inp, const float* out, const float* dout, std::size_t n);
 double f32_sum_squares(const float* x, std::size_t n);
 void f32_axpy(float* y, float a, const float* x, std::size_t n);
 void f32_scale(float* x, float a, std::size_t n);
@@ -53,7 +56,7 @@ void f32_adamw_update(float* params_out, float* m_out, float* v_out, const float
                       float lr, float beta1, float beta2, float beta1_correction,
                       float beta2_correction, float eps, float weight_decay);
 void f32_gelu_forward(float* out, const float* inp, std::size_t n);
-void f32_gelu_backward(float* dinp, const float* inp, const float* dout, std::size_t n);
+void f32_gelu_backward(float* dinp, const float* inp, const float* out, const float* dout, std::size_t n);
 double f32_sum_squares(const float* x, std::size_t n);
 void f32_axpy(float* y, float a, const float* x, std::size_t n);
 void f32_scale(float* x, float a, std::size_t n);

@@ -13,8 +13,8 @@ void f32_adamw_update(float* params_out, float* m_out, float* v_out, const float
 void f32_gelu_forward(float* out, const float* inp, std::size_t n) {
     simd::f32_gelu_forward(out, inp, n);
 }
-void f32_gelu_backward(float* dinp, const float* inp, const float* dout, std::size_t n) {
-    simd::f32_gelu_backward(dinp, inp, dout, n);
+void f32_gelu_backward(float* dinp, const float* inp, const float* out, const float* dout, std::size_t n) {
+    simd::f32_gelu_backward(dinp, inp, out, dout, n);
 }
 double f32_sum_squares(const float* x, std::size_t n) { return simd::f32_sum_squares(x, n); }
 void f32_axpy(float* y, float a, const float* x, std::size_t n) { simd::f32_axpy(y, a, x, n); }

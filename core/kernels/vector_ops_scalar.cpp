@@ -31,7 +31,8 @@ void f32_gelu_forward(float* out, const float* inp, std::size_t n) {
 }
 
 // d/dx 0.5x(1+tanh u) = 0.5(1+tanh u) + 0.5x(1-tanh²u)·sqrt(2/pi)(1+3·0.044715x²)
-void f32_gelu_backward(float* dinp, const float* inp, const float* dout, std::size_t n) {
+void f32_gelu_backward(float* dinp, const float* inp, const float* /*out: unused, see vector_ops.hpp*/,
+                       const float* dout, std::size_t n) {
     for (std::size_t i = 0; i < n; ++i) {
         const float x = inp[i];
         const float u = kGeluScale * (x + kGeluCube * x * x * x);

@@ -1,6 +1,7 @@
 // xsimd versions of the element-wise kernels. AdamW, axpy and scale use the scalar twins'
 // formulas in the same operation order (bit-identical results); sum of squares adds float lanes
-// per block of 256, then in double; GELU uses the same function written with a sigmoid,
+// per block of 256, then in double; GELU's backward reads σ from the forward's output (below);
+// GELU uses the same function written with a sigmoid,
 // 0.5(1 + tanh u) = 1/(1 + exp(-2u)), which is cheaper than xsimd::tanh (no polynomial branch,
 // no select) and agrees with the std::tanh twin to a few float ulps (absolute ~1e-7·|x|).
 // Tails shorter than a vector: AdamW, axpy, scale and sum of squares finish with the scalar
@@ -21,9 +22,20 @@ inline vf sigmoid_2u(vf x) {
 
 inline vf gelu_forward(vf x) { return x * sigmoid_2u(x); }
 
-// 0.5(1+t) + 0.5x(1-t²)·s(1+3c x²) with t = tanh u = 2σ-1: σ + 2xσ(1-σ)·s(1+3c x²).
-inline vf gelu_local_grad(vf x) {
-    const vf sg = sigmoid_2u(x);
+// Below this |x| the sigmoid is read as 0.5 instead of out/x (σ(2u) = 0.5 + O(x): off by < 1e-20).
+constexpr float kGeluTinyInput = 1e-20f;
+// Above this x, σ > 0.99 and 1 − σ would be read from out/x with the forward's rounding of out
+// magnified (measured: 3.5e-6 at x = 4.7, against 5.6e-7 for the twin): those lanes compute σ.
+constexpr float kGeluSigmoidFromOutputMax = 2.5f;
+
+// 0.5(1+t) + 0.5x(1-t²)·s(1+3c x²) with t = tanh u = 2σ-1: σ + 2xσ(1-σ)·s(1+3c x²). σ is read
+// back from the forward's output y = x·σ (a division instead of an exponential and a division;
+// two roundings, as exact as computing σ again) except where σ is close to 1 (see above), which
+// pre-activations rarely are: a vector computes the exponential only if one of its lanes is.
+inline vf gelu_local_grad(vf x, vf y) {
+    vf sg = xsimd::select(xsimd::abs(x) < vf(kGeluTinyInput), vf(0.5f), y / x);
+    const auto near_one = x > vf(kGeluSigmoidFromOutputMax);
+    if (xsimd::any(near_one)) sg = xsimd::select(near_one, sigmoid_2u(x), sg);
     return sg + vf(2.0f) * x * sg * (vf(1.0f) - sg) * vf(kGeluScale) *
                     (vf(1.0f) + vf(3.0f * kGeluCube) * x * x);
 }
@@ -64,21 +76,24 @@ void f32_gelu_forward(float* out, const float* inp, std::size_t n) {
     }
 }
 
-void f32_gelu_backward(float* dinp, const float* inp, const float* dout, std::size_t n) {
+void f32_gelu_backward(float* dinp, const float* inp, const float* out, const float* dout, std::size_t n) {
     std::size_t i = 0;
     for (; i + W <= n; i += W) {
         const vf d = vf::load_unaligned(dinp + i) +
-                     gelu_local_grad(vf::load_unaligned(inp + i)) * vf::load_unaligned(dout + i);
+                     gelu_local_grad(vf::load_unaligned(inp + i), vf::load_unaligned(out + i)) *
+                         vf::load_unaligned(dout + i);
         d.store_unaligned(dinp + i);
     }
     if (i < n) {
-        float x[W] = {}, g[W] = {}, d[W] = {};
+        float x[W] = {}, y[W] = {}, g[W] = {}, d[W] = {};
         for (std::size_t j = 0; j < n - i; ++j) {
             x[j] = inp[i + j];
+            y[j] = out[i + j];
             g[j] = dout[i + j];
             d[j] = dinp[i + j];
         }
-        (vf::load_unaligned(d) + gelu_local_grad(vf::load_unaligned(x)) * vf::load_unaligned(g))
+        (vf::load_unaligned(d) + gelu_local_grad(vf::load_unaligned(x), vf::load_unaligned(y)) *
+                                     vf::load_unaligned(g))
             .store_unaligned(d);
         for (std::size_t j = 0; j < n - i; ++j) dinp[i + j] = d[j];
     }

@@ -7,8 +7,8 @@ namespace lab {
 
 void gelu_forward(float* out, const float* inp, std::size_t n) { f32_gelu_forward(out, inp, n); }
 
-void gelu_backward(float* dinp, const float* inp, const float* dout, std::size_t n) {
-    f32_gelu_backward(dinp, inp, dout, n);
+void gelu_backward(float* dinp, const float* inp, const float* out, const float* dout, std::size_t n) {
+    f32_gelu_backward(dinp, inp, out, dout, n);
 }
 
 }  // namespace lab

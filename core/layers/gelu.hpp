@@ -7,6 +7,6 @@ namespace lab {
 
 void gelu_forward(float* out, const float* inp, std::size_t n);
 // Differentiates the expression above; accumulates dinp += gelu'(inp)·dout.
-void gelu_backward(float* dinp, const float* inp, const float* dout, std::size_t n);
+void gelu_backward(float* dinp, const float* inp, const float* out, const float* dout, std::size_t n);
 
 }  // namespace lab

@@ -115,7 +115,7 @@ void GPT::backward(float dloss) {
         f32_matmul_backward(dfch_gelu, grad(P_FCPROJW, l), grad(P_FCPROJB, l), dresidual, fch_gelu,
                             param(P_FCPROJW, l), BT, 4 * C, C);
         std::fill(dfch, dfch + BT * 4 * C, 0.0f);
-        gelu_backward(dfch, fch, dfch_gelu, BT * 4 * C);
+        gelu_backward(dfch, fch, fch_gelu, dfch_gelu, BT * 4 * C);
         std::fill(dln, dln + BT * C, 0.0f);
         f32_matmul_backward(dln, grad(P_FCW, l), grad(P_FCB, l), dfch, ln2, param(P_FCW, l), BT, C, 4 * C);
         layernorm_backward(dresidual, grad(P_LN2W, l), grad(P_LN2B, l), dln, residual2, param(P_LN2W, l),

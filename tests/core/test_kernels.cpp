@@ -235,8 +235,10 @@ TEST(KernelVectorOps, GeluBackwardAccumulates) {
     for (std::size_t n : vector_sizes()) {
         const auto x = gelu_inputs(n, rng), dout = random_vec(n, rng);
         auto want = random_vec(n, rng), got = want;
-        scalar::f32_gelu_backward(want.data(), x.data(), dout.data(), n);
-        simd::f32_gelu_backward(got.data(), x.data(), dout.data(), n);
+        std::vector<float> y(n);  // the forward's output, which the xsimd version reads σ from
+        simd::f32_gelu_forward(y.data(), x.data(), n);
+        scalar::f32_gelu_backward(want.data(), x.data(), y.data(), dout.data(), n);
+        simd::f32_gelu_backward(got.data(), x.data(), y.data(), dout.data(), n);
         expect_close(got, want, 2e-6f, "gelu backward n=" + std::to_string(n));
     }
 }
@@ -246,7 +248,9 @@ TEST(KernelVectorOps, GeluBackwardMatchesFiniteDifferences) {
     const std::size_t n = 3 * W + 2;
     const auto x = random_vec(n, rng, -4.0f, 4.0f);
     std::vector<float> grad(n, 0.0f), ones(n, 1.0f);
-    simd::f32_gelu_backward(grad.data(), x.data(), ones.data(), n);
+    std::vector<float> y(n);
+    simd::f32_gelu_forward(y.data(), x.data(), n);
+    simd::f32_gelu_backward(grad.data(), x.data(), y.data(), ones.data(), n);
     for (std::size_t i = 0; i < n; ++i) {
         const double h = 1e-3, xi = x[i], k = 0.7978845608028654;
         auto gelu = [&](double z) {
