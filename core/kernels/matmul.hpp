@@ -1,7 +1,8 @@
 // The linear layer's three matrix products — the hot loops of training.
 //   forward:  out[BT,OC]  = inp[BT,C] · weight[OC,C]ᵀ + bias[OC]      (bias may be nullptr)
-//   backward: dinp[BT,C] += dout[BT,OC] · weight[OC,C]
-//             dweight[OC,C] += dout[BT,OC]ᵀ · inp[BT,C]
+//   backward: dinp[BT,C]  = dout[BT,OC] · weight[OC,C]     (written: the model's input gradients
+//                                                            are fresh scratch, no clearing pass)
+//             dweight[OC,C] += dout[BT,OC]ᵀ · inp[BT,C]      (parameter gradients accumulate)
 //             dbias[OC] += Σ_bt dout[bt,:]                             (dbias may be nullptr)
 // Every kernel has a scalar twin in lab::scalar with the same signature (the test oracle) and an
 // xsimd version in lab::simd; lab::f32_matmul_forward / lab::f32_matmul_backward dispatch to the

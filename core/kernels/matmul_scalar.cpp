@@ -22,6 +22,7 @@ void f32_matmul_backward(float* dinp, float* dweight, float* dbias, const float*
     for (std::size_t bt = 0; bt < BT; ++bt) {
         const float* g = dout + bt * OC;
         float* dx = dinp + bt * C;
+        for (std::size_t i = 0; i < C; ++i) dx[i] = 0.0f;
         for (std::size_t o = 0; o < OC; ++o) {
             const float* w = weight + o * C;
             const float d = g[o];

@@ -1,6 +1,6 @@
 // xsimd matmul kernels: one packed, register-blocked GEMM serves the three products.
 //   forward   out[BT,OC]     = inp[BT,C]   · weight[OC,C]ᵀ (+ bias)   M=BT  N=OC K=C
-//   dinp      dinp[BT,C]    += dout[BT,OC] · weight[OC,C]             M=BT  N=C  K=OC
+//   dinp      dinp[BT,C]     = dout[BT,OC] · weight[OC,C]             M=BT  N=C  K=OC
 //   dweight   dweight[OC,C] += dout[BT,OC]ᵀ · inp[BT,C]               M=OC  N=C  K=BT
 // GotoBLAS scheme, single thread: K is cut into blocks of KC; per block, B (K×N) is packed into
 // panels of NR columns ([k][NR], zero-padded), and per block of MC rows A is packed into
@@ -245,8 +245,8 @@ void f32_matmul_forward(float* out, const float* inp, const float* weight, const
 void f32_matmul_backward(float* dinp, float* dweight, float* dbias, const float* dout,
                          const float* inp, const float* weight,
                          std::size_t BT, std::size_t C, std::size_t OC) {
-    // dinp += dout · weight: A = dout [BT,OC], B = weight [OC,C] row-major.
-    gemm(dinp, C, View{dout, OC, 1}, View{weight, C, 1}, BT, C, OC, false, nullptr);
+    // dinp = dout · weight: A = dout [BT,OC], B = weight [OC,C] row-major.
+    gemm(dinp, C, View{dout, OC, 1}, View{weight, C, 1}, BT, C, OC, true, nullptr);
     // dweight += doutᵀ · inp: A(o, bt) = dout[bt*OC + o], B = inp [BT,C] row-major.
     gemm(dweight, C, View{dout, 1, OC}, View{inp, C, 1}, OC, C, BT, false, nullptr);
     if (!dbias) return;

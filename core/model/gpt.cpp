@@ -92,7 +92,6 @@ void GPT::backward(float dloss) {
     float* dlogits = D + g.dlogits;
 
     crossentropy_softmax_backward(dlogits, A + a_.probs, targets_.data(), dloss, BT, V);
-    std::fill(dln, dln + BT * C, 0.0f);
     f32_matmul_backward(dln, grad(P_WTE), nullptr, dlogits, A + a_.lnf, param(P_WTE), BT, C, V);
     const float* x_last = L > 0 ? A + a_.residual3 + (L - 1) * BT * C : A + a_.encoded;
     std::fill(dresidual, dresidual + BT * C, 0.0f);
@@ -111,22 +110,18 @@ void GPT::backward(float dloss) {
         const float* fch_gelu = A + a_.fch_gelu + l * BT * 4 * C;
 
         // residual3 = residual2 + fcproj: dresidual is d(fcproj) and (so far) d(residual2).
-        std::fill(dfch_gelu, dfch_gelu + BT * 4 * C, 0.0f);
         f32_matmul_backward(dfch_gelu, grad(P_FCPROJW, l), grad(P_FCPROJB, l), dresidual, fch_gelu,
                             param(P_FCPROJW, l), BT, 4 * C, C);
         std::fill(dfch, dfch + BT * 4 * C, 0.0f);
         gelu_backward(dfch, fch, fch_gelu, dfch_gelu, BT * 4 * C);
-        std::fill(dln, dln + BT * C, 0.0f);
         f32_matmul_backward(dln, grad(P_FCW, l), grad(P_FCB, l), dfch, ln2, param(P_FCW, l), BT, C, 4 * C);
         layernorm_backward(dresidual, grad(P_LN2W, l), grad(P_LN2B, l), dln, residual2, param(P_LN2W, l),
                            A + a_.ln2_mean + l * BT, A + a_.ln2_rstd + l * BT, BT, C);
         // residual2 = x + attproj: dresidual is now d(residual2) = d(attproj) = (part of) d(x).
-        std::fill(datty, datty + BT * C, 0.0f);
         f32_matmul_backward(datty, grad(P_ATTPROJW, l), grad(P_ATTPROJB, l), dresidual, atty,
                             param(P_ATTPROJW, l), BT, C, C);
         std::fill(dqkv, dqkv + BT * 3 * C, 0.0f);
         attention_backward(dqkv, D + g.scratch, datty, qkv, att, B, T, C, NH);
-        std::fill(dln, dln + BT * C, 0.0f);
         f32_matmul_backward(dln, grad(P_QKVW, l), grad(P_QKVB, l), dqkv, ln1, param(P_QKVW, l), BT, C, 3 * C);
         layernorm_backward(dresidual, grad(P_LN1W, l), grad(P_LN1B, l), dln, x, param(P_LN1W, l),
                            A + a_.ln1_mean + l * BT, A + a_.ln1_rstd + l * BT, BT, C);
