@@ -1,57 +1,19 @@
+// LayerNorm forwards to its kernels (scalar twin + xsimd in kernels/layernorm), with PyTorch's eps.
 #include "layers/layernorm.hpp"
 
-#include <cmath>
+#include "kernels/layernorm.hpp"
 
 namespace lab {
 
 void layernorm_forward(float* out, float* mean, float* rstd, const float* inp, const float* weight,
                        const float* bias, std::size_t N, std::size_t C) {
-    for (std::size_t n = 0; n < N; ++n) {
-        const float* x = inp + n * C;
-        float m = 0.0f;
-        for (std::size_t i = 0; i < C; ++i) m += x[i];
-        m /= static_cast<float>(C);
-        float v = 0.0f;
-        for (std::size_t i = 0; i < C; ++i) {
-            const float d = x[i] - m;
-            v += d * d;
-        }
-        v /= static_cast<float>(C);
-        const float s = 1.0f / std::sqrt(v + kLayerNormEps);
-        float* o = out + n * C;
-        if (bias) for (std::size_t i = 0; i < C; ++i) o[i] = (x[i] - m) * s * weight[i] + bias[i];
-        else for (std::size_t i = 0; i < C; ++i) o[i] = (x[i] - m) * s * weight[i];
-        mean[n] = m;
-        rstd[n] = s;
-    }
+    f32_layernorm_forward(out, mean, rstd, inp, weight, bias, N, C, kLayerNormEps);
 }
 
 void layernorm_backward(float* dinp, float* dweight, float* dbias, const float* dout, const float* inp,
                         const float* weight, const float* mean, const float* rstd,
                         std::size_t N, std::size_t C) {
-    for (std::size_t n = 0; n < N; ++n) {
-        const float* d = dout + n * C;
-        const float* x = inp + n * C;
-        float* dx = dinp + n * C;
-        const float m = mean[n], s = rstd[n];
-        // Two reductions: mean of dnorm and mean of dnorm·norm.
-        float dnorm_mean = 0.0f, dnorm_norm_mean = 0.0f;
-        for (std::size_t i = 0; i < C; ++i) {
-            const float norm = (x[i] - m) * s;
-            const float dnorm = weight[i] * d[i];
-            dnorm_mean += dnorm;
-            dnorm_norm_mean += dnorm * norm;
-        }
-        dnorm_mean /= static_cast<float>(C);
-        dnorm_norm_mean /= static_cast<float>(C);
-        for (std::size_t i = 0; i < C; ++i) {
-            const float norm = (x[i] - m) * s;
-            const float dnorm = weight[i] * d[i];
-            if (dbias) dbias[i] += d[i];
-            dweight[i] += norm * d[i];
-            dx[i] += (dnorm - dnorm_mean - norm * dnorm_norm_mean) * s;
-        }
-    }
+    f32_layernorm_backward(dinp, dweight, dbias, dout, inp, weight, mean, rstd, N, C);
 }
 
 }  // namespace lab

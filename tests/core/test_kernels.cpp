@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "kernels/attention.hpp"
+#include "kernels/layernorm.hpp"
 #include "kernels/matmul.hpp"
 #include "kernels/simd.hpp"
 #include "kernels/vector_ops.hpp"
@@ -296,6 +297,51 @@ TEST(KernelVectorOps, DispatchMatchesXsimd) {
     simd::f32_gelu_forward(b.data(), x.data(), n);
     EXPECT_EQ(a, b);
     EXPECT_EQ(f32_sum_squares(x.data(), n), simd::f32_sum_squares(x.data(), n));
+}
+
+// The xsimd LayerNorm against its scalar twin, at row lengths around the lanes (tails included),
+// with and without bias; backward accumulates into non-zero gradients. Rows of values far from 0
+// (offset 3) make the mean matter.
+TEST(KernelLayerNorm, XsimdMatchesScalarTwin) {
+    Rng rng(21);
+    const std::size_t N = 5;
+    for (std::size_t C : {std::size_t{1}, W - 1, W, W + 1, 2 * W, 3 * W + 2, std::size_t{64}, std::size_t{128}, std::size_t{130}}) {
+        for (bool with_bias : {true, false}) {
+            const std::string what = "layernorm C=" + std::to_string(C) + (with_bias ? "" : " no bias");
+            const auto x = random_vec(N * C, rng, 2.0f, 4.0f), w = random_vec(C, rng), b = random_vec(C, rng);
+            const float* bias = with_bias ? b.data() : nullptr;
+            std::vector<float> o1(N * C), o2(N * C), m1(N), m2(N), r1(N), r2(N);
+            scalar::f32_layernorm_forward(o1.data(), m1.data(), r1.data(), x.data(), w.data(), bias, N, C, 1e-5f);
+            simd::f32_layernorm_forward(o2.data(), m2.data(), r2.data(), x.data(), w.data(), bias, N, C, 1e-5f);
+            expect_close(o2, o1, 2e-5f, what + " out");
+            expect_close(m2, m1, 1e-6f, what + " mean");
+            expect_close(r2, r1, 2e-5f, what + " rstd");
+
+            const auto dout = random_vec(N * C, rng);
+            const auto dx0 = random_vec(N * C, rng), dw0 = random_vec(C, rng), db0 = random_vec(C, rng);
+            auto dx1 = dx0, dw1 = dw0, db1 = db0, dx2 = dx0, dw2 = dw0, db2 = db0;
+            scalar::f32_layernorm_backward(dx1.data(), dw1.data(), with_bias ? db1.data() : nullptr, dout.data(),
+                                           x.data(), w.data(), m1.data(), r1.data(), N, C);
+            simd::f32_layernorm_backward(dx2.data(), dw2.data(), with_bias ? db2.data() : nullptr, dout.data(),
+                                         x.data(), w.data(), m1.data(), r1.data(), N, C);
+            expect_close(dx2, dx1, 2e-5f, what + " dinp");
+            expect_close(dw2, dw1, 2e-5f, what + " dweight");
+            expect_close(db2, db1, 2e-5f, what + " dbias");
+            if (!with_bias) EXPECT_EQ(db2, db0) << what << ": dbias untouched when nullptr";
+        }
+    }
+}
+
+TEST(KernelLayerNorm, DispatchMatchesXsimd) {
+    Rng rng(22);
+    const std::size_t N = 3, C = 3 * W + 1;
+    const auto x = random_vec(N * C, rng), w = random_vec(C, rng), b = random_vec(C, rng);
+    std::vector<float> o1(N * C), o2(N * C), m1(N), m2(N), r1(N), r2(N);
+    f32_layernorm_forward(o1.data(), m1.data(), r1.data(), x.data(), w.data(), b.data(), N, C, 1e-5f);
+    simd::f32_layernorm_forward(o2.data(), m2.data(), r2.data(), x.data(), w.data(), b.data(), N, C, 1e-5f);
+    EXPECT_EQ(o1, o2);
+    EXPECT_EQ(m1, m2);
+    EXPECT_EQ(r1, r2);
 }
 
 // The xsimd attention against its scalar twin, at sequence lengths and head sizes W, k·W, < W and
