@@ -41,7 +41,8 @@ std::size_t f32_attention_scratch_floats(std::size_t T, std::size_t C, std::size
 // dispatch (attention_dispatch.cpp)
 void f32_attention_forward(float* out, float* att, float* scratch, const float* qkv,
                            std::size_t B, std::size_t T, std::size_t C, std::size_t NH);
-// Differentiates out = softmax(q·kᵀ/√hs)·v back to dqkv (+=).
+// Differentiates out = softmax(q·kᵀ/√hs)·v back to dqkv (written: every element of dq, dk, dv
+// gets its sum; the model's dqkv is fresh scratch, no clearing pass).
 void f32_attention_backward(float* dqkv, float* scratch, const float* dout, const float* qkv,
                             const float* att, std::size_t B, std::size_t T, std::size_t C,
                             std::size_t NH);

@@ -53,6 +53,7 @@ void f32_attention_backward(float* dqkv, float* scratch, const float* dout, cons
     const std::size_t C3 = 3 * C, hs = C / NH;
     const float scale = 1.0f / std::sqrt(static_cast<float>(hs));
     float* datt = scratch;
+    for (std::size_t i = 0; i < B * T * C3; ++i) dqkv[i] = 0.0f;  // written, then summed into below
     for (std::size_t b = 0; b < B; ++b) {
         for (std::size_t h = 0; h < NH; ++h) {
             for (std::size_t t = 0; t < T; ++t) {

@@ -55,7 +55,8 @@ inline void scores(float* out, const float* q, const float* mt, std::size_t hs, 
     }
 }
 
-// y[0..hs) += Σ_{j in [begin,end)} coef[j·cs] · rows[j·rs .. j·rs+hs), accumulated in NV registers.
+// y[0..hs) = Σ_{j in [begin,end)} coef[j·cs] · rows[j·rs .. j·rs+hs), accumulated in NV registers
+// (written: every y these kernels produce is one such sum).
 template <std::size_t NV>
 void weighted_rows(float* y, const float* coef, std::size_t cs, const float* rows, std::size_t rs,
                    std::size_t begin, std::size_t end) {
@@ -66,7 +67,7 @@ void weighted_rows(float* y, const float* coef, std::size_t cs, const float* row
         const float* r = rows + j * rs;
         for (std::size_t v = 0; v < NV; ++v) acc[v] = acc[v] + c * vf::load_unaligned(r + v * W);
     }
-    for (std::size_t v = 0; v < NV; ++v) (vf::load_unaligned(y + v * W) + acc[v]).store_unaligned(y + v * W);
+    for (std::size_t v = 0; v < NV; ++v) acc[v].store_unaligned(y + v * W);
 }
 
 void weighted_rows_any(float* y, const float* coef, std::size_t cs, const float* rows, std::size_t rs,
@@ -78,6 +79,7 @@ void weighted_rows_any(float* y, const float* coef, std::size_t cs, const float*
         case 8: return weighted_rows<8>(y, coef, cs, rows, rs, begin, end);
         case 16: return weighted_rows<16>(y, coef, cs, rows, rs, begin, end);
         default:
+            for (std::size_t i = 0; i < hs; ++i) y[i] = 0.0f;
             for (std::size_t j = begin; j < end; ++j) {
                 const float c = coef[j * cs];
                 const float* r = rows + j * rs;
@@ -138,7 +140,6 @@ void f32_attention_forward(float* out, float* att, float* scratch, const float* 
                 scores(row, q, kt, hs, Tp, nt, vscale);
                 softmax_row(arow, row, n, T);
                 float* o = out + (b * T + t) * C + h * hs;
-                for (std::size_t i = 0; i < hs; ++i) o[i] = 0.0f;
                 weighted_rows_any(o, arow, 1, base + 2 * C + h * hs, C3, 0, n, hs);  // out = Σ att·v
             }
         }
@@ -180,9 +181,9 @@ void f32_attention_backward(float* dqkv, float* scratch, const float* dout, cons
                 for (; t2 < n; ++t2) drow[t2] = arow[t2] * (datt[t2] - dot) * scale;
             }
             for (std::size_t t = 0; t < T; ++t) {
-                // dq[t] += Σ_{t2 ≤ t} dpre[t,t2]·k[t2]
+                // dq[t] = Σ_{t2 ≤ t} dpre[t,t2]·k[t2]
                 weighted_rows_any(dbase + t * C3 + h * hs, dpre + t * T, 1, base + C + h * hs, C3, 0, t + 1, hs);
-                // dk[t] += Σ_{t' ≥ t} dpre[t',t]·q[t'];  dv[t] += Σ_{t' ≥ t} att[t',t]·d[t']
+                // dk[t] = Σ_{t' ≥ t} dpre[t',t]·q[t'];  dv[t] = Σ_{t' ≥ t} att[t',t]·d[t']
                 weighted_rows_any(dbase + t * C3 + C + h * hs, dpre + t, T, base + h * hs, C3, t, T, hs);
                 weighted_rows_any(dbase + t * C3 + 2 * C + h * hs, A + t, T, dob + h * hs, C, t, T, hs);
             }

@@ -5,7 +5,8 @@
 //       m = b1*m + (1-b1)*g;  v = b2*v + (1-b2)*g*g;  mhat = m/bc1;  vhat = v/bc2;
 //       p -= lr * (mhat / (sqrt(vhat) + eps) + wd*p)        (bc1 = 1-b1^t, bc2 = 1-b2^t)
 //   f32_gelu_forward:  out = 0.5*x*(1 + tanh(sqrt(2/pi)*(x + 0.044715*x^3)))   (tanh approximation)
-//   f32_gelu_backward: dinp += gelu'(inp) * dout        (differentiates f32_gelu_forward)
+//   f32_gelu_backward: dinp = gelu'(inp) * dout         (differentiates f32_gelu_forward; written:
+//       the model's dinp is fresh scratch, no clearing pass)
 //       out is f32_gelu_forward's output for inp: the xsimd version reads the sigmoid back from it
 //       (out = inp·σ) instead of computing another exponential; the scalar twin, the oracle,
 //       computes gelu' from inp alone.

@@ -40,7 +40,7 @@ void f32_gelu_backward(float* dinp, const float* inp, const float* /*out: unused
         const float sech2 = 1.0f - t * t;
         const float local_grad =
             0.5f * (1.0f + t) + 0.5f * x * sech2 * kGeluScale * (1.0f + 3.0f * kGeluCube * x * x);
-        dinp[i] += local_grad * dout[i];
+        dinp[i] = local_grad * dout[i];
     }
 }
 

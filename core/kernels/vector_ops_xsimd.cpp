@@ -79,22 +79,18 @@ void f32_gelu_forward(float* out, const float* inp, std::size_t n) {
 void f32_gelu_backward(float* dinp, const float* inp, const float* out, const float* dout, std::size_t n) {
     std::size_t i = 0;
     for (; i + W <= n; i += W) {
-        const vf d = vf::load_unaligned(dinp + i) +
-                     gelu_local_grad(vf::load_unaligned(inp + i), vf::load_unaligned(out + i)) *
-                         vf::load_unaligned(dout + i);
+        const vf d = gelu_local_grad(vf::load_unaligned(inp + i), vf::load_unaligned(out + i)) *
+                     vf::load_unaligned(dout + i);
         d.store_unaligned(dinp + i);
     }
     if (i < n) {
-        float x[W] = {}, y[W] = {}, g[W] = {}, d[W] = {};
+        float x[W] = {}, y[W] = {}, g[W] = {}, d[W];
         for (std::size_t j = 0; j < n - i; ++j) {
             x[j] = inp[i + j];
             y[j] = out[i + j];
             g[j] = dout[i + j];
-            d[j] = dinp[i + j];
         }
-        (vf::load_unaligned(d) + gelu_local_grad(vf::load_unaligned(x), vf::load_unaligned(y)) *
-                                     vf::load_unaligned(g))
-            .store_unaligned(d);
+        (gelu_local_grad(vf::load_unaligned(x), vf::load_unaligned(y)) * vf::load_unaligned(g)).store_unaligned(d);
         for (std::size_t j = 0; j < n - i; ++j) dinp[i + j] = d[j];
     }
 }

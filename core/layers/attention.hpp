@@ -13,7 +13,7 @@ std::size_t attention_scratch_floats(std::size_t T, std::size_t C, std::size_t N
 
 void attention_forward(float* out, float* att, float* scratch, const float* qkv,
                        std::size_t B, std::size_t T, std::size_t C, std::size_t NH);
-// Differentiates out = softmax(q·kᵀ/√hs)·v back to dqkv (+=).
+// Differentiates out = softmax(q·kᵀ/√hs)·v back to dqkv (written, not accumulated).
 void attention_backward(float* dqkv, float* scratch, const float* dout, const float* qkv,
                         const float* att, std::size_t B, std::size_t T, std::size_t C, std::size_t NH);
 

@@ -6,7 +6,7 @@
 namespace lab {
 
 void gelu_forward(float* out, const float* inp, std::size_t n);
-// Differentiates the expression above; accumulates dinp += gelu'(inp)·dout.
+// Differentiates the expression above: dinp = gelu'(inp)·dout (written; out: gelu_forward's output).
 void gelu_backward(float* dinp, const float* inp, const float* out, const float* dout, std::size_t n);
 
 }  // namespace lab

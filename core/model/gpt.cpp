@@ -112,7 +112,6 @@ void GPT::backward(float dloss) {
         // residual3 = residual2 + fcproj: dresidual is d(fcproj) and (so far) d(residual2).
         f32_matmul_backward(dfch_gelu, grad(P_FCPROJW, l), grad(P_FCPROJB, l), dresidual, fch_gelu,
                             param(P_FCPROJW, l), BT, 4 * C, C);
-        std::fill(dfch, dfch + BT * 4 * C, 0.0f);
         gelu_backward(dfch, fch, fch_gelu, dfch_gelu, BT * 4 * C);
         f32_matmul_backward(dln, grad(P_FCW, l), grad(P_FCB, l), dfch, ln2, param(P_FCW, l), BT, C, 4 * C);
         layernorm_backward(dresidual, grad(P_LN2W, l), grad(P_LN2B, l), dln, residual2, param(P_LN2W, l),
@@ -120,7 +119,6 @@ void GPT::backward(float dloss) {
         // residual2 = x + attproj: dresidual is now d(residual2) = d(attproj) = (part of) d(x).
         f32_matmul_backward(datty, grad(P_ATTPROJW, l), grad(P_ATTPROJB, l), dresidual, atty,
                             param(P_ATTPROJW, l), BT, C, C);
-        std::fill(dqkv, dqkv + BT * 3 * C, 0.0f);
         attention_backward(dqkv, D + g.scratch, datty, qkv, att, B, T, C, NH);
         f32_matmul_backward(dln, grad(P_QKVW, l), grad(P_QKVB, l), dqkv, ln1, param(P_QKVW, l), BT, C, 3 * C);
         layernorm_backward(dresidual, grad(P_LN1W, l), grad(P_LN1B, l), dln, x, param(P_LN1W, l),

@@ -232,11 +232,12 @@ TEST(KernelVectorOps, GeluForward) {
     }
 }
 
-TEST(KernelVectorOps, GeluBackwardAccumulates) {
+TEST(KernelVectorOps, GeluBackwardWrites) {
     Rng rng(12);
     for (std::size_t n : vector_sizes()) {
         const auto x = gelu_inputs(n, rng), dout = random_vec(n, rng);
-        auto want = random_vec(n, rng), got = want;
+        // Written, not accumulated: what was in dinp (NaN) must not matter.
+        std::vector<float> want(n, std::numeric_limits<float>::quiet_NaN()), got = want;
         std::vector<float> y(n);  // the forward's output, which the xsimd version reads σ from
         simd::f32_gelu_forward(y.data(), x.data(), n);
         scalar::f32_gelu_backward(want.data(), x.data(), y.data(), dout.data(), n);
@@ -362,7 +363,8 @@ TEST(KernelAttention, MatchesScalarTwin) {
         simd::f32_attention_forward(o2.data(), a2.data(), scratch.data(), qkv.data(), B, T, C, NH);
         for (std::size_t i = 0; i < o1.size(); ++i) ASSERT_NEAR(o1[i], o2[i], 1e-5f * (1 + std::fabs(o1[i]))) << "out " << i;
         for (std::size_t i = 0; i < a1.size(); ++i) ASSERT_NEAR(a1[i], a2[i], 1e-6f) << "att " << i;
-        std::vector<float> d1(qkv.size(), 0.5f), d2(qkv.size(), 0.5f);  // backward accumulates
+        // Backward writes dqkv: what was there (NaN) must not matter.
+        std::vector<float> d1(qkv.size(), std::numeric_limits<float>::quiet_NaN()), d2 = d1;
         scalar::f32_attention_backward(d1.data(), scratch.data(), G.data(), qkv.data(), a1.data(), B, T, C, NH);
         simd::f32_attention_backward(d2.data(), scratch.data(), G.data(), qkv.data(), a1.data(), B, T, C, NH);
         for (std::size_t i = 0; i < d1.size(); ++i) ASSERT_NEAR(d1[i], d2[i], 1e-5f * (1 + std::fabs(d1[i]))) << "dqkv " << i;
