@@ -9,6 +9,7 @@
 #include <cstring>
 
 #include "data/windows.hpp"
+#include "kernels/vector_ops.hpp"
 #include "model/checkpoint.hpp"
 #include "model/tensor_names.hpp"
 #include "tokenizer/bpe_sample.hpp"
@@ -112,6 +113,7 @@ Trainer::Trainer(const std::uint8_t* bytes, std::size_t n, const std::string& te
 void Trainer::build_model(const GPTConfig& c) {
     model_ = std::make_unique<GPT>(c, rows_per_pass(settings_));
     optim_ = std::make_unique<Optimizer>(model_->layout(), settings_.optim);
+    tensors_ = named_tensors(model_->layout(), c);
     batch_in_.assign(settings_.batch_size * c.block_size, 0);
     batch_tg_.assign(settings_.batch_size * c.block_size, 0);
 }
@@ -143,7 +145,7 @@ void Trainer::reset(std::uint64_t seed) {
     first_loss_ = 0.0f;
     last_good_params_.clear();
     have_last_good_ = false;
-    last_grads_.clear();
+    last_sumsq_.clear();
 }
 
 void Trainer::set_optimizer(const OptimizerSettings& s) {
@@ -167,8 +169,16 @@ bool Trainer::apply_update(StepStats& st) {
         st.step = step_;
         return false;
     }
+    // The global norm from per-tensor sums of squares (one pass): grad_norms() shows them, so the
+    // gradient itself need not be kept once the optimizer has clipped it.
     const std::vector<float>& g = model_->grads();
-    st.grad_norm = global_norm(g.data(), g.size());
+    step_sumsq_.resize(tensors_.size());
+    double total = 0.0;
+    for (std::size_t k = 0; k < tensors_.size(); ++k) {
+        step_sumsq_[k] = f32_sum_squares(g.data() + tensors_[k].offset, tensors_[k].size);
+        total += step_sumsq_[k];
+    }
+    st.grad_norm = std::sqrt(total);
     if (!std::isfinite(st.grad_norm)) {
         st.diverged = true;
         st.message = cat("training diverged at step ", step_ + 1, ": the gradient is not finite with learning rate ", st.lr,
@@ -179,7 +189,7 @@ bool Trainer::apply_update(StepStats& st) {
     // These weights produced a finite loss: keep them in case the update breaks the model. The
     // update writes the new weights (and moments) to the spare buffers, which then swap in: the
     // buffers before the update are the last good ones, with no copy per step.
-    last_grads_ = g;
+    last_sumsq_.swap(step_sumsq_);
     if (step_ == 0) first_loss_ = st.loss;
     std::vector<float>& params = model_->params();
     last_good_params_.resize(params.size());
@@ -231,8 +241,8 @@ StepStats Trainer::apply_gradients(double loss_sum) {
 std::size_t Trainer::memory_bytes(std::size_t rows) const {
     const std::size_t n = model_->num_params();
     // estimate_floats counts params, grads, two moments and the activations; the rollback keeps
-    // three more copies (params, moments) and grad_norms() one of the gradient.
-    return sizeof(float) * (GPT::estimate_floats(config(), rows) + 4 * n) +
+    // three more copies (params, moments).
+    return sizeof(float) * (GPT::estimate_floats(config(), rows) + 3 * n) +
            2 * sizeof(std::int32_t) * settings_.batch_size * config().block_size;
 }
 
@@ -302,10 +312,8 @@ float Trainer::val_loss(std::size_t max_windows) {
 
 std::vector<TensorNorm> Trainer::grad_norms() const {
     std::vector<TensorNorm> out;
-    for (const NamedTensor& t : named_tensors(model_->layout(), config())) {
-        const double n = last_grads_.empty() ? 0.0 : global_norm(last_grads_.data() + t.offset, t.size);
-        out.push_back({t.name, n});
-    }
+    for (std::size_t k = 0; k < tensors_.size(); ++k)
+        out.push_back({tensors_[k].name, last_sumsq_.empty() ? 0.0 : std::sqrt(last_sumsq_[k])});
     return out;
 }
 

@@ -10,6 +10,7 @@
 
 #include "model/gpt.hpp"
 #include "model/limits.hpp"
+#include "model/tensor_names.hpp"
 #include "optim/optimizer.hpp"
 #include "sample/sampler.hpp"
 #include "tokenizer/tokenizer.hpp"
@@ -179,7 +180,10 @@ private:
     // previous set), valid when have_last_good_.
     std::vector<float> last_good_params_;
     bool have_last_good_ = false;
-    std::vector<float> last_grads_;  // gradient of the last step before clipping, for grad_norms()
+    std::vector<NamedTensor> tensors_;   // the model's tensors (nanoGPT names), in buffer order
+    // Σ g² per tensor of the last applied step's gradient before clipping (grad_norms()), and of the
+    // step being applied (it becomes the last one if the step is not refused).
+    std::vector<double> last_sumsq_, step_sumsq_;
     std::size_t step_ = 0;
     float first_loss_ = 0.0f;
     std::size_t tokenizer_sample_bytes_ = 0;  // BPE learned from a sample of this size (0: the whole text)
