@@ -142,11 +142,13 @@ export class Trainer {
   /**
    * Data parallelism, part 2: the rest of the step on the gradient summed over every slice (and
    * the summed lossSum): clipping, the optimizer and the divergence guard, exactly as train() does.
-   * @param {Float32Array} grads
+   * The sum is taken here, in float32 and replica order: terms are the slices' gradients, one of
+   * the first two may be null (this trainer's own, left in it by gradientsFor).
+   * @param {Array<Float32Array|null>} terms
    * @param {number} lossSum
    * @returns {{step:number, loss:number, lr:number, gradNorm:number, diverged:null|{message:string, step:number}}}
    */
-  applyGradients(grads, lossSum) { return call(this._engine, () => this._handle().applyGradients(grads, lossSum)); }
+  applyGradientTerms(terms, lossSum) { return call(this._engine, () => this._handle().applyGradientTerms(terms, lossSum)); }
 
   /**
    * Mean loss over the first 64 windows (or opts.windows) of the training and of the validation split

@@ -3,12 +3,15 @@
 //   1. replica r computes the gradient of its contiguous slice of the SAME batch the single
 //      trainer would take (rows [⌊r·B/N⌋, ⌊(r+1)·B/N⌋); batches depend only on seed and step),
 //      already scaled for the mean over the whole batch;
-//   2. this coordinator sums the slices' gradients and loss sums in replica order (a fixed order:
-//      same seed and N ⇒ the same bits) and sends the sum back to every replica;
+//   2. this coordinator sums the loss sums in replica order and sends every replica the other
+//      replicas' gradients; each replica sums all the slices' gradients in wasm, in float32 and
+//      replica order ((g0 + g1) + g2 …: a fixed order, the same bits in every replica; same seed
+//      and N ⇒ the same bits);
 //   3. every replica applies it exactly as a single trainer's step does (global-norm clipping on
 //      the sum, the optimizer, the divergence guard), so the replicas stay identical.
-// Gradients travel as transferred ArrayBuffers (moved, not copied), one per replica, reused every
-// step: the sum is written into each replica's own buffer and moved back.
+// Gradients travel as transferred ArrayBuffers (moved, not copied): with 2 workers each replica's
+// buffer goes to the other and comes back as its next gradient; with more, the extra recipients
+// get copies. The summing is spread over the replicas, in SIMD, not done in this thread.
 // With one worker the losses are bit-identical to Trainer.train(); with N they agree with it up to
 // the order of summation (~1e-6 relative).
 //
@@ -39,9 +42,10 @@ export function sliceRows(B, n) {
   });
 }
 
-/** Bytes of one replica holding `rows` rows per pass, from a trainer's info(). */
+/** Bytes of one replica holding `rows` rows per pass, from a trainer's info(): its trainer, the buffer it copies the
+ * other slices' gradients into (4 bytes per parameter), its engine and worker. */
 const replicaBytes = (info, rows) =>
-  info.memoryBytes + (rows - info.sliceRows) * info.memoryBytesPerRow + REPLICA_OVERHEAD_BYTES;
+  info.memoryBytes + (rows - info.sliceRows) * info.memoryBytesPerRow + 4 * (info.params ?? 0) + REPLICA_OVERHEAD_BYTES;
 
 function checkCount(n) {
   if (!Number.isInteger(n) || n < 1 || n > MAX_WORKERS) throw new Error(`workers must be a whole number between 1 and ${MAX_WORKERS}, got ${n}`);
@@ -84,8 +88,9 @@ const CALLS = new Set(['info', 'evaluate', 'exportCheckpoint', 'fingerprint', 'p
  * What a replica does with a request (replica.mjs runs it in a worker; LocalReplica in this thread):
  *   warm: load the engine (a helper started before there is a model to copy) → true
  *   init {text, settings} / load {bytes, text, settings}: make the model (new / from a checkpoint) → info()
- *   step {apply, compute, rows} → {stats, grads}: applies {grads, lossSum} when `apply` is given,
- *     then, if `compute`, the gradient of rows [start, start + count) of the next step
+ *   step {apply, compute, rows} → {stats, grads}: applies {terms, lossSum} when `apply` is given
+ *     (the slices' gradients, its own as null: Trainer.applyGradientTerms), then, if `compute`,
+ *     the gradient of rows [start, start + count) of the next step
  *   call {method, args} → trainer[method](...args)
  * @param {{trainer?: object, loadEngine?: () => Promise<object>}} state
  */
@@ -107,8 +112,8 @@ export function replicaHandler(state) {
     if (msg.cmd === 'step') {
       let stats = null;
       if (msg.apply) {
-        stats = trainer.applyGradients(msg.apply.grads, msg.apply.lossSum);
-        buffer = msg.apply.grads;
+        stats = trainer.applyGradientTerms(msg.apply.terms, msg.apply.lossSum);
+        buffer = msg.apply.terms.find((t) => t) ?? null; // reused for the next gradient
       }
       let grads = null;
       if (msg.compute && !stats?.diverged) {
@@ -215,17 +220,18 @@ export async function createParallelTrainer({ spawn, workers, available = 1, mem
   }
 }
 
-/** sum[i] += g[i]: the double sum of two floats rounded to float32 is exactly their float32 sum. Unrolled by 4: ~30 % faster in V8. */
-function addInto(sum, g) {
-  const n = sum.length, m = n - (n % 4);
-  let i = 0;
-  for (; i < m; i += 4) {
-    sum[i] += g[i];
-    sum[i + 1] += g[i + 1];
-    sum[i + 2] += g[i + 2];
-    sum[i + 3] += g[i + 3];
-  }
-  for (; i < n; ++i) sum[i] += g[i];
+/**
+ * What each replica is sent to sum: for replica r, every replica's gradient in order, its own as
+ * null when it is term 0 or 1 (still in its model; with one replica it gets its buffer back, to
+ * reuse); each buffer goes to one replica (moved), the other recipients get copies, made before
+ * anything is moved.
+ */
+export function gradientTerms(grads) {
+  const given = new Set();
+  const give = (k) => (given.has(k) ? grads[k].slice() : (given.add(k), grads[k]));
+  const own = (r, k) => k === r && r <= 1 && grads.length > 1;
+  return grads.map((_, r) => grads.map((g, k) => (own(r, k) ? null : k)))
+    .map((ks) => ks.map((k) => (k === null ? null : give(k))));
 }
 
 // A replica that has not answered STALL_FACTOR × as long after the first reply of a step (and at
@@ -298,7 +304,8 @@ export class ParallelTrainer {
     const step = (apply, compute) => this.all((rep, r) => {
       const msg = { cmd: 'step', compute, rows: this.slices[r] };
       if (!apply) return rep.request(msg);
-      return rep.request({ ...msg, apply: { grads: apply[r], lossSum: apply.lossSum } }, [apply[r].buffer]);
+      const terms = apply[r];
+      return rep.request({ ...msg, apply: { terms, lossSum: apply.lossSum } }, terms.filter((t) => t).map((t) => t.buffer));
     }, (x) => (x.stats?.diverged ? 'diverged' : `step ${x.stats?.step ?? x.grads?.step}`));
     const result = () => {
       const seconds = (performance.now() - t0) / 1000;
@@ -311,14 +318,10 @@ export class ParallelTrainer {
     try {
       let pending = n > 0 ? (await step(null, true)).map((x) => x.grads) : null;
       for (let k = 0; k < n; ++k) {
-        // The sum in replica order, into replica 0's buffer; the others get copies in their own.
-        const sum = pending[0].grads;
+        // The loss sum in replica order; the gradients are summed by the replicas themselves.
         let lossSum = 0;
-        for (const [r, p] of pending.entries()) {
-          lossSum += p.lossSum;
-          if (r > 0) addInto(sum, p.grads);
-        }
-        const apply = pending.map((p, r) => (r === 0 ? sum : (p.grads.set(sum), p.grads)));
+        for (const p of pending) lossSum += p.lossSum;
+        const apply = gradientTerms(pending.map((p) => p.grads));
         apply.lossSum = lossSum;
         const replies = await step(apply, k + 1 < n);
         last = replies[0].stats;

@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { loadEngine } from '../../wasm/lab.mjs';
-import { createParallelTrainer, spawnNodeReplica, planWorkers, sliceRows } from '../../wasm/parallel.mjs';
+import { createParallelTrainer, spawnNodeReplica, planWorkers, sliceRows, gradientTerms } from '../../wasm/parallel.mjs';
 import { cli, sampleText } from './helpers.mjs';
 
 const tiny = { nLayer: 2, nHead: 2, nEmbd: 16, blockSize: 16, batchSize: 6, lr: 3e-3, seed: 5 };
@@ -156,5 +156,38 @@ test('CLI train --workers: reported in the JSON, same learning, bad counts refus
     assert.equal(r.code, 2);
     assert.match(r.stderr, message);
     assert.equal(r.stderr.trim().split('\n').at(-1).startsWith('error: '), true, r.stderr);
+  }
+});
+
+test('each replica is sent every other slice\'s gradient in replica order: 2 workers move buffers, more copy the extra ones', () => {
+  const g = (k) => Float32Array.of(k, k + 0.5);
+  const two = [g(0), g(1)];
+  const t2 = gradientTerms(two);
+  assert.deepEqual(t2.map((ts) => ts.map((t) => (t === null ? null : t[0]))), [[null, 1], [0, null]]);
+  assert.equal(t2[0][1], two[1], 'replica 0 gets replica 1\'s own buffer (moved, no copy)');
+  assert.equal(t2[1][0], two[0]);
+  const three = [g(0), g(1), g(2)];
+  const t3 = gradientTerms(three);
+  assert.deepEqual(t3.map((ts) => ts.map((t) => (t === null ? null : t[0]))), [[null, 1, 2], [0, null, 2], [0, 1, 2]]);
+  const all = t3.flat().filter((t) => t);
+  assert.equal(new Set(all).size, all.length, 'no buffer goes to two replicas');
+  assert.deepEqual([...t3[2][2]], [...three[2]], 'replica 2 (not term 0 or 1) is sent its own too');
+  const one = [g(0)];
+  assert.equal(gradientTerms(one)[0][0], one[0], 'one replica gets its buffer back (to reuse)');
+});
+
+test('applyGradientTerms refuses terms that are not the model\'s gradients, naming what is wrong; the model survives', async () => {
+  const engine = await loadEngine();
+  const t = engine.createTrainer(sampleText, tiny);
+  try {
+    const { grads, lossSum } = t.gradientsFor(0, 6);
+    assert.throws(() => t.applyGradientTerms([grads, new Float32Array(3)], lossSum), /gradient term 1 must be a Float32Array of \d+ numbers/);
+    assert.throws(() => t.applyGradientTerms([grads, null, null], lossSum), /only term 0 or 1 of the gradient sum may be null/);
+    assert.throws(() => t.applyGradientTerms(grads, lossSum), /the gradient terms must be an array/);
+    const r = t.applyGradientTerms([null], lossSum);  // its own gradient, as train(1) would apply it
+    assert.equal(r.step, 1);
+    assert.ok(Number.isFinite(r.loss));
+  } finally {
+    t.dispose();
   }
 });

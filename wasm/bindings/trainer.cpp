@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "kernels/vector_ops.hpp"
 #include "marshal.hpp"
 #include "model/limits.hpp"
 #include "model/tensor_names.hpp"
@@ -107,13 +108,39 @@ public:
             return o;
         });
     }
-    // The rest of the step on a summed gradient (Trainer::apply_gradients). → {step, loss, lr, gradNorm, diverged}
-    val applyGradients(const val& grads, double loss_sum) {
+    // The rest of the step on the sum of every slice's gradient (Trainer::apply_gradients).
+    // terms: the slices' gradients in replica order (Float32Arrays); one of the first two may be
+    // null: this replica's own, still in the model's gradient buffer from gradientsFor. The sum is
+    // ((g0 + g1) + g2) + …, in float32, the same bits in every replica (g1 + g0 = g0 + g1 exactly).
+    // → {step, loss, lr, gradNorm, diverged}
+    val applyGradientTerms(const val& terms, double loss_sum) {
         return guarded([&] {
             std::vector<float>& g = t_->model().grads();
-            if (!grads.instanceof(val::global("Float32Array")) || grads["length"].as<std::size_t>() != g.size())
-                fail("gradients must be a Float32Array of ", g.size(), " numbers (one per parameter)");
-            val(emscripten::typed_memory_view(g.size(), g.data())).call<void>("set", grads);
+            const std::size_t n = g.size();
+            if (!terms.isArray()) fail("the gradient terms must be an array");
+            const std::size_t N = terms["length"].as<std::size_t>();
+            if (N < 1 || N > 16) fail("the gradient terms must be 1 to 16 arrays, got ", N);
+            std::size_t own = N;  // none
+            for (std::size_t k = 0; k < N; ++k) {
+                const val t = terms[k];
+                if (t.isNull()) {
+                    if (own != N || k > 1) fail("only term 0 or 1 of the gradient sum may be null (this replica's own)");
+                    own = k;
+                } else if (!t.instanceof(val::global("Float32Array")) || t["length"].as<std::size_t>() != n) {
+                    fail("gradient term ", k, " must be a Float32Array of ", n, " numbers (one per parameter)");
+                }
+            }
+            const auto copy_in = [&](std::size_t k, float* dst) {
+                val(emscripten::typed_memory_view(n, dst)).call<void>("set", terms[k]);
+            };
+            std::size_t k = 0;
+            if (own == N) copy_in(k++, g.data());
+            for (; k < N; ++k) {
+                if (k == own) continue;
+                term_.resize(n);
+                copy_in(k, term_.data());
+                f32_axpy(g.data(), 1.0f, term_.data(), n);  // g + 1·x = g + x exactly
+            }
             return to_js(t_->apply_gradients(loss_sum));
         });
     }
@@ -250,6 +277,7 @@ public:
 
 private:
     std::unique_ptr<Trainer> t_;
+    std::vector<float> term_;  // one gradient term copied in from JS (applyGradientTerms)
 };
 
 // Tokenize a text with a fresh tokenizer (the "text and tokens" view, before any model exists).
@@ -278,7 +306,7 @@ EMSCRIPTEN_BINDINGS(training_loop_lab) {
         .function("info", &LabTrainer::info)
         .function("train", &LabTrainer::train)
         .function("gradientsFor", &LabTrainer::gradientsFor)
-        .function("applyGradients", &LabTrainer::applyGradients)
+        .function("applyGradientTerms", &LabTrainer::applyGradientTerms)
         .function("evaluate", &LabTrainer::evaluate)
         .function("evalText", &LabTrainer::evalText)
         .function("stepOnText", &LabTrainer::stepOnText)
