@@ -230,7 +230,7 @@ export function gradientTerms(grads) {
   const given = new Set();
   const give = (k) => (given.has(k) ? grads[k].slice() : (given.add(k), grads[k]));
   const own = (r, k) => k === r && r <= 1 && grads.length > 1;
-  return grads.map((_, r) => grads.map((g, k) => (own(r, k) ? null : k)))
+  return grads.map((_, r) => grads.map((_g, k) => (own(r, k) ? null : k)))
     .map((ks) => ks.map((k) => (k === null ? null : give(k))));
 }
 

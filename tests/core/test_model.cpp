@@ -250,6 +250,45 @@ TEST(Model, DivergenceKeepsLastGoodWeights) {
     EXPECT_FALSE(tr.train_step().diverged);
 }
 
+// The rollback brings back exactly the state the last applied update started from: the weights
+// and, for AdamW, both moments (kept in swapped spare buffers, not copied each step), and the step
+// counter; training then goes on from there. Run for SGD-with-momentum (m only) and AdamW (m, v).
+TEST(Model, DivergenceRestoresTheWeightsAndMomentsTheLastUpdateStartedFrom) {
+    for (const OptimizerKind kind : {OptimizerKind::Momentum, OptimizerKind::AdamW}) {
+        SCOPED_TRACE(optimizer_name(kind));
+        TrainerSettings s;
+        s.n_layer = 1; s.n_head = 2; s.n_embd = 16; s.block_size = 16; s.batch_size = 4;
+        s.optim.kind = kind;
+        s.optim.grad_clip = 0.0f;
+        s.optim.lr = kind == OptimizerKind::AdamW ? 3.0f : 10.0f;
+        const std::string text = "Twinkle, twinkle, little star, how I wonder what you are. Up above the world so high.";
+        Trainer tr(text, s);
+        struct State { std::vector<float> p, m, v; std::size_t step; };
+        auto state = [&] { return State{tr.model().params(), tr.optimizer().m(), tr.optimizer().v(), tr.step()}; };
+        State two_before = state(), one_before = state();
+        bool diverged = false;
+        for (int i = 0; i < 200 && !diverged; ++i) {
+            two_before = one_before;
+            one_before = state();
+            diverged = tr.train_step().diverged;
+        }
+        ASSERT_TRUE(diverged);
+        ASSERT_GE(one_before.step, 1u) << "the first step diverged: nothing to roll back to";
+        const State now = state();
+        EXPECT_EQ(now.p, two_before.p);
+        EXPECT_EQ(now.m, two_before.m);
+        EXPECT_EQ(now.v, two_before.v);
+        EXPECT_EQ(now.step, two_before.step);
+        // Carrying on with a smaller rate (the page's offer) trains from the restored state.
+        OptimizerSettings o = tr.settings().optim;
+        o.lr = 1e-4f;
+        tr.set_optimizer(o);
+        const State from = state();
+        EXPECT_FALSE(tr.train_step().diverged);
+        EXPECT_EQ(tr.step(), from.step + 1);
+    }
+}
+
 // The message a trainer with these settings is refused with ("" when it is accepted).
 static std::string refusal(const TrainerSettings& s) {
     try {
