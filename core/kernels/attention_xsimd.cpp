@@ -1,7 +1,7 @@
 // Attention with xsimd. Per (b, h):
 //  - keys (forward) / values (backward) are packed transposed, kᵀ[hs, T], so the scores of one
 //    query against 4 keys are one vector: s[t2..t2+3] = Σ_i q[i]·kᵀ[i, t2..t2+3] (no horizontal sums);
-//  - the softmax exponentials are vectorised (xsimd::exp);
+//  - the softmax exponentials are vectorised (exp_nonpositive, simd.hpp);
 //  - every weighted sum of rows (out = Σ att·v, dq = Σ dpre·k, dk = Σ dpre·q, dv = Σ att·d) keeps
 //    its hs-long result in registers while it walks the rows, instead of read-modify-writing
 //    memory once per pair of positions.
@@ -109,7 +109,7 @@ void softmax_row(float* arow, float* row, std::size_t n, std::size_t T) {
     const vf vm(maxv);
     vf vsum(0.0f);
     for (std::size_t t2 = 0; t2 < nt; t2 += W) {
-        vf e = xsimd::exp(vf::load_unaligned(row + t2) - vm);
+        vf e = exp_nonpositive(vf::load_unaligned(row + t2) - vm);
         if (t2 + W > n) e = xsimd::select(lanes_below(t2, n), e, vf(0.0f));
         e.store_unaligned(row + t2);
         vsum = vsum + e;

@@ -6,6 +6,7 @@
 // same accuracy; out-of-range lanes saturate instead of giving INT_MIN).
 #pragma once
 #include <cstddef>
+#include <cstdint>
 
 #ifdef __EMSCRIPTEN__
 #include <emmintrin.h>
@@ -26,4 +27,37 @@ constexpr std::size_t W = vf::size;          // lanes per vector (4 in wasm and 
 // n rounded up to a whole number of vectors: the length of a row that a kernel reads or writes
 // one vector at a time, tail included.
 constexpr std::size_t whole_vectors(std::size_t n) { return (n + W - 1) / W * W; }
+
+// Where exp_core() gives exp(x) as a normal float: 2^k·p(r) needs −126 ≤ k ≤ 127.
+constexpr float kExpCoreMin = -87.3f;   // exp = 1.2e-38, just above the smallest normal float
+constexpr float kExpCoreMax = 88.3f;    // exp = 2.2e38, below FLT_MAX
+
+// exp(x) for kExpCoreMin ≤ x ≤ kExpCoreMax (other lanes give garbage: callers clamp or mask them;
+// NaN stays NaN). xsimd::exp's reduction and minimax polynomial (the same bits in range, but for
+// x·log₂e exactly halfway between integers, which may round the other way), without its float →
+// int conversion and its two range selects: k = round(x·log₂e) comes from adding 1.5·2²³ + 127,
+// which leaves k + 127 in the low mantissa bits, so 2^k is that sum's bits shifted left by 23.
+// About 18 vector operations instead of xsimd's ~27 (the softmaxes' and GELU's main cost).
+inline vf exp_core(vf x) {
+    using vi = xsimd::batch<std::int32_t>;
+    const vf magic(12582912.0f + 127.0f);                    // 1.5·2²³ + 127
+    const vf kf = x * vf(0x1.715476p+0f) + magic;           // k + 127 + 1.5·2²³, k rounded to nearest
+    const vf k = kf - magic;
+    vf r = x - k * vf(0x1.63p-1f);                           // x − k·ln2, in two parts (exact first)
+    r = r - k * vf(-0x1.bd0106p-13f);
+    vf y = vf(0x1.6ef19ep-10f);
+    y = y * r + vf(0x1.131b16p-7f);
+    y = y * r + vf(0x1.5552aep-5f);
+    y = y * r + vf(0x1.55534ap-3f);
+    y = y * r + vf(0.5f);
+    y = vf(1.0f) + (y * (r * r) + r);
+    const vi two_k = xsimd::bitwise_cast<vi>(kf) << 23;      // the high bits of 1.5·2²³ shift out
+    return y * xsimd::bitwise_cast<vf>(two_k);
+}
+
+// exp(x) for x ≤ 0 (the softmaxes: a score minus its row's maximum): 0 below kExpCoreMin, as
+// std::exp gives 0 or a subnormal there. NaN stays NaN.
+inline vf exp_nonpositive(vf x) {
+    return xsimd::select(vf(kExpCoreMin) > x, vf(0.0f), exp_core(xsimd::max(vf(kExpCoreMin), x)));
+}
 }  // namespace lab::simd

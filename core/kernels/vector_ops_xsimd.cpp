@@ -14,10 +14,13 @@
 namespace lab::simd {
 namespace {
 // 0.5·(1 + tanh u) = σ(2u) = 1 / (1 + exp(-2u)): one exp and one division, no cancellation in
-// 1 + tanh u for negative x. exp(-2u) overflows to +inf for x < -10.7: σ = 0, gelu = -0.
+// 1 + tanh u for negative x. Where exp(-2u) would exceed kExpCoreMax (x < -10.6) σ is 0 (as
+// std::exp's +inf gives, and gelu = -0) instead of a subnormal 1/(1 + 2e38); where it would be
+// below kExpCoreMin (x > 10.5) it is clamped there, and 1 + 1.2e-38 rounds to 1: σ = 1.
 inline vf sigmoid_2u(vf x) {
-    const vf u = vf(kGeluScale) * (x + vf(kGeluCube) * x * x * x);
-    return vf(1.0f) / (vf(1.0f) + xsimd::exp(vf(-2.0f) * u));
+    const vf z = vf(-2.0f * kGeluScale) * (x + vf(kGeluCube) * x * x * x);
+    const vf s = vf(1.0f) / (vf(1.0f) + exp_core(xsimd::max(vf(kExpCoreMin), z)));
+    return xsimd::select(z > vf(kExpCoreMax), vf(0.0f), s);
 }
 
 inline vf gelu_forward(vf x) { return x * sigmoid_2u(x); }

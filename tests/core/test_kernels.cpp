@@ -213,6 +213,55 @@ TEST(KernelVectorOps, AdamwUpdateOutOfPlaceEqualsInPlace) {
     }
 }
 
+// exp_core(): within its range, the float exp to ~1 ulp (xsimd's polynomial) and a normal number.
+TEST(SimdExp, CoreMatchesStdExpInItsRange) {
+    const std::size_t n = 1 << 18;
+    std::vector<float> x(n);
+    for (std::size_t i = 0; i < n; ++i)
+        x[i] = simd::kExpCoreMin + (simd::kExpCoreMax - simd::kExpCoreMin) * static_cast<float>(i) / static_cast<float>(n - 1);
+    x[1] = -0.0f;
+    x[2] = 0.5f * 0.69314718f;  // near halfway between k = 0 and k = 1
+    std::vector<float> got(n);
+    for (std::size_t i = 0; i < n; i += W) simd::exp_core(simd::vf::load_unaligned(x.data() + i)).store_unaligned(got.data() + i);
+    double worst = 0;
+    for (std::size_t i = 0; i < n; ++i) {
+        const double want = std::exp(static_cast<double>(x[i]));
+        ASSERT_TRUE(std::isnormal(got[i])) << "x=" << x[i] << " gives " << got[i];
+        worst = std::max(worst, std::fabs(got[i] - want) / want);
+    }
+    EXPECT_LT(worst, 3e-7) << "worst relative error";
+}
+
+// exp_nonpositive(): exactly 0 below kExpCoreMin (no subnormals, no garbage from out-of-range
+// lanes), 1 at 0, and NaN stays NaN (a diverging model must not look finite).
+TEST(SimdExp, NonpositiveZeroBelowRangeAndNaNKept) {
+    const float nan = std::numeric_limits<float>::quiet_NaN(), inf = std::numeric_limits<float>::infinity();
+    const std::vector<float> x = {-inf, -1e30f, -1000.0f, -103.0f, -88.0f, -87.31f, -0.0f, 0.0f, nan, -1.0f, -20.0f, -87.29f, -50.0f, -1e-30f, -5.5f, -0.25f};
+    for (std::size_t i0 = 0; i0 + W <= x.size(); i0 += W) {
+        std::vector<float> got(W);
+        simd::exp_nonpositive(simd::vf::load_unaligned(x.data() + i0)).store_unaligned(got.data());
+        for (std::size_t j = 0; j < W; ++j) {
+            const float xi = x[i0 + j];
+            if (std::isnan(xi)) { EXPECT_TRUE(std::isnan(got[j])); continue; }
+            if (xi < simd::kExpCoreMin) { EXPECT_EQ(got[j], 0.0f) << "x=" << xi; continue; }
+            EXPECT_NEAR(got[j], std::exp(xi), 3e-7f * std::exp(xi)) << "x=" << xi;
+        }
+    }
+}
+
+// GELU passes NaN on (forward and backward), as the scalar twin does.
+TEST(KernelVectorOps, GeluKeepsNaN) {
+    const std::size_t n = 2 * W + 1;
+    std::vector<float> x(n, 0.5f), y(n), d(n), ones(n, 1.0f);
+    x[1] = x[W + 2] = x[n - 1] = std::numeric_limits<float>::quiet_NaN();
+    simd::f32_gelu_forward(y.data(), x.data(), n);
+    simd::f32_gelu_backward(d.data(), x.data(), y.data(), ones.data(), n);
+    for (std::size_t i = 0; i < n; ++i) {
+        EXPECT_EQ(std::isnan(y[i]), std::isnan(x[i])) << i;
+        EXPECT_EQ(std::isnan(d[i]), std::isnan(x[i])) << i;
+    }
+}
+
 // Inputs spanning GELU's interesting range, tanh saturation, zero and exact lane boundaries.
 std::vector<float> gelu_inputs(std::size_t n, Rng& rng) {
     auto x = random_vec(n, rng, -6.0f, 6.0f);
@@ -369,6 +418,30 @@ TEST(KernelAttention, MatchesScalarTwin) {
         simd::f32_attention_backward(d2.data(), scratch.data(), G.data(), qkv.data(), a1.data(), B, T, C, NH);
         for (std::size_t i = 0; i < d1.size(); ++i) ASSERT_NEAR(d1[i], d2[i], 1e-5f * (1 + std::fabs(d1[i]))) << "dqkv " << i;
     }
+}
+
+// Scores far apart (differences of hundreds: a peaked or diverging model): the exponentials below
+// exp's range are exactly 0 in both versions, and the rows still sum to 1.
+TEST(KernelAttention, PeakedScoresMatchScalarTwin) {
+    const std::size_t B = 1, T = 2 * W + 3, C = 32, NH = 2;
+    Rng rng(21);
+    auto qkv = random_vec(B * T * 3 * C, rng, -30.0f, 30.0f), G = random_vec(B * T * C, rng);
+    std::vector<float> scratch(f32_attention_scratch_floats(T, C, NH));
+    std::vector<float> o1(B * T * C), o2(o1.size()), a1(B * NH * T * T), a2(a1.size());
+    scalar::f32_attention_forward(o1.data(), a1.data(), scratch.data(), qkv.data(), B, T, C, NH);
+    simd::f32_attention_forward(o2.data(), a2.data(), scratch.data(), qkv.data(), B, T, C, NH);
+    std::size_t zeros = 0;
+    for (std::size_t i = 0; i < a1.size(); ++i) {
+        ASSERT_NEAR(a1[i], a2[i], 1e-6f) << "att " << i;
+        zeros += a2[i] == 0.0f;
+    }
+    EXPECT_GT(zeros, a2.size() / 2 + T) << "the test needs scores whose exponentials underflow";
+    for (std::size_t r = 0; r < B * NH * T; ++r) {
+        double sum = 0;
+        for (std::size_t t2 = 0; t2 < T; ++t2) sum += a2[r * T + t2];
+        EXPECT_NEAR(sum, 1.0, 1e-6) << "row " << r;
+    }
+    for (std::size_t i = 0; i < o1.size(); ++i) ASSERT_NEAR(o1[i], o2[i], 1e-4f * (1 + std::fabs(o1[i]))) << "out " << i;
 }
 
 }  // namespace
