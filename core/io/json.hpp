@@ -25,6 +25,28 @@ inline nlohmann::json parse_json(const std::string& text, const std::string& wha
     return parse_json(text.data(), text.data() + text.size(), what, top_key);
 }
 
+// Writes one JSON object with its members in the order they are added: the files the engine writes
+// keep a reader's order (a config's sizes, a tokenizer's type first, a checkpoint's tensors in
+// their table's order). nlohmann::json sorts keys, and nlohmann::ordered_json would add a second
+// instantiation of the library to the engine (1.8 KB of the gzip'd .wasm). Values are dumped as
+// nlohmann::json::dump() does: strict UTF-8 (invalid text throws nlohmann::json::type_error).
+class JsonObjectWriter {
+public:
+    JsonObjectWriter& add(const std::string& key, const nlohmann::json& value) { return add_raw(key, value.dump()); }
+    // json_text must be one valid JSON value (e.g. another writer's str()).
+    JsonObjectWriter& add_raw(const std::string& key, const std::string& json_text) {
+        text_ += text_.size() > 1 ? "," : "";
+        text_ += nlohmann::json(key).dump();
+        text_ += ':';
+        text_ += json_text;
+        return *this;
+    }
+    std::string str() const { return text_ + "}"; }
+
+private:
+    std::string text_ = "{";
+};
+
 // Deepest nesting of arrays/objects in JSON text (brackets inside strings do not count); stops
 // counting once it exceeds limit.
 std::size_t json_nesting_depth(const char* begin, const char* end, std::size_t limit);

@@ -79,31 +79,28 @@ std::string quote_name(const std::string& name) { return "'" + printable(name) +
 std::vector<std::uint8_t> safetensors_write(const std::vector<TensorRef>& tensors,
                                             const std::map<std::string, std::string>& metadata) {
     check_little_endian();
-    nlohmann::ordered_json header = nlohmann::ordered_json::object();
-    if (!metadata.empty()) {
-        auto& meta = header[kMetadataKey] = nlohmann::ordered_json::object();
-        for (const auto& [key, value] : metadata) meta[key] = value;
-    }
-    std::set<std::string> seen;
-    std::size_t data_bytes = 0;
-    for (const TensorRef& t : tensors) {
-        if (t.name == kMetadataKey) fail("tensor name ", quote_name(t.name), " is reserved");
-        if (!seen.insert(t.name).second) fail("duplicate tensor name ", quote_name(t.name));
-        const std::size_t bytes = checked_count(t.name, t.shape) * kF32Bytes;
-        if (bytes != 0 && t.data == nullptr) fail("tensor ", quote_name(t.name), " has no data");
-        if (bytes > std::numeric_limits<std::size_t>::max() - data_bytes)
-            fail("safetensors data is too large at tensor ", quote_name(t.name));
-        nlohmann::ordered_json entry = nlohmann::ordered_json::object();
-        entry["dtype"] = "F32";
-        entry["shape"] = t.shape;
-        entry["data_offsets"] = {data_bytes, data_bytes + bytes};
-        header[t.name] = std::move(entry);
-        data_bytes += bytes;
-    }
     std::string text;
+    std::size_t data_bytes = 0;
     try {
-        text = header.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::strict);
-    } catch (const nlohmann::ordered_json::exception&) {
+        JsonObjectWriter header;
+        if (!metadata.empty()) header.add(kMetadataKey, metadata);
+        std::set<std::string> seen;
+        for (const TensorRef& t : tensors) {
+            if (t.name == kMetadataKey) fail("tensor name ", quote_name(t.name), " is reserved");
+            if (!seen.insert(t.name).second) fail("duplicate tensor name ", quote_name(t.name));
+            const std::size_t bytes = checked_count(t.name, t.shape) * kF32Bytes;
+            if (bytes != 0 && t.data == nullptr) fail("tensor ", quote_name(t.name), " has no data");
+            if (bytes > std::numeric_limits<std::size_t>::max() - data_bytes)
+                fail("safetensors data is too large at tensor ", quote_name(t.name));
+            header.add_raw(t.name, JsonObjectWriter()
+                                       .add("dtype", "F32")
+                                       .add("shape", t.shape)
+                                       .add("data_offsets", {data_bytes, data_bytes + bytes})
+                                       .str());
+            data_bytes += bytes;
+        }
+        text = header.str();
+    } catch (const nlohmann::json::exception&) {
         fail("safetensors header: a metadata value or tensor name is not valid UTF-8");
     }
     text.append((kSafetensorsAlignment - text.size() % kSafetensorsAlignment) % kSafetensorsAlignment, ' ');

@@ -19,14 +19,14 @@ void validate(const GPTConfig& c) {
 }
 
 std::string config_to_json(const GPTConfig& c) {
-    nlohmann::ordered_json j;
-    j["vocab_size"] = c.vocab_size;
-    j["block_size"] = c.block_size;
-    j["n_layer"] = c.n_layer;
-    j["n_head"] = c.n_head;
-    j["n_embd"] = c.n_embd;
-    j["bias"] = c.bias;
-    return j.dump();
+    return JsonObjectWriter()
+        .add("vocab_size", c.vocab_size)
+        .add("block_size", c.block_size)
+        .add("n_layer", c.n_layer)
+        .add("n_head", c.n_head)
+        .add("n_embd", c.n_embd)
+        .add("bias", c.bias)
+        .str();
 }
 
 GPTConfig config_from_json(const std::string& text) {

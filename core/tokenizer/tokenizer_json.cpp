@@ -12,15 +12,14 @@
 namespace lab {
 
 std::string Tokenizer::to_json() const {
-    nlohmann::ordered_json j;
-    j["type"] = type_;
-    j["vocab"] = vocab_;
+    JsonObjectWriter j;
+    j.add("type", type_).add("vocab", vocab_);
     if (type_ == "bpe") {
-        auto merges = nlohmann::ordered_json::array();
+        auto merges = nlohmann::json::array();
         for (const auto& m : merges_) merges.push_back({m.first, m.second});
-        j["merges"] = std::move(merges);
+        j.add("merges", merges);
     }
-    return j.dump();
+    return j.str();
 }
 
 namespace {
