@@ -4,7 +4,8 @@
 //  - the softmax exponentials are vectorised (exp_nonpositive, simd.hpp);
 //  - every weighted sum of rows (out = Σ att·v, dq = Σ dpre·k, dk = Σ dpre·q, dv = Σ att·d) keeps
 //    its hs-long result in registers while it walks the rows, instead of read-modify-writing
-//    memory once per pair of positions.
+//    memory once per pair of positions; with hs ≤ 4 vectors, two output rows at a time share each
+//    row's loads (the causal zeros at [t, t + 1] give both rows of a pair the same range).
 // Same math as the scalar twin (attention_scalar.cpp); sums are reassociated.
 #include <cmath>
 
@@ -88,6 +89,42 @@ void weighted_rows_any(float* y, const float* coef, std::size_t cs, const float*
     }
 }
 
+// Two such sums over the same rows at once, y0 with coef0 and y1 with coef1: each row is loaded
+// once for both (with hs ≤ 4·W a single sum spends as many loads as multiplies). Each y sums over
+// j in the same order as weighted_rows.
+template <std::size_t NV>
+void weighted_rows_pair(float* y0, float* y1, const float* coef0, const float* coef1, std::size_t cs,
+                        const float* rows, std::size_t rs, std::size_t begin, std::size_t end) {
+    vf a0[NV], a1[NV];
+    for (std::size_t v = 0; v < NV; ++v) a0[v] = a1[v] = vf(0.0f);
+    for (std::size_t j = begin; j < end; ++j) {
+        const vf c0(coef0[j * cs]), c1(coef1[j * cs]);
+        const float* r = rows + j * rs;
+        for (std::size_t v = 0; v < NV; ++v) {
+            const vf x = vf::load_unaligned(r + v * W);
+            a0[v] = a0[v] + c0 * x;
+            a1[v] = a1[v] + c1 * x;
+        }
+    }
+    for (std::size_t v = 0; v < NV; ++v) {
+        a0[v].store_unaligned(y0 + v * W);
+        a1[v].store_unaligned(y1 + v * W);
+    }
+}
+
+// Head sizes of 1, 2 or 4 vectors take the pair; wider rows would not fit both sums in registers.
+void weighted_rows_any_pair(float* y0, float* y1, const float* coef0, const float* coef1, std::size_t cs,
+                            const float* rows, std::size_t rs, std::size_t begin, std::size_t end, std::size_t hs) {
+    switch (hs % W == 0 ? hs / W : 0) {
+        case 1: return weighted_rows_pair<1>(y0, y1, coef0, coef1, cs, rows, rs, begin, end);
+        case 2: return weighted_rows_pair<2>(y0, y1, coef0, coef1, cs, rows, rs, begin, end);
+        case 4: return weighted_rows_pair<4>(y0, y1, coef0, coef1, cs, rows, rs, begin, end);
+        default:
+            weighted_rows_any(y0, coef0, cs, rows, rs, begin, end, hs);
+            weighted_rows_any(y1, coef1, cs, rows, rs, begin, end, hs);
+    }
+}
+
 // Lanes t2 .. t2+W-1 of a row that are < n (the causal prefix).
 inline xsimd::batch_bool<float> lanes_below(std::size_t t2, std::size_t n) {
     alignas(16 * sizeof(float)) float idx[W];
@@ -139,8 +176,16 @@ void f32_attention_forward(float* out, float* att, float* scratch, const float* 
                 const std::size_t n = t + 1, nt = whole_vectors(n);
                 scores(row, q, kt, hs, Tp, nt, vscale);
                 softmax_row(arow, row, n, T);
-                float* o = out + (b * T + t) * C + h * hs;
-                weighted_rows_any(o, arow, 1, base + 2 * C + h * hs, C3, 0, n, hs);  // out = Σ att·v
+            }
+            // out = Σ att·v, two rows at a time: row t's att is 0 at t + 1, so both sum over [0, t + 2).
+            const float* A = att + (b * NH + h) * T * T;
+            const float* v = base + 2 * C + h * hs;
+            float* o = out + b * T * C + h * hs;
+            for (std::size_t t = 0; t < T; t += 2) {
+                if (t + 1 < T)
+                    weighted_rows_any_pair(o + t * C, o + (t + 1) * C, A + t * T, A + (t + 1) * T, 1, v, C3, 0, t + 2, hs);
+                else
+                    weighted_rows_any(o + t * C, A + t * T, 1, v, C3, 0, t + 1, hs);
             }
         }
     }
@@ -179,13 +224,28 @@ void f32_attention_backward(float* dqkv, float* scratch, const float* dout, cons
                 for (; t2 < full; t2 += W)
                     (vf::load_unaligned(arow + t2) * (vf::load_unaligned(datt + t2) - vd) * vscale).store_unaligned(drow + t2);
                 for (; t2 < n; ++t2) drow[t2] = arow[t2] * (datt[t2] - dot) * scale;
+                if (n < T) drow[n] = 0.0f;  // read by the pairs below (as att's 0 there is)
             }
-            for (std::size_t t = 0; t < T; ++t) {
-                // dq[t] = Σ_{t2 ≤ t} dpre[t,t2]·k[t2]
-                weighted_rows_any(dbase + t * C3 + h * hs, dpre + t * T, 1, base + C + h * hs, C3, 0, t + 1, hs);
-                // dk[t] = Σ_{t' ≥ t} dpre[t',t]·q[t'];  dv[t] = Σ_{t' ≥ t} att[t',t]·d[t']
-                weighted_rows_any(dbase + t * C3 + C + h * hs, dpre + t, T, base + h * hs, C3, t, T, hs);
-                weighted_rows_any(dbase + t * C3 + 2 * C + h * hs, A + t, T, dob + h * hs, C, t, T, hs);
+            // dq[t] = Σ_{t2 ≤ t} dpre[t,t2]·k[t2];  dk[t] = Σ_{t' ≥ t} dpre[t',t]·q[t'];
+            // dv[t] = Σ_{t' ≥ t} att[t',t]·d[t']. Rows t and t + 1 at a time: dpre and att are 0 at
+            // [t, t + 1], so both rows of a pair sum over the same range.
+            const float* k = base + C + h * hs;
+            const float* q = base + h * hs;
+            const float* d = dob + h * hs;
+            float* dq = dbase + h * hs;
+            float* dk = dbase + C + h * hs;
+            float* dv = dbase + 2 * C + h * hs;
+            for (std::size_t t = 0; t < T; t += 2) {
+                if (t + 1 < T) {
+                    const std::size_t u = t + 1;
+                    weighted_rows_any_pair(dq + t * C3, dq + u * C3, dpre + t * T, dpre + u * T, 1, k, C3, 0, t + 2, hs);
+                    weighted_rows_any_pair(dk + t * C3, dk + u * C3, dpre + t, dpre + u, T, q, C3, t, T, hs);
+                    weighted_rows_any_pair(dv + t * C3, dv + u * C3, A + t, A + u, T, d, C, t, T, hs);
+                } else {
+                    weighted_rows_any(dq + t * C3, dpre + t * T, 1, k, C3, 0, t + 1, hs);
+                    weighted_rows_any(dk + t * C3, dpre + t, T, q, C3, t, T, hs);
+                    weighted_rows_any(dv + t * C3, A + t, T, d, C, t, T, hs);
+                }
             }
         }
     }

@@ -400,7 +400,7 @@ TEST(KernelLayerNorm, DispatchMatchesXsimd) {
 TEST(KernelAttention, MatchesScalarTwin) {
     struct Head { std::size_t hs, NH; };
     for (const std::size_t T : {std::size_t{1}, std::size_t{2}, std::size_t{3}, W - 1, W, W + 1, 2 * W, 2 * W + 3, std::size_t{33}})
-    for (const Head hd : {Head{1, 1}, Head{3, 2}, Head{W, 1}, Head{2 * W, 2}, Head{W + 1, 2}, Head{16, 4}})
+    for (const Head hd : {Head{1, 1}, Head{3, 2}, Head{W, 1}, Head{2 * W, 2}, Head{W + 1, 2}, Head{16, 4}, Head{4 * W, 2}, Head{8 * W, 1}})
     for (const std::size_t B : {1, 2}) {
         const std::size_t C = hd.hs * hd.NH, NH = hd.NH;
         SCOPED_TRACE("B " + std::to_string(B) + " T " + std::to_string(T) + " C " + std::to_string(C) + " NH " + std::to_string(NH));
@@ -415,6 +415,8 @@ TEST(KernelAttention, MatchesScalarTwin) {
         // Backward writes dqkv: what was there (NaN) must not matter.
         std::vector<float> d1(qkv.size(), std::numeric_limits<float>::quiet_NaN()), d2 = d1;
         scalar::f32_attention_backward(d1.data(), scratch.data(), G.data(), qkv.data(), a1.data(), B, T, C, NH);
+        // Scratch is not cleared between uses: stale values (NaN) must not reach the result.
+        std::fill(scratch.begin(), scratch.end(), std::numeric_limits<float>::quiet_NaN());
         simd::f32_attention_backward(d2.data(), scratch.data(), G.data(), qkv.data(), a1.data(), B, T, C, NH);
         for (std::size_t i = 0; i < d1.size(); ++i) ASSERT_NEAR(d1[i], d2[i], 1e-5f * (1 + std::fabs(d1[i]))) << "dqkv " << i;
     }
