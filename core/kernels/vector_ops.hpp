@@ -10,6 +10,8 @@
 //       out is f32_gelu_forward's output for inp: the xsimd version reads the sigmoid back from it
 //       (out = inp·σ) instead of computing another exponential; the scalar twin, the oracle,
 //       computes gelu' from inp alone.
+//   f32_softmax_rows:  probs[n, :] = exp(x − max) / Σ exp(x − max) of logits[n, :], for N rows of V
+//       (the output distribution; stable: the exponentials are of x − max ≤ 0)
 //   f32_sum_squares:   Σ x², returned as double (gradient norms)
 //   f32_axpy: y += a*x          f32_scale: x *= a
 // Every kernel has a scalar twin in lab::scalar (the test oracle) and an xsimd version in
@@ -31,6 +33,7 @@ void f32_adamw_update(float* params_out, float* m_out, float* v_out, const float
                       float beta2_correction, float eps, float weight_decay);
 void f32_gelu_forward(float* out, const float* inp, std::size_t n);
 void f32_gelu_backward(float* dinp, const float* inp, const float* out, const float* dout, std::size_t n);
+void f32_softmax_rows(float* probs, const float* logits, std::size_t N, std::size_t V);
 double f32_sum_squares(const float* x, std::size_t n);
 void f32_axpy(float* y, float a, const float* x, std::size_t n);
 void f32_scale(float* x, float a, std::size_t n);
@@ -44,6 +47,7 @@ void f32_adamw_update(float* params_out, float* m_out, float* v_out, const float
                       float beta2_correction, float eps, float weight_decay);
 void f32_gelu_forward(float* out, const float* inp, std::size_t n);
 void f32_gelu_backward(float* dinp, const float* inp, const float* out, const float* dout, std::size_t n);
+void f32_softmax_rows(float* probs, const float* logits, std::size_t N, std::size_t V);
 double f32_sum_squares(const float* x, std::size_t n);
 void f32_axpy(float* y, float a, const float* x, std::size_t n);
 void f32_scale(float* x, float a, std::size_t n);
@@ -58,6 +62,7 @@ void f32_adamw_update(float* params_out, float* m_out, float* v_out, const float
                       float beta2_correction, float eps, float weight_decay);
 void f32_gelu_forward(float* out, const float* inp, std::size_t n);
 void f32_gelu_backward(float* dinp, const float* inp, const float* out, const float* dout, std::size_t n);
+void f32_softmax_rows(float* probs, const float* logits, std::size_t N, std::size_t V);
 double f32_sum_squares(const float* x, std::size_t n);
 void f32_axpy(float* y, float a, const float* x, std::size_t n);
 void f32_scale(float* x, float a, std::size_t n);

@@ -16,6 +16,9 @@ void f32_gelu_forward(float* out, const float* inp, std::size_t n) {
 void f32_gelu_backward(float* dinp, const float* inp, const float* out, const float* dout, std::size_t n) {
     simd::f32_gelu_backward(dinp, inp, out, dout, n);
 }
+void f32_softmax_rows(float* probs, const float* logits, std::size_t N, std::size_t V) {
+    simd::f32_softmax_rows(probs, logits, N, V);
+}
 double f32_sum_squares(const float* x, std::size_t n) { return simd::f32_sum_squares(x, n); }
 void f32_axpy(float* y, float a, const float* x, std::size_t n) { simd::f32_axpy(y, a, x, n); }
 void f32_scale(float* x, float a, std::size_t n) { simd::f32_scale(x, a, n); }

@@ -44,6 +44,22 @@ void f32_gelu_backward(float* dinp, const float* inp, const float* /*out: unused
     }
 }
 
+void f32_softmax_rows(float* probs, const float* logits, std::size_t N, std::size_t V) {
+    for (std::size_t n = 0; n < N; ++n) {
+        const float* x = logits + n * V;
+        float* p = probs + n * V;
+        float maxv = x[0];
+        for (std::size_t i = 1; i < V; ++i) maxv = x[i] > maxv ? x[i] : maxv;
+        float sum = 0.0f;
+        for (std::size_t i = 0; i < V; ++i) {
+            p[i] = std::exp(x[i] - maxv);
+            sum += p[i];
+        }
+        const float inv = 1.0f / sum;
+        for (std::size_t i = 0; i < V; ++i) p[i] *= inv;
+    }
+}
+
 double f32_sum_squares(const float* x, std::size_t n) {
     double s = 0.0;
     for (std::size_t i = 0; i < n; ++i) s += static_cast<double>(x[i]) * x[i];

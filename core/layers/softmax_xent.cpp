@@ -2,22 +2,12 @@
 
 #include <cmath>
 
+#include "kernels/vector_ops.hpp"
+
 namespace lab {
 
 void softmax_forward(float* probs, const float* logits, std::size_t N, std::size_t V) {
-    for (std::size_t n = 0; n < N; ++n) {
-        const float* x = logits + n * V;
-        float* p = probs + n * V;
-        float maxv = x[0];
-        for (std::size_t i = 1; i < V; ++i) maxv = x[i] > maxv ? x[i] : maxv;
-        float sum = 0.0f;
-        for (std::size_t i = 0; i < V; ++i) {
-            p[i] = std::exp(x[i] - maxv);
-            sum += p[i];
-        }
-        const float inv = 1.0f / sum;
-        for (std::size_t i = 0; i < V; ++i) p[i] *= inv;
-    }
+    f32_softmax_rows(probs, logits, N, V);
 }
 
 void crossentropy_forward(float* losses, const float* probs, const std::int32_t* targets,

@@ -262,6 +262,24 @@ TEST(KernelVectorOps, GeluKeepsNaN) {
     }
 }
 
+TEST(KernelVectorOps, SoftmaxRowsMatchesScalarTwin) {
+    Rng rng(31);
+    for (std::size_t V : {std::size_t{1}, std::size_t{2}, W - 1, W, W + 1, 3 * W, std::size_t{65}, std::size_t{257}}) {
+        const std::size_t N = 5;
+        auto x = random_vec(N * V, rng, -8.0f, 8.0f);
+        if (V > 2) { x[V] = 200.0f; x[V + 1] = -200.0f; }  // row 1: a peaked row, exponentials that underflow
+        std::vector<float> want(N * V, std::numeric_limits<float>::quiet_NaN()), got = want;
+        scalar::f32_softmax_rows(want.data(), x.data(), N, V);
+        simd::f32_softmax_rows(got.data(), x.data(), N, V);
+        expect_close(got, want, 1e-6f, "softmax V=" + std::to_string(V));
+        for (std::size_t n = 0; n < N; ++n) {
+            double sum = 0;
+            for (std::size_t i = 0; i < V; ++i) sum += got[n * V + i];
+            EXPECT_NEAR(sum, 1.0, 1e-6) << "V=" << V << " row " << n;
+        }
+    }
+}
+
 // Inputs spanning GELU's interesting range, tanh saturation, zero and exact lane boundaries.
 std::vector<float> gelu_inputs(std::size_t n, Rng& rng) {
     auto x = random_vec(n, rng, -6.0f, 6.0f);
