@@ -31,6 +31,19 @@ test('native and wasm loss curves agree to 1e-4 over 50 steps', () => {
   t.dispose();
 });
 
+// Head sizes and contexts that are not whole vectors: the wasm kernels' tail paths (4 lanes; the
+// native build has 8), e.g. the attention's 4×4 transposes with 3 positions or features left over.
+for (const [nHead, nEmbd, blockSize] of [[2, 14, 15], [1, 9, 6], [4, 64, 19]]) {
+  test(`native and wasm loss curves agree for head size ${nEmbd / nHead}, context ${blockSize}`, () => {
+    const nat = native('curve', samplePath, '30', String(nHead), String(nEmbd), String(blockSize));
+    const t = engine.createTrainer(sampleText, { ...settings, nHead, nEmbd, blockSize });
+    const wasm = [...t.train(30).losses];
+    assert.equal(nat.length, 30);
+    for (let i = 0; i < 30; i++) assert.ok(Math.abs(nat[i] - wasm[i]) < 1e-4, `step ${i}: native ${nat[i]} wasm ${wasm[i]}`);
+    t.dispose();
+  });
+}
+
 test('a wasm checkpoint loads natively with the same loss, and the other way round', () => {
   const t = engine.createTrainer(sampleText, settings);
   t.train(20);

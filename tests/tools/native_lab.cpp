@@ -1,6 +1,8 @@
 // A tiny native twin of the CLI, for tests that cross-check the native and wasm builds:
-//   native_lab curve TEXT_FILE STEPS            → JSON array of the loss of each step (settings as the
-//                                                   wasm test uses: see tests/node/native.test.mjs)
+//   native_lab curve TEXT_FILE STEPS [N_HEAD N_EMBD BLOCK_SIZE]
+//                                               → JSON array of the loss of each step (settings as the
+//                                                   wasm test uses: see tests/node/native.test.mjs; the
+//                                                   optional sizes replace the head count, width, context)
 //   native_lab train TEXT_FILE STEPS OUT        → trains, writes OUT (.safetensors)
 //   native_lab eval CKPT TEXT_FILE              → {"loss":x}
 //   native_lab init TEXT_FILE SEED              → {"fingerprint":".."} of the initial weights
@@ -34,8 +36,14 @@ lab::TrainerSettings test_settings() {
 int main(int argc, char** argv) {
     try {
         const std::vector<std::string> a(argv + 1, argv + argc);
-        if (a.size() == 3 && a[0] == "curve") {
-            lab::Trainer t(read_file(a[1]), test_settings());
+        if ((a.size() == 3 || a.size() == 6) && a[0] == "curve") {
+            lab::TrainerSettings s = test_settings();
+            if (a.size() == 6) {
+                s.n_head = std::stoul(a[3]);
+                s.n_embd = std::stoul(a[4]);
+                s.block_size = std::stoul(a[5]);
+            }
+            lab::Trainer t(read_file(a[1]), s);
             const int steps = std::stoi(a[2]);
             std::printf("[");
             for (int i = 0; i < steps; ++i) std::printf("%s%.9g", i ? "," : "", static_cast<double>(t.train_step().loss));
