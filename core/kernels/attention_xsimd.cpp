@@ -176,6 +176,7 @@ void softmax_row(float* arow, float* row, std::size_t n, std::size_t T) {
     std::size_t t2 = 0;
     for (; t2 < full; t2 += W) (vf::load_unaligned(row + t2) * inv).store_unaligned(arow + t2);
     for (; t2 < n; ++t2) arow[t2] = row[t2] * inv.get(0);
+    for (; t2 + W <= T; t2 += W) vf(0.0f).store_unaligned(arow + t2);  // the masked part: Σ T²/2 per head
     for (; t2 < T; ++t2) arow[t2] = 0.0f;
 }
 }  // namespace
