@@ -28,6 +28,27 @@ constexpr std::size_t W = vf::size;          // lanes per vector (4 in wasm and 
 // one vector at a time, tail included.
 constexpr std::size_t whole_vectors(std::size_t n) { return (n + W - 1) / W * W; }
 
+// max(x, lo), NaN x kept. In wasm one f32x4.pmax (x < lo ? lo : x) instead of the compare and
+// select Emscripten's _mm_max_ps becomes.
+inline vf max_keep_nan(vf x, float lo) {
+#ifdef __EMSCRIPTEN__
+    return vf(static_cast<__m128>(wasm_f32x4_pmax(static_cast<v128_t>(static_cast<__m128>(x)), wasm_f32x4_splat(lo))));
+#else
+    return xsimd::max(vf(lo), x);  // maxps returns its second operand when one is NaN
+#endif
+}
+
+// 0 in the lanes where zero is true, x elsewhere. In wasm one v128.andnot instead of the shift
+// and bitselect Emscripten's _mm_blendv_ps becomes.
+inline vf zero_where(xsimd::batch_bool<float> zero, vf x) {
+#ifdef __EMSCRIPTEN__
+    return vf(static_cast<__m128>(wasm_v128_andnot(static_cast<v128_t>(static_cast<__m128>(x)),
+                                                   static_cast<v128_t>(static_cast<__m128>(zero)))));
+#else
+    return xsimd::select(zero, vf(0.0f), x);
+#endif
+}
+
 // Where exp_core() gives exp(x) as a normal float: 2^k·p(r) needs −126 ≤ k ≤ 127.
 constexpr float kExpCoreMin = -87.3f;   // exp = 1.2e-38, just above the smallest normal float
 constexpr float kExpCoreMax = 88.3f;    // exp = 2.2e38, below FLT_MAX
@@ -58,6 +79,6 @@ inline vf exp_core(vf x) {
 // exp(x) for x ≤ 0 (the softmaxes: a score minus its row's maximum): 0 below kExpCoreMin, as
 // std::exp gives 0 or a subnormal there. NaN stays NaN.
 inline vf exp_nonpositive(vf x) {
-    return xsimd::select(vf(kExpCoreMin) > x, vf(0.0f), exp_core(xsimd::max(vf(kExpCoreMin), x)));
+    return zero_where(vf(kExpCoreMin) > x, exp_core(max_keep_nan(x, kExpCoreMin)));
 }
 }  // namespace lab::simd

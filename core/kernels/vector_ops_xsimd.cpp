@@ -24,15 +24,15 @@ inline vf minus_2u(vf x) {
 // kExpCoreMin (x > 10.5) it is clamped there, and 1 + 1.2e-38 rounds to 1: σ = 1.
 inline vf sigmoid_2u(vf x) {
     const vf z = minus_2u(x);
-    const vf s = vf(1.0f) / (vf(1.0f) + exp_core(xsimd::max(vf(kExpCoreMin), z)));
-    return xsimd::select(z > vf(kExpCoreMax), vf(0.0f), s);
+    const vf s = vf(1.0f) / (vf(1.0f) + exp_core(max_keep_nan(z, kExpCoreMin)));
+    return zero_where(z > vf(kExpCoreMax), s);
 }
 
 // x·σ(2u), as x / (1 + exp(-2u)): the same ranges as sigmoid_2u, one operation fewer.
 inline vf gelu_forward(vf x) {
     const vf z = minus_2u(x);
-    const vf y = x / (vf(1.0f) + exp_core(xsimd::max(vf(kExpCoreMin), z)));
-    return xsimd::select(z > vf(kExpCoreMax), vf(0.0f), y);
+    const vf y = x / (vf(1.0f) + exp_core(max_keep_nan(z, kExpCoreMin)));
+    return zero_where(z > vf(kExpCoreMax), y);
 }
 
 // Below this |x| the sigmoid is read as 0.5 instead of out/x (σ(2u) = 0.5 + O(x): off by < 1e-20).
