@@ -1,5 +1,7 @@
 // The hot loops of LayerNorm over the last axis (layers/layernorm.hpp is the layer):
 //   forward:  mean[n], rstd[n] = 1/√(var + eps) of row n;  out = (inp − mean)·rstd·weight + bias
+//   add + forward: sum = a + b (the residual stream), then the forward of sum: one pass over a
+//             and b instead of a residual pass and the forward's first read (same numbers)
 //   backward: dinp += (dnorm − mean(dnorm) − norm·mean(dnorm·norm))·rstd,  dnorm = weight·dout,
 //             dweight += Σ_n norm·dout,  dbias += Σ_n dout        (bias, dbias may be nullptr)
 // Every kernel has a scalar twin in lab::scalar (the test oracle: the row sums in order) and an
@@ -12,6 +14,8 @@ namespace lab::scalar {
 // scalar twins (layernorm_scalar.cpp)
 void f32_layernorm_forward(float* out, float* mean, float* rstd, const float* inp, const float* weight,
                            const float* bias, std::size_t N, std::size_t C, float eps);
+void f32_add_layernorm_forward(float* sum, float* out, float* mean, float* rstd, const float* a, const float* b,
+                               const float* weight, const float* bias, std::size_t N, std::size_t C, float eps);
 void f32_layernorm_backward(float* dinp, float* dweight, float* dbias, const float* dout, const float* inp,
                             const float* weight, const float* mean, const float* rstd, std::size_t N,
                             std::size_t C);
@@ -21,6 +25,8 @@ namespace lab::simd {
 // xsimd versions (layernorm_xsimd.cpp)
 void f32_layernorm_forward(float* out, float* mean, float* rstd, const float* inp, const float* weight,
                            const float* bias, std::size_t N, std::size_t C, float eps);
+void f32_add_layernorm_forward(float* sum, float* out, float* mean, float* rstd, const float* a, const float* b,
+                               const float* weight, const float* bias, std::size_t N, std::size_t C, float eps);
 void f32_layernorm_backward(float* dinp, float* dweight, float* dbias, const float* dout, const float* inp,
                             const float* weight, const float* mean, const float* rstd, std::size_t N,
                             std::size_t C);
@@ -31,6 +37,8 @@ namespace lab {
 // dispatch (layernorm_dispatch.cpp)
 void f32_layernorm_forward(float* out, float* mean, float* rstd, const float* inp, const float* weight,
                            const float* bias, std::size_t N, std::size_t C, float eps);
+void f32_add_layernorm_forward(float* sum, float* out, float* mean, float* rstd, const float* a, const float* b,
+                               const float* weight, const float* bias, std::size_t N, std::size_t C, float eps);
 void f32_layernorm_backward(float* dinp, float* dweight, float* dbias, const float* dout, const float* inp,
                             const float* weight, const float* mean, const float* rstd, std::size_t N,
                             std::size_t C);

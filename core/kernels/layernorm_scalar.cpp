@@ -27,6 +27,12 @@ void f32_layernorm_forward(float* out, float* mean, float* rstd, const float* in
     }
 }
 
+void f32_add_layernorm_forward(float* sum, float* out, float* mean, float* rstd, const float* a, const float* b,
+                               const float* weight, const float* bias, std::size_t N, std::size_t C, float eps) {
+    for (std::size_t i = 0; i < N * C; ++i) sum[i] = a[i] + b[i];
+    f32_layernorm_forward(out, mean, rstd, sum, weight, bias, N, C, eps);
+}
+
 void f32_layernorm_backward(float* dinp, float* dweight, float* dbias, const float* dout, const float* inp,
                             const float* weight, const float* mean, const float* rstd, std::size_t N,
                             std::size_t C) {

@@ -30,33 +30,57 @@ inline float row_sum(std::size_t C, FV fv, FS fs) {
 }
 }  // namespace
 
+namespace {
+// One row of the forward, given its mean m (the callers sum the row as they read it).
+inline void layernorm_row(float* o, float* mean, float* rstd, const float* x, float m, const float* weight,
+                          const float* bias, std::size_t C, float eps) {
+    const vf vm(m);
+    const float v = row_sum(C,
+                            [&](std::size_t i) {
+                                const vf d = vf::load_unaligned(x + i) - vm;
+                                return d * d;
+                            },
+                            [&](std::size_t i) {
+                                const float d = x[i] - m;
+                                return d * d;
+                            }) / static_cast<float>(C);
+    const float s = 1.0f / std::sqrt(v + eps);
+    const vf vs(s);
+    std::size_t i = 0;
+    for (; i + W <= C; i += W) {
+        const vf y = (vf::load_unaligned(x + i) - vm) * vs * vf::load_unaligned(weight + i);
+        (bias ? y + vf::load_unaligned(bias + i) : y).store_unaligned(o + i);
+    }
+    for (; i < C; ++i) o[i] = bias ? (x[i] - m) * s * weight[i] + bias[i] : (x[i] - m) * s * weight[i];
+    *mean = m;
+    *rstd = s;
+}
+}  // namespace
+
 void f32_layernorm_forward(float* out, float* mean, float* rstd, const float* inp, const float* weight,
                            const float* bias, std::size_t N, std::size_t C, float eps) {
     for (std::size_t n = 0; n < N; ++n) {
         const float* x = inp + n * C;
         const float m = row_sum(C, [&](std::size_t i) { return vf::load_unaligned(x + i); },
                                 [&](std::size_t i) { return x[i]; }) / static_cast<float>(C);
-        const vf vm(m);
-        const float v = row_sum(C,
+        layernorm_row(out + n * C, mean + n, rstd + n, x, m, weight, bias, C, eps);
+    }
+}
+
+// The row of a + b is written as the mean's sum reads it: the forward then reads it from L1.
+void f32_add_layernorm_forward(float* sum, float* out, float* mean, float* rstd, const float* a, const float* b,
+                               const float* weight, const float* bias, std::size_t N, std::size_t C, float eps) {
+    for (std::size_t n = 0; n < N; ++n) {
+        const float *an = a + n * C, *bn = b + n * C;
+        float* x = sum + n * C;
+        const float m = row_sum(C,
                                 [&](std::size_t i) {
-                                    const vf d = vf::load_unaligned(x + i) - vm;
-                                    return d * d;
+                                    const vf r = vf::load_unaligned(an + i) + vf::load_unaligned(bn + i);
+                                    r.store_unaligned(x + i);
+                                    return r;
                                 },
-                                [&](std::size_t i) {
-                                    const float d = x[i] - m;
-                                    return d * d;
-                                }) / static_cast<float>(C);
-        const float s = 1.0f / std::sqrt(v + eps);
-        const vf vs(s);
-        float* o = out + n * C;
-        std::size_t i = 0;
-        for (; i + W <= C; i += W) {
-            const vf y = (vf::load_unaligned(x + i) - vm) * vs * vf::load_unaligned(weight + i);
-            (bias ? y + vf::load_unaligned(bias + i) : y).store_unaligned(o + i);
-        }
-        for (; i < C; ++i) o[i] = bias ? (x[i] - m) * s * weight[i] + bias[i] : (x[i] - m) * s * weight[i];
-        mean[n] = m;
-        rstd[n] = s;
+                                [&](std::size_t i) { return x[i] = an[i] + bn[i]; }) / static_cast<float>(C);
+        layernorm_row(out + n * C, mean + n, rstd + n, x, m, weight, bias, C, eps);
     }
 }
 

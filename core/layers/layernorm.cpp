@@ -10,6 +10,11 @@ void layernorm_forward(float* out, float* mean, float* rstd, const float* inp, c
     f32_layernorm_forward(out, mean, rstd, inp, weight, bias, N, C, kLayerNormEps);
 }
 
+void add_layernorm_forward(float* sum, float* out, float* mean, float* rstd, const float* a, const float* b,
+                           const float* weight, const float* bias, std::size_t N, std::size_t C) {
+    f32_add_layernorm_forward(sum, out, mean, rstd, a, b, weight, bias, N, C, kLayerNormEps);
+}
+
 void layernorm_backward(float* dinp, float* dweight, float* dbias, const float* dout, const float* inp,
                         const float* weight, const float* mean, const float* rstd,
                         std::size_t N, std::size_t C) {

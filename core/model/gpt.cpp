@@ -10,7 +10,6 @@
 #include "layers/encoder.hpp"
 #include "layers/gelu.hpp"
 #include "layers/layernorm.hpp"
-#include "layers/residual.hpp"
 #include "layers/softmax_xent.hpp"
 #include "util/error.hpp"
 
@@ -37,6 +36,12 @@ float GPT::forward(const std::int32_t* inputs, const std::int32_t* targets, std:
 
     encoder_forward(A + a_.encoded, inputs_.data(), param(P_WTE), param(P_WPE), B, T, C);
     const float* x = A + a_.encoded;  // residual stream entering layer l
+    // Each residual add is fused with the LayerNorm that reads it (add_layernorm_forward): layer
+    // l's ln1 is written by layer l − 1 (or here, for layer 0), ln_f by the last layer.
+    if (L > 0)
+        layernorm_forward(A + a_.ln1, A + a_.ln1_mean, A + a_.ln1_rstd, x, param(P_LN1W, 0), param(P_LN1B, 0), BT, C);
+    else
+        layernorm_forward(A + a_.lnf, A + a_.lnf_mean, A + a_.lnf_rstd, x, param(P_LNFW), param(P_LNFB), BT, C);
     for (std::size_t l = 0; l < L; ++l) {
         float* ln1 = A + a_.ln1 + l * BT * C;
         float* qkv = A + a_.qkv + l * BT * 3 * C;
@@ -50,21 +55,22 @@ float GPT::forward(const std::int32_t* inputs, const std::int32_t* targets, std:
         float* fcproj = A + a_.fcproj + l * BT * C;
         float* residual3 = A + a_.residual3 + l * BT * C;
 
-        layernorm_forward(ln1, A + a_.ln1_mean + l * BT, A + a_.ln1_rstd + l * BT, x,
-                          param(P_LN1W, l), param(P_LN1B, l), BT, C);
         f32_matmul_forward(qkv, ln1, param(P_QKVW, l), param(P_QKVB, l), BT, C, 3 * C);
         attention_forward(atty, att, dacts_.data(), qkv, B, T, C, NH);  // scratch: the (idle) gradient arena
         f32_matmul_forward(attproj, atty, param(P_ATTPROJW, l), param(P_ATTPROJB, l), BT, C, C);
-        residual_forward(residual2, x, attproj, BT * C);
-        layernorm_forward(ln2, A + a_.ln2_mean + l * BT, A + a_.ln2_rstd + l * BT, residual2,
-                          param(P_LN2W, l), param(P_LN2B, l), BT, C);
+        add_layernorm_forward(residual2, ln2, A + a_.ln2_mean + l * BT, A + a_.ln2_rstd + l * BT, x, attproj,
+                              param(P_LN2W, l), param(P_LN2B, l), BT, C);
         f32_matmul_forward(fch, ln2, param(P_FCW, l), param(P_FCB, l), BT, C, 4 * C);
         gelu_forward(fch_gelu, fch, BT * 4 * C);
         f32_matmul_forward(fcproj, fch_gelu, param(P_FCPROJW, l), param(P_FCPROJB, l), BT, 4 * C, C);
-        residual_forward(residual3, residual2, fcproj, BT * C);
+        if (l + 1 < L)
+            add_layernorm_forward(residual3, ln1 + BT * C, A + a_.ln1_mean + (l + 1) * BT, A + a_.ln1_rstd + (l + 1) * BT,
+                                  residual2, fcproj, param(P_LN1W, l + 1), param(P_LN1B, l + 1), BT, C);
+        else
+            add_layernorm_forward(residual3, A + a_.lnf, A + a_.lnf_mean, A + a_.lnf_rstd, residual2, fcproj,
+                                  param(P_LNFW), param(P_LNFB), BT, C);
         x = residual3;
     }
-    layernorm_forward(A + a_.lnf, A + a_.lnf_mean, A + a_.lnf_rstd, x, param(P_LNFW), param(P_LNFB), BT, C);
     f32_matmul_forward(A + a_.logits, A + a_.lnf, param(P_WTE), nullptr, BT, C, V);
     softmax_forward(A + a_.probs, A + a_.logits, BT, V);
     if (!targets) return 0.0f;

@@ -400,6 +400,32 @@ TEST(KernelLayerNorm, XsimdMatchesScalarTwin) {
     }
 }
 
+// The fused residual add + LayerNorm gives exactly the numbers of the add followed by the
+// forward (xsimd and twin each), and the two versions agree as the plain forward does.
+TEST(KernelLayerNorm, AddThenForwardIsFused) {
+    Rng rng(41);
+    for (std::size_t C : {std::size_t{1}, W - 1, W, 2 * W + 3, std::size_t{64}}) {
+        for (const bool with_bias : {true, false}) {
+            const std::size_t N = 3;
+            const auto a = random_vec(N * C, rng, -2.0f, 2.0f), b = random_vec(N * C, rng), w = random_vec(C, rng);
+            const auto bias = random_vec(C, rng);
+            const float* bp = with_bias ? bias.data() : nullptr;
+            std::vector<float> sum1(N * C), out1(N * C), m1(N), r1(N), sum2(N * C), out2(N * C), m2(N), r2(N);
+            for (std::size_t i = 0; i < N * C; ++i) sum1[i] = a[i] + b[i];
+            simd::f32_layernorm_forward(out1.data(), m1.data(), r1.data(), sum1.data(), w.data(), bp, N, C, 1e-5f);
+            simd::f32_add_layernorm_forward(sum2.data(), out2.data(), m2.data(), r2.data(), a.data(), b.data(), w.data(), bp, N, C, 1e-5f);
+            EXPECT_EQ(sum2, sum1);
+            EXPECT_EQ(out2, out1);
+            EXPECT_EQ(m2, m1);
+            EXPECT_EQ(r2, r1);
+            std::vector<float> sum3(N * C), out3(N * C), m3(N), r3(N);
+            scalar::f32_add_layernorm_forward(sum3.data(), out3.data(), m3.data(), r3.data(), a.data(), b.data(), w.data(), bp, N, C, 1e-5f);
+            EXPECT_EQ(sum3, sum1);
+            expect_close(out2, out3, 1e-5f, "add+layernorm C=" + std::to_string(C));
+        }
+    }
+}
+
 TEST(KernelLayerNorm, DispatchMatchesXsimd) {
     Rng rng(22);
     const std::size_t N = 3, C = 3 * W + 1;
