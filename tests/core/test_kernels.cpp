@@ -438,6 +438,20 @@ TEST(KernelLayerNorm, DispatchMatchesXsimd) {
     EXPECT_EQ(r1, r2);
 }
 
+// The forward of both versions on the same input: outputs o (scalar) / o2 (xsimd) and attention
+// weights a / a2, with a scratch exactly f32_attention_scratch_floats long.
+struct AttentionForwards {
+    std::vector<float> scratch, o, o2, a, a2;
+};
+AttentionForwards attention_forwards(const std::vector<float>& qkv, std::size_t B, std::size_t T, std::size_t C,
+                                     std::size_t NH) {
+    AttentionForwards r{std::vector<float>(f32_attention_scratch_floats(T, C, NH)), std::vector<float>(B * T * C),
+                        std::vector<float>(B * T * C), std::vector<float>(B * NH * T * T), std::vector<float>(B * NH * T * T)};
+    scalar::f32_attention_forward(r.o.data(), r.a.data(), r.scratch.data(), qkv.data(), B, T, C, NH);
+    simd::f32_attention_forward(r.o2.data(), r.a2.data(), r.scratch.data(), qkv.data(), B, T, C, NH);
+    return r;
+}
+
 // The xsimd attention against its scalar twin, at sequence lengths and head sizes W, k·W, < W and
 // W + tail (W = lanes per vector). The scratch is exactly f32_attention_scratch_floats long, so an
 // ASan build catches a kernel writing past it (T < W once did).
@@ -450,10 +464,7 @@ TEST(KernelAttention, MatchesScalarTwin) {
         SCOPED_TRACE("B " + std::to_string(B) + " T " + std::to_string(T) + " C " + std::to_string(C) + " NH " + std::to_string(NH));
         Rng rng(11);
         auto qkv = random_vec(B * T * 3 * C, rng, -2.0f, 2.0f), G = random_vec(B * T * C, rng);
-        std::vector<float> scratch(f32_attention_scratch_floats(T, C, NH));
-        std::vector<float> o1(B * T * C), o2(o1.size()), a1(B * NH * T * T), a2(a1.size());
-        scalar::f32_attention_forward(o1.data(), a1.data(), scratch.data(), qkv.data(), B, T, C, NH);
-        simd::f32_attention_forward(o2.data(), a2.data(), scratch.data(), qkv.data(), B, T, C, NH);
+        auto [scratch, o1, o2, a1, a2] = attention_forwards(qkv, B, T, C, NH);
         for (std::size_t i = 0; i < o1.size(); ++i) ASSERT_NEAR(o1[i], o2[i], 1e-5f * (1 + std::fabs(o1[i]))) << "out " << i;
         for (std::size_t i = 0; i < a1.size(); ++i) ASSERT_NEAR(a1[i], a2[i], 1e-6f) << "att " << i;
         // Backward writes dqkv: what was there (NaN) must not matter.
@@ -471,11 +482,8 @@ TEST(KernelAttention, MatchesScalarTwin) {
 TEST(KernelAttention, PeakedScoresMatchScalarTwin) {
     const std::size_t B = 1, T = 2 * W + 3, C = 32, NH = 2;
     Rng rng(21);
-    auto qkv = random_vec(B * T * 3 * C, rng, -30.0f, 30.0f), G = random_vec(B * T * C, rng);
-    std::vector<float> scratch(f32_attention_scratch_floats(T, C, NH));
-    std::vector<float> o1(B * T * C), o2(o1.size()), a1(B * NH * T * T), a2(a1.size());
-    scalar::f32_attention_forward(o1.data(), a1.data(), scratch.data(), qkv.data(), B, T, C, NH);
-    simd::f32_attention_forward(o2.data(), a2.data(), scratch.data(), qkv.data(), B, T, C, NH);
+    const auto qkv = random_vec(B * T * 3 * C, rng, -30.0f, 30.0f);
+    const auto [scratch, o1, o2, a1, a2] = attention_forwards(qkv, B, T, C, NH);
     std::size_t zeros = 0;
     for (std::size_t i = 0; i < a1.size(); ++i) {
         ASSERT_NEAR(a1[i], a2[i], 1e-6f) << "att " << i;
