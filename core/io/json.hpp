@@ -1,5 +1,6 @@
-// Parsing JSON the engine did not write: a checkpoint's safetensors header, its config and its
-// tokenizer. Every such text goes through parse_json, which bounds what a hostile file can cost.
+// JSON in and out. Parsing JSON the engine did not write (a checkpoint's safetensors header, its
+// config and its tokenizer): every such text goes through parse_json, which bounds what a hostile
+// file can cost. Writing: JsonObjectWriter, which keeps members in the order they are added.
 #pragma once
 #include <cstddef>
 #include <string>

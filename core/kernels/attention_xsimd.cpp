@@ -159,10 +159,7 @@ void softmax_row(float* arow, float* row, std::size_t n, std::size_t T) {
     const std::size_t full = n / W * W, nt = whole_vectors(n);
     vf vmax(kScoreMaxStart);
     for (std::size_t t2 = 0; t2 < full; t2 += W) vmax = xsimd::max(vmax, vf::load_unaligned(row + t2));
-    alignas(16 * sizeof(float)) float lanes[W];
-    vmax.store_aligned(lanes);
-    float maxv = kScoreMaxStart;
-    for (std::size_t j = 0; j < W; ++j) maxv = lanes[j] > maxv ? lanes[j] : maxv;
+    float maxv = max_of_lanes(vmax);  // ≥ kScoreMaxStart, vmax's start
     for (std::size_t t2 = full; t2 < n; ++t2) maxv = row[t2] > maxv ? row[t2] : maxv;
     const vf vm(maxv);
     vf vsum(0.0f);

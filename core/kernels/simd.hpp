@@ -28,6 +28,15 @@ constexpr std::size_t W = vf::size;          // lanes per vector (4 in wasm and 
 // one vector at a time, tail included.
 constexpr std::size_t whole_vectors(std::size_t n) { return (n + W - 1) / W * W; }
 
+// The largest of v's lanes (xsimd 8.1 has no reduce_max).
+inline float max_of_lanes(vf v) {
+    alignas(16 * sizeof(float)) float lanes[W];
+    v.store_aligned(lanes);
+    float m = lanes[0];
+    for (std::size_t j = 1; j < W; ++j) m = lanes[j] > m ? lanes[j] : m;
+    return m;
+}
+
 // max(x, lo), NaN x kept. In wasm one f32x4.pmax (x < lo ? lo : x) instead of the compare and
 // select Emscripten's _mm_max_ps becomes.
 inline vf max_keep_nan(vf x, float lo) {

@@ -107,7 +107,6 @@ void f32_gelu_backward(float* dinp, const float* inp, const float* out, const fl
     }
 }
 
-// Blocks of 256 elements are summed in float lanes (64 squares per lane), then added in double.
 // A row's max and sum go through vector lanes (the sum's order differs from the twin's); the
 // last partial vector is padded with a value whose exponential is exactly 0, so every element
 // takes the same path.
@@ -120,11 +119,7 @@ void f32_softmax_rows(float* probs, const float* logits, std::size_t N, std::siz
         for (std::size_t j = 0; j < W; ++j) tail[j] = full + j < V ? x[full + j] : -HUGE_VALF;
         vf vmax = vf::load_unaligned(tail);
         for (std::size_t i = 0; i < full; i += W) vmax = xsimd::max(vmax, vf::load_unaligned(x + i));
-        alignas(16 * sizeof(float)) float lanes[W];
-        vmax.store_aligned(lanes);
-        float maxv = lanes[0];
-        for (std::size_t j = 1; j < W; ++j) maxv = lanes[j] > maxv ? lanes[j] : maxv;
-        const vf m(maxv);
+        const vf m(max_of_lanes(vmax));
         vf vsum(0.0f);
         for (std::size_t i = 0; i < full; i += W) {
             const vf e = exp_nonpositive(vf::load_unaligned(x + i) - m);
@@ -140,6 +135,7 @@ void f32_softmax_rows(float* probs, const float* logits, std::size_t N, std::siz
     }
 }
 
+// Blocks of 256 elements are summed in float lanes (64 squares per lane), then added in double.
 double f32_sum_squares(const float* x, std::size_t n) {
     constexpr std::size_t kBlock = 256;
     static_assert(kBlock % (4 * W) == 0, "block is a whole number of 4-vector steps");

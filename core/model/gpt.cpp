@@ -36,14 +36,22 @@ float GPT::forward(const std::int32_t* inputs, const std::int32_t* targets, std:
 
     encoder_forward(A + a_.encoded, inputs_.data(), param(P_WTE), param(P_WPE), B, T, C);
     const float* x = A + a_.encoded;  // residual stream entering layer l
-    // Each residual add is fused with the LayerNorm that reads it (add_layernorm_forward): layer
-    // l's ln1 is written by layer l − 1 (or here, for layer 0), ln_f by the last layer.
-    if (L > 0)
-        layernorm_forward(A + a_.ln1, A + a_.ln1_mean, A + a_.ln1_rstd, x, param(P_LN1W, 0), param(P_LN1B, 0), BT, C);
-    else
-        layernorm_forward(A + a_.lnf, A + a_.lnf_mean, A + a_.lnf_rstd, x, param(P_LNFW), param(P_LNFB), BT, C);
+    // The LayerNorm that reads the residual stream entering layer l (ln_1 of layer l; ln_f for
+    // l = L). Each residual add is fused with the LayerNorm after it (add_layernorm_forward): layer
+    // l − 1 writes layer l's ln_1, the last layer writes ln_f.
+    struct EnteringNorm {
+        float *out, *mean, *rstd;
+        const float *weight, *bias;
+    };
+    const auto norm_entering = [&](std::size_t l) {
+        return l < L ? EnteringNorm{A + a_.ln1 + l * BT * C, A + a_.ln1_mean + l * BT, A + a_.ln1_rstd + l * BT,
+                                    param(P_LN1W, l), param(P_LN1B, l)}
+                     : EnteringNorm{A + a_.lnf, A + a_.lnf_mean, A + a_.lnf_rstd, param(P_LNFW), param(P_LNFB)};
+    };
+    const EnteringNorm first = norm_entering(0);
+    layernorm_forward(first.out, first.mean, first.rstd, x, first.weight, first.bias, BT, C);
     for (std::size_t l = 0; l < L; ++l) {
-        float* ln1 = A + a_.ln1 + l * BT * C;
+        const float* ln1 = A + a_.ln1 + l * BT * C;  // written by norm_entering(l)
         float* qkv = A + a_.qkv + l * BT * 3 * C;
         float* atty = A + a_.atty + l * BT * C;
         float* att = A + a_.att + l * B * NH * T * T;
@@ -63,12 +71,9 @@ float GPT::forward(const std::int32_t* inputs, const std::int32_t* targets, std:
         f32_matmul_forward(fch, ln2, param(P_FCW, l), param(P_FCB, l), BT, C, 4 * C);
         gelu_forward(fch_gelu, fch, BT * 4 * C);
         f32_matmul_forward(fcproj, fch_gelu, param(P_FCPROJW, l), param(P_FCPROJB, l), BT, 4 * C, C);
-        if (l + 1 < L)
-            add_layernorm_forward(residual3, ln1 + BT * C, A + a_.ln1_mean + (l + 1) * BT, A + a_.ln1_rstd + (l + 1) * BT,
-                                  residual2, fcproj, param(P_LN1W, l + 1), param(P_LN1B, l + 1), BT, C);
-        else
-            add_layernorm_forward(residual3, A + a_.lnf, A + a_.lnf_mean, A + a_.lnf_rstd, residual2, fcproj,
-                                  param(P_LNFW), param(P_LNFB), BT, C);
+        const EnteringNorm next = norm_entering(l + 1);
+        add_layernorm_forward(residual3, next.out, next.mean, next.rstd, residual2, fcproj, next.weight, next.bias,
+                              BT, C);
         x = residual3;
     }
     f32_matmul_forward(A + a_.logits, A + a_.lnf, param(P_WTE), nullptr, BT, C, V);
