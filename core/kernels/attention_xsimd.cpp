@@ -6,6 +6,9 @@
 //    its hs-long result in registers while it walks the rows, instead of read-modify-writing
 //    memory once per pair of positions; with hs ≤ 4 vectors, two output rows at a time share each
 //    row's loads (the causal zeros at [t, t + 1] give both rows of a pair the same range).
+//  - the inner loops step pointers (Emscripten compiles with LLVM's loop strength reduction off,
+//    so an index times a stride stays a multiply in every iteration), and the scores and the
+//    weighted sums are functions of their own (LAB_OUT_OF_LINE, simd.hpp).
 // Same math as the scalar twin (attention_scalar.cpp); sums are reassociated.
 #include <cmath>
 
@@ -54,9 +57,9 @@ inline void scores_block(float* out, const float* q, const float* mt, std::size_
                          vf scale) {
     vf acc[NB];
     for (std::size_t v = 0; v < NB; ++v) acc[v] = vf(0.0f);
-    for (std::size_t i = 0; i < hs; ++i) {
+    const float* m = mt + t2;
+    for (std::size_t i = 0; i < hs; ++i, m += Tp) {
         const vf qi(q[i]);
-        const float* m = mt + i * Tp + t2;
         for (std::size_t v = 0; v < NB; ++v) acc[v] = acc[v] + qi * vf::load_unaligned(m + v * W);
     }
     for (std::size_t v = 0; v < NB; ++v) (acc[v] * scale).store_unaligned(out + t2 + v * W);
@@ -65,8 +68,8 @@ inline void scores_block(float* out, const float* q, const float* mt, std::size_
 // out[0..nt) (nt a multiple of W) = scale · Σ_i q[i]·mt[i, 0..nt)   (mt row stride Tp). Four vectors of
 // scores at a time: one accumulator alone would wait on each add's latency (hs adds in a chain);
 // four independent chains keep the adder busy. Each score still sums over i in order.
-inline void scores(float* out, const float* q, const float* mt, std::size_t hs, std::size_t Tp, std::size_t nt,
-                   vf scale) {
+LAB_OUT_OF_LINE void scores(float* out, const float* q, const float* mt, std::size_t hs, std::size_t Tp,
+                            std::size_t nt, vf scale) {
     std::size_t t2 = 0;
     for (; t2 + 4 * W <= nt; t2 += 4 * W) scores_block<4>(out, q, mt, hs, Tp, t2, scale);
     switch ((nt - t2) / W) {  // the last 1–3 vectors, as many chains
@@ -80,14 +83,14 @@ inline void scores(float* out, const float* q, const float* mt, std::size_t hs, 
 // y[0..hs) = Σ_{j in [begin,end)} coef[j·cs] · rows[j·rs .. j·rs+hs), accumulated in NV registers
 // (written: every y these kernels produce is one such sum).
 template <std::size_t NV>
-void weighted_rows(float* y, const float* coef, std::size_t cs, const float* rows, std::size_t rs,
-                   std::size_t begin, std::size_t end) {
+LAB_OUT_OF_LINE void weighted_rows(float* y, const float* coef, std::size_t cs, const float* rows, std::size_t rs,
+                                   std::size_t begin, std::size_t end) {
     vf acc[NV];
     for (std::size_t v = 0; v < NV; ++v) acc[v] = vf(0.0f);
-    for (std::size_t j = begin; j < end; ++j) {
-        const vf c(coef[j * cs]);
-        const float* r = rows + j * rs;
-        for (std::size_t v = 0; v < NV; ++v) acc[v] = acc[v] + c * vf::load_unaligned(r + v * W);
+    const float* c = coef + begin * cs;
+    const float* r = rows + begin * rs;
+    for (std::size_t j = begin; j < end; ++j, c += cs, r += rs) {
+        for (std::size_t v = 0; v < NV; ++v) acc[v] = acc[v] + vf(*c) * vf::load_unaligned(r + v * W);
     }
     for (std::size_t v = 0; v < NV; ++v) acc[v].store_unaligned(y + v * W);
 }
@@ -114,17 +117,18 @@ void weighted_rows_any(float* y, const float* coef, std::size_t cs, const float*
 // once for both (with hs ≤ 4·W a single sum spends as many loads as multiplies). Each y sums over
 // j in the same order as weighted_rows.
 template <std::size_t NV>
-void weighted_rows_pair(float* y0, float* y1, const float* coef0, const float* coef1, std::size_t cs,
-                        const float* rows, std::size_t rs, std::size_t begin, std::size_t end) {
+LAB_OUT_OF_LINE void weighted_rows_pair(float* y0, float* y1, const float* coef0, const float* coef1, std::size_t cs,
+                                        const float* rows, std::size_t rs, std::size_t begin, std::size_t end) {
     vf a0[NV], a1[NV];
     for (std::size_t v = 0; v < NV; ++v) a0[v] = a1[v] = vf(0.0f);
-    for (std::size_t j = begin; j < end; ++j) {
-        const vf c0(coef0[j * cs]), c1(coef1[j * cs]);
-        const float* r = rows + j * rs;
+    const float *c0 = coef0 + begin * cs, *c1 = coef1 + begin * cs;
+    const float* r = rows + begin * rs;
+    for (std::size_t j = begin; j < end; ++j, c0 += cs, c1 += cs, r += rs) {
+        const vf v0(*c0), v1(*c1);
         for (std::size_t v = 0; v < NV; ++v) {
             const vf x = vf::load_unaligned(r + v * W);
-            a0[v] = a0[v] + c0 * x;
-            a1[v] = a1[v] + c1 * x;
+            a0[v] = a0[v] + v0 * x;
+            a1[v] = a1[v] + v1 * x;
         }
     }
     for (std::size_t v = 0; v < NV; ++v) {

@@ -24,6 +24,11 @@
 namespace lab::simd {
 using vf = xsimd::batch<float>;              // the default arch: avx2 or sse2 natively, sse4.1 in wasm
 constexpr std::size_t W = vf::size;          // lanes per vector (4 in wasm and with sse2, 8 with avx2)
+// A hot inner loop kept in a function of its own. Inlined into a kernel with several loops, its
+// accumulators share V8's 15 SIMD registers (x64) with every value live in that bigger function,
+// and TurboFan spilled them inside the loop (attention: scores and the weighted sums).
+#define LAB_OUT_OF_LINE __attribute__((noinline))
+
 // n rounded up to a whole number of vectors: the length of a row that a kernel reads or writes
 // one vector at a time, tail included.
 constexpr std::size_t whole_vectors(std::size_t n) { return (n + W - 1) / W * W; }
