@@ -80,6 +80,41 @@ LAB_OUT_OF_LINE void scores(float* out, const float* q, const float* mt, std::si
     }
 }
 
+// Rows of queries go four at a time (kRows): where their rows of scores have the same number of
+// vectors (the causal rows t0 .. t0+3, t0 a multiple of 4, always do), the four share each load
+// of the keys, and their softmaxes run side by side.
+constexpr std::size_t kRows = 4;
+
+// out[r·ldo + t2 .. + NB·W) = Σ_i q[r·qs + i]·mt[i, t2 .. + NB·W) for the kRows queries r, in
+// kRows·NB registers (the GEMM micro-kernel's 4×2 tile: 2 loads of keys and 4 broadcasts feed
+// 16 multiply-adds). Each score sums over i in order, as scores() does.
+template <std::size_t NB>
+inline void scores_rows_block(float* out, std::size_t ldo, const float* q, std::size_t qs, const float* mt,
+                              std::size_t hs, std::size_t Tp, std::size_t t2, vf scale) {
+    vf acc[kRows][NB];
+    for (std::size_t r = 0; r < kRows; ++r)
+        for (std::size_t v = 0; v < NB; ++v) acc[r][v] = vf(0.0f);
+    const float* m = mt + t2;
+    for (std::size_t i = 0; i < hs; ++i, m += Tp) {
+        vf k[NB];
+        for (std::size_t v = 0; v < NB; ++v) k[v] = vf::load_unaligned(m + v * W);
+        for (std::size_t r = 0; r < kRows; ++r) {
+            const vf qr(q[r * qs + i]);
+            for (std::size_t v = 0; v < NB; ++v) acc[r][v] = acc[r][v] + qr * k[v];
+        }
+    }
+    for (std::size_t r = 0; r < kRows; ++r)
+        for (std::size_t v = 0; v < NB; ++v) (acc[r][v] * scale).store_unaligned(out + r * ldo + t2 + v * W);
+}
+
+// scores() for kRows queries (row r at q + r·qs) into the rows of out (stride ldo), nt each.
+LAB_OUT_OF_LINE void scores_rows(float* out, std::size_t ldo, const float* q, std::size_t qs, const float* mt,
+                                 std::size_t hs, std::size_t Tp, std::size_t nt, vf scale) {
+    std::size_t t2 = 0;
+    for (; t2 + 2 * W <= nt; t2 += 2 * W) scores_rows_block<2>(out, ldo, q, qs, mt, hs, Tp, t2, scale);
+    if (t2 < nt) scores_rows_block<1>(out, ldo, q, qs, mt, hs, Tp, t2, scale);
+}
+
 // y[0..hs) = Σ_{j in [begin,end)} coef[j·cs] · rows[j·rs .. j·rs+hs), accumulated in NV registers
 // (written: every y these kernels produce is one such sum).
 template <std::size_t NV>
@@ -180,6 +215,43 @@ void softmax_row(float* arow, float* row, std::size_t n, std::size_t T) {
     for (; t2 + W <= T; t2 += W) vf(0.0f).store_unaligned(arow + t2);  // the masked part: Σ T²/2 per head
     for (; t2 < T; ++t2) arow[t2] = 0.0f;
 }
+
+// softmax_row() for the kRows causal rows t0 .. t0+kRows−1 at once: row r of rows (stride ldr)
+// holds nt = whole_vectors(t0 + kRows) ≤ T scores, the first n0 + r (n0 = t0 + 1) of them real;
+// row r of arows (stride T) gets its softmax, then zeros. Side by side, the rows' maxima, sums
+// and exponentials are independent chains: one short row alone waits on every step's latency.
+// Per row the same operations in the same order as softmax_row (the same bits).
+LAB_OUT_OF_LINE void softmax_rows(float* arows, float* rows, std::size_t ldr, std::size_t n0, std::size_t nt,
+                                  std::size_t T) {
+    // The lanes past each row's end become kScoreMaxStart: they leave the maximum as it is, and
+    // their exponential is exactly 0 (as softmax_row's masked lanes are).
+    for (std::size_t r = 0; r < kRows; ++r)
+        for (std::size_t t2 = n0 + r; t2 < nt; ++t2) rows[r * ldr + t2] = kScoreMaxStart;
+    vf vmax[kRows], vsum[kRows];
+    for (std::size_t r = 0; r < kRows; ++r) vmax[r] = vf(kScoreMaxStart);
+    for (std::size_t t2 = 0; t2 < nt; t2 += W)
+        for (std::size_t r = 0; r < kRows; ++r) vmax[r] = xsimd::max(vmax[r], vf::load_unaligned(rows + r * ldr + t2));
+    for (std::size_t r = 0; r < kRows; ++r) {
+        vmax[r] = vf(max_of_lanes(vmax[r]));
+        vsum[r] = vf(0.0f);
+    }
+    for (std::size_t t2 = 0; t2 < nt; t2 += W)
+        for (std::size_t r = 0; r < kRows; ++r) {
+            float* x = rows + r * ldr + t2;
+            const vf e = exp_nonpositive(vf::load_unaligned(x) - vmax[r]);
+            e.store_unaligned(x);
+            vsum[r] = vsum[r] + e;
+        }
+    for (std::size_t r = 0; r < kRows; ++r) {
+        const vf inv(1.0f / xsimd::hadd(vsum[r]));
+        const float* x = rows + r * ldr;
+        float* a = arows + r * T;
+        std::size_t t2 = 0;
+        for (; t2 < nt; t2 += W) (vf::load_unaligned(x + t2) * inv).store_unaligned(a + t2);
+        for (; t2 + W <= T; t2 += W) vf(0.0f).store_unaligned(a + t2);
+        for (; t2 < T; ++t2) a[t2] = 0.0f;
+    }
+}
 }  // namespace
 
 void f32_attention_forward(float* out, float* att, float* scratch, const float* qkv,
@@ -188,12 +260,18 @@ void f32_attention_forward(float* out, float* att, float* scratch, const float* 
     const float scale = 1.0f / std::sqrt(static_cast<float>(hs));
     const vf vscale(scale);
     float* kt = scratch;             // [hs, Tp]
-    float* row = scratch + hs * Tp;  // [Tp] scores of one query
+    float* row = scratch + hs * Tp;  // [kRows, Tp] scores of kRows queries
     for (std::size_t b = 0; b < B; ++b) {
         const float* base = qkv + b * T * C3;
         for (std::size_t h = 0; h < NH; ++h) {
             pack_transposed(kt, base, T, Tp, C3, C + h * hs, hs);
-            for (std::size_t t = 0; t < T; ++t) {
+            std::size_t t = 0;
+            for (; t + kRows <= T && whole_vectors(t + kRows) <= T; t += kRows) {
+                const std::size_t nt = whole_vectors(t + kRows);
+                scores_rows(row, Tp, base + t * C3 + h * hs, C3, kt, hs, Tp, nt, vscale);
+                softmax_rows(att + ((b * NH + h) * T + t) * T, row, Tp, t + 1, nt, T);
+            }
+            for (; t < T; ++t) {  // the last rows, when T is not a multiple of W
                 const float* q = base + t * C3 + h * hs;
                 float* arow = att + ((b * NH + h) * T + t) * T;
                 const std::size_t n = t + 1, nt = whole_vectors(n);
@@ -221,8 +299,8 @@ void f32_attention_backward(float* dqkv, float* scratch, const float* dout, cons
     const float scale = 1.0f / std::sqrt(static_cast<float>(hs));
     const vf vscale(scale);
     float* vt = scratch;                    // [hs, Tp]
-    float* datt = scratch + hs * Tp;        // [Tp]
-    float* dpre = datt + Tp;                // [T, T] d(loss)/d(scaled score), row = query
+    float* datt = scratch + hs * Tp;        // [kRows, Tp]
+    float* dpre = datt + kRows * Tp;        // [T, T] d(loss)/d(scaled score), row = query
     for (std::size_t b = 0; b < B; ++b) {
         const float* base = qkv + b * T * C3;
         float* dbase = dqkv + b * T * C3;
@@ -231,22 +309,27 @@ void f32_attention_backward(float* dqkv, float* scratch, const float* dout, cons
             const float* A = att + (b * NH + h) * T * T;
             pack_transposed(vt, base, T, Tp, C3, 2 * C + h * hs, hs);
             // datt[t, t2] = d[t]·v[t2];  att = softmax(pre) → dpre = att·(datt − Σ att·datt)·scale
+            // (datt for kRows rows at a time while they fit; row t's is at datt + (t % kRows)·Tp)
             for (std::size_t t = 0; t < T; ++t) {
                 const float* arow = A + t * T;
-                const std::size_t n = t + 1, nt = whole_vectors(n);
-                scores(datt, dob + t * C + h * hs, vt, hs, Tp, nt, vf(1.0f));
+                const std::size_t n = t + 1;
+                float* datt_t = datt + (t % kRows) * Tp;
+                if (t % kRows == 0 && t + kRows <= T)
+                    scores_rows(datt, Tp, dob + t * C + h * hs, C, vt, hs, Tp, whole_vectors(t + kRows), vf(1.0f));
+                else if (t / kRows * kRows + kRows > T)
+                    scores(datt_t, dob + t * C + h * hs, vt, hs, Tp, whole_vectors(n), vf(1.0f));
                 const std::size_t full = n / W * W;
                 vf vdot(0.0f);
                 for (std::size_t t2 = 0; t2 < full; t2 += W)
-                    vdot = vdot + vf::load_unaligned(arow + t2) * vf::load_unaligned(datt + t2);
+                    vdot = vdot + vf::load_unaligned(arow + t2) * vf::load_unaligned(datt_t + t2);
                 float dot = xsimd::hadd(vdot);
-                for (std::size_t t2 = full; t2 < n; ++t2) dot += arow[t2] * datt[t2];
+                for (std::size_t t2 = full; t2 < n; ++t2) dot += arow[t2] * datt_t[t2];
                 float* drow = dpre + t * T;
                 const vf vd(dot);
                 std::size_t t2 = 0;
                 for (; t2 < full; t2 += W)
-                    (vf::load_unaligned(arow + t2) * (vf::load_unaligned(datt + t2) - vd) * vscale).store_unaligned(drow + t2);
-                for (; t2 < n; ++t2) drow[t2] = arow[t2] * (datt[t2] - dot) * scale;
+                    (vf::load_unaligned(arow + t2) * (vf::load_unaligned(datt_t + t2) - vd) * vscale).store_unaligned(drow + t2);
+                for (; t2 < n; ++t2) drow[t2] = arow[t2] * (datt_t[t2] - dot) * scale;
                 if (n < T) drow[n] = 0.0f;  // read by the pairs below (as att's 0 there is)
             }
             // dq[t] = Σ_{t2 ≤ t} dpre[t,t2]·k[t2];  dk[t] = Σ_{t' ≥ t} dpre[t',t]·q[t'];
@@ -278,12 +361,12 @@ void f32_attention_backward(float* dqkv, float* scratch, const float* dout, cons
 
 namespace lab {
 
-// The xsimd versions' layout (the scalar twins use a prefix of it): kᵀ or vᵀ [hs, Tp], one row
-// [Tp], dpre [T, T]. Rows are padded to Tp because scores() writes whole vectors: with T < W,
-// sizing by T instead wrote past the end of the scratch.
+// The xsimd versions' layout (the scalar twins use a prefix of it): kᵀ or vᵀ [hs, Tp], kRows
+// rows of scores [kRows, Tp], dpre [T, T]. Rows are padded to Tp because scores() writes whole
+// vectors: with T < W, sizing by T instead wrote past the end of the scratch.
 std::size_t f32_attention_scratch_floats(std::size_t T, std::size_t C, std::size_t NH) {
     const std::size_t Tp = simd::whole_vectors(T);
-    return (C / NH) * Tp + Tp + T * T;
+    return (C / NH) * Tp + simd::kRows * Tp + T * T;
 }
 
 }  // namespace lab
