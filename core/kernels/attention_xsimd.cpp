@@ -1,6 +1,8 @@
 // Attention with xsimd. Per (b, h):
 //  - keys (forward) / values (backward) are packed transposed, kᵀ[hs, T], so the scores of one
 //    query against 4 keys are one vector: s[t2..t2+3] = Σ_i q[i]·kᵀ[i, t2..t2+3] (no horizontal sums);
+//  - queries go four at a time (kRows) where their causal rows of scores have as many vectors:
+//    4×2-vector tiles of scores share each load of kᵀ, and the four softmaxes run side by side;
 //  - the softmax exponentials are vectorised (exp_nonpositive, simd.hpp);
 //  - every weighted sum of rows (out = Σ att·v, dq = Σ dpre·k, dk = Σ dpre·q, dv = Σ att·d) keeps
 //    its hs-long result in registers while it walks the rows, instead of read-modify-writing
