@@ -311,15 +311,16 @@ void f32_attention_backward(float* dqkv, float* scratch, const float* dout, cons
             const float* A = att + (b * NH + h) * T * T;
             pack_transposed(vt, base, T, Tp, C3, 2 * C + h * hs, hs);
             // datt[t, t2] = d[t]·v[t2];  att = softmax(pre) → dpre = att·(datt − Σ att·datt)·scale
-            // (datt for kRows rows at a time while they fit; row t's is at datt + (t % kRows)·Tp)
+            // datt is computed for kRows rows at once where the group t0 .. t0+kRows−1 fits in T
+            // (row t's is at datt + (t − t0)·Tp), one row at a time for the rows after the last group.
             for (std::size_t t = 0; t < T; ++t) {
                 const float* arow = A + t * T;
-                const std::size_t n = t + 1;
-                float* datt_t = datt + (t % kRows) * Tp;
-                if (t % kRows == 0 && t + kRows <= T)
-                    scores_rows(datt, Tp, dob + t * C + h * hs, C, vt, hs, Tp, whole_vectors(t + kRows), vf(1.0f));
-                else if (t / kRows * kRows + kRows > T)
+                const std::size_t n = t + 1, t0 = t / kRows * kRows;
+                float* datt_t = datt + (t - t0) * Tp;
+                if (t0 + kRows > T)
                     scores(datt_t, dob + t * C + h * hs, vt, hs, Tp, whole_vectors(n), vf(1.0f));
+                else if (t == t0)
+                    scores_rows(datt, Tp, dob + t * C + h * hs, C, vt, hs, Tp, whole_vectors(t + kRows), vf(1.0f));
                 const std::size_t full = n / W * W;
                 vf vdot(0.0f);
                 for (std::size_t t2 = 0; t2 < full; t2 += W)
