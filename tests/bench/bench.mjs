@@ -24,27 +24,17 @@ import { parseSafetensors } from './safetensors.mjs';
 import { loadTfjsWasm, TfjsGpt } from './tfjs-gpt.mjs';
 import { measureWasmSimdPeak } from './wasm-peak.mjs';
 import { createParallelTrainer, spawnNodeReplica } from '../../wasm/parallel.mjs';
+import { CHUNK_SECONDS, CONFIGS, LAB_TIMED_SECONDS, OPTIM, benchText, flopsPerStep, timeLabWasm, trainerSettings } from './lab-timing.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const OUT = path.join(root, 'tests', 'artifacts', 'bench.json');
 const NATIVE_BENCH = process.env.LAB_BENCH ?? path.join(root, 'build', 'lab_bench');  // env: for another build dir
 const SIZE_BUDGET = 150 * 1024;  // .wasm + .mjs, gzip -9
 
-// tfjs: whether TensorFlow.js trains it too (the learning comparison and the ratio columns).
-const CONFIGS = [
-  { name: 'bench-small', V: 65, T: 64, C: 64, NH: 4, L: 2, B: 16, tfjs: true },
-  { name: 'bench-medium', V: 65, T: 128, C: 128, NH: 4, L: 4, B: 8, tfjs: true },
-  // nanoGPT's shakespeare_char example, its "I only have a macbook" CPU settings.
-  { name: 'nanogpt-cpu', V: 65, T: 64, C: 128, NH: 4, L: 4, B: 12, tfjs: false },
-];
 // Data-parallel runs: bench-medium and the nanoGPT config, on 1, 2 and all of the machine's cores.
 const PARALLEL_CONFIGS = [CONFIGS[1], CONFIGS[2]];
 const PARALLEL_WORKERS = [...new Set([1, 2, os.availableParallelism()])].sort((a, b) => a - b);
-const OPTIM = { optimizer: 'adamw', lr: 1e-3, beta1: 0.9, beta2: 0.99, eps: 1e-8, weightDecay: 0, gradClip: 0 };
-const SEED = 1337;
-// Time budgets (seconds). Step counts adapt to the machine; the whole run stays ~1–3 minutes.
-const LAB_TIMED_SECONDS = 6;
-const CHUNK_SECONDS = 0.5;
+// Time budgets (seconds) of the learning comparison; the whole run stays ~1–3 minutes.
 const CURVE_STEPS = { 'bench-small': 30, 'bench-medium': 10 };       // the learning comparison
 const TFJS_SECONDS = { xnnpack: { 'bench-small': 20, 'bench-medium': 20 }, plain: { 'bench-small': 8, 'bench-medium': 10 } };
 // Agreement: same weights, same batches, same math in float32 ⇒ the first loss equal to rounding,
@@ -52,32 +42,9 @@ const TFJS_SECONDS = { xnnpack: { 'bench-small': 20, 'bench-medium': 20 }, plain
 const FIRST_LOSS_TOL = 1e-3;
 const CURVE_REL_TOL = 0.01;
 
-const flopsPerStep = ({ V, T, C, L, B }) => {
-  const N = L * 12 * C * C + V * C;
-  return B * T * (6 * N + 12 * L * T * C);
-};
 const fmt = (x, digits = 0) => (x == null || !Number.isFinite(x) ? '—'
   : x.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits }));
 const log = (...a) => console.error(...a);
-
-/**
- * A deterministic text with exactly 65 distinct characters: the built-in sample, plus one line of
- * the printable ASCII characters it lacks, repeated.
- */
-function benchText(vocabSize = 65) {
-  const base = readFileSync(path.join(root, 'web', 'samples', 'facts.txt'), 'utf8').replace(/\r\n/g, '\n');
-  const have = new Set(base);
-  if (have.size > vocabSize) throw new Error(`the sample has ${have.size} distinct characters, more than ${vocabSize}`);
-  const extra = [];
-  for (let code = 33; code < 127 && have.size + extra.length < vocabSize; ++code) {
-    const ch = String.fromCharCode(code);
-    if (!have.has(ch)) extra.push(ch);
-  }
-  const text = `${base.trimEnd()}\n${extra.join(' ')}\n`.repeat(8);
-  const distinct = new Set(text).size;
-  if (distinct !== vocabSize) throw new Error(`bench text has ${distinct} distinct characters, expected ${vocabSize}`);
-  return text;
-}
 
 /** mulberry32: a small seeded PRNG, so the batch sequence is the same on every run. */
 function prng(seed) {
@@ -117,52 +84,6 @@ function fixedBatches(text, vocab, cfg, count) {
     batches.push({ slice, inputs, targets });
   }
   return batches;
-}
-
-function trainerSettings(cfg) {
-  return {
-    tokenizer: 'char', nLayer: cfg.L, nHead: cfg.NH, nEmbd: cfg.C, blockSize: cfg.T, batchSize: cfg.B,
-    optimizer: OPTIM.optimizer, lr: OPTIM.lr, beta1: OPTIM.beta1, beta2: OPTIM.beta2,
-    weightDecay: OPTIM.weightDecay, gradClip: OPTIM.gradClip, schedule: 'constant', warmupSteps: 0, seed: SEED,
-  };
-}
-
-/** Our wasm engine: warm up, then time train(n) calls (random batches) for ~LAB_TIMED_SECONDS. */
-function timeLabWasm(engine, text, cfg) {
-  const trainer = engine.createTrainer(text, trainerSettings(cfg));
-  try {
-    const info = trainer.info();
-    if (info.config.vocab_size !== cfg.V) throw new Error(`${cfg.name}: vocab_size ${info.config.vocab_size}, expected ${cfg.V}`);
-    if (info.flopsPerStep !== flopsPerStep(cfg)) {
-      log(`note: engine reports ${info.flopsPerStep} FLOPs/step for ${cfg.name}, the formula gives ${flopsPerStep(cfg)}`);
-    }
-    let t0 = performance.now();
-    trainer.train(3);  // warm-up (first-touch of the arena, V8's optimizing tier)
-    let perStep = (performance.now() - t0) / 1000 / 3;
-    // Timed: chunks of ~CHUNK_SECONDS (each sized from the steps so far) until LAB_TIMED_SECONDS
-    // have passed; the mean over all of them, and the fastest chunk (as the peak is the fastest of
-    // its calls: the least disturbed by the rest of the machine).
-    let steps = 0, seconds = 0, engineSeconds = 0, r = null, best = 0;
-    while (seconds < LAB_TIMED_SECONDS) {
-      const chunk = Math.max(1, Math.min(100000, Math.round(Math.min(CHUNK_SECONDS, LAB_TIMED_SECONDS - seconds) / perStep)));
-      t0 = performance.now();
-      r = trainer.train(chunk);
-      const s = (performance.now() - t0) / 1000;
-      seconds += s;
-      if (r.diverged) throw new Error(`${cfg.name}: training diverged: ${r.diverged.message}`);
-      steps += chunk;
-      engineSeconds += r.seconds;
-      perStep = seconds / steps;
-      best = Math.max(best, (chunk * cfg.B * cfg.T) / s);
-    }
-    const tokens = steps * cfg.B * cfg.T;
-    return {
-      engine: 'lab wasm', steps, seconds, tokensPerSecond: tokens / seconds, bestChunkTokensPerSecond: best,
-      engineReportedTokensPerSecond: tokens / engineSeconds, params: info.params, lastLoss: r.loss,
-    };
-  } finally {
-    trainer.dispose();
-  }
 }
 
 /**
