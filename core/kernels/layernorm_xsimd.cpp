@@ -31,8 +31,8 @@ inline float row_sum(std::size_t C, FV fv, FS fs) {
 
 // One row of the forward, given its mean m (the callers sum the row as they read it). Not inlined:
 // one copy for both callers (engine size); a call per row is small next to the row's three passes.
-[[gnu::noinline]] void layernorm_row(float* o, float* mean, float* rstd, const float* x, float m,
-                                     const float* weight, const float* bias, std::size_t C, float eps) {
+LAB_OUT_OF_LINE void layernorm_row(float* o, float* mean, float* rstd, const float* x, float m,
+                                   const float* weight, const float* bias, std::size_t C, float eps) {
     const vf vm(m);
     const float v = row_sum(C,
                             [&](std::size_t i) {

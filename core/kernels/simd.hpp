@@ -24,9 +24,10 @@
 namespace lab::simd {
 using vf = xsimd::batch<float>;              // the default arch: avx2 or sse2 natively, sse4.1 in wasm
 constexpr std::size_t W = vf::size;          // lanes per vector (4 in wasm and with sse2, 8 with avx2)
-// A hot inner loop kept in a function of its own. Inlined into a kernel with several loops, its
-// accumulators share V8's 15 SIMD registers (x64) with every value live in that bigger function,
-// and TurboFan spilled them inside the loop (attention: scores and the weighted sums).
+// A function kept out of line, for one of two reasons (each use says which): a hot inner loop
+// inlined into a kernel with several loops shares V8's 15 SIMD registers (x64) with every value
+// live in that bigger function, and TurboFan spilled its accumulators inside the loop (attention:
+// the scores and the weighted sums); or one copy serves several callers (engine size).
 #define LAB_OUT_OF_LINE __attribute__((noinline))
 
 // n rounded up to a whole number of vectors: the length of a row that a kernel reads or writes
