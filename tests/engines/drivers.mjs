@@ -23,13 +23,19 @@ function need(file, pkg) {
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
-/** Poll `check()` until it returns something truthy; a clear error after `ms`. */
-async function poll(check, ms, what) {
+/** A wait's timeout, with what the page shows then (probe.js's snapshot) as the clue. */
+async function timedOut(run, ms, what, cause) {
+  const page = await run(() => window.__t?.snapshot() ?? '(no probe on this page)').catch((e) => `(unreadable: ${e.message})`);
+  return new Error(`timed out after ${ms} ms waiting for ${what}${cause ? ` (${cause})` : ''}; the page: ${page}`);
+}
+
+/** Poll `check()` until it returns something truthy; after `ms`, timedOut()'s error. */
+async function poll(check, ms, what, run) {
   const end = Date.now() + ms;
   for (;;) {
     const v = await check();
     if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
+    if (Date.now() > end) throw await timedOut(run, ms, what);
     await sleep(100);
   }
 }
@@ -50,7 +56,7 @@ export async function firefox() {
     run: (fn, ...args) => page.evaluate(fn, ...args),
     waitFor: (fn, arg, ms = 60_000) => page.waitForFunction(fn, { timeout: ms, polling: 100 }, arg).then(
       (h) => h.jsonValue(),
-      (e) => { throw new Error(`timed out after ${ms} ms waiting for ${fn} (${e.message})`); }),
+      async (e) => { throw await timedOut((f) => page.evaluate(f), ms, String(fn), e.message); }),
     async upload(fn, arg, file) {
       const input = await page.evaluateHandle(fn, arg);
       await input.uploadFile(file);
@@ -86,7 +92,7 @@ export async function webkit({ env = {} } = {}) {
     version: `${caps.get('browserName')} ${caps.get('browserVersion')}`,
     goto: (u) => driver.get(u),
     run,
-    waitFor: (fn, arg, ms = 60_000) => poll(() => run(fn, arg), ms, String(fn)),
+    waitFor: (fn, arg, ms = 60_000) => poll(() => run(fn, arg), ms, String(fn), run),
     async upload(fn, arg, file) {
       const input = await run(fn, arg);
       await input.sendKeys(file);

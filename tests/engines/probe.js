@@ -58,5 +58,16 @@
       if (b.disabled) throw new Error(`button "${name}" is disabled`);
       b.click();
     },
+    /** What the page shows now, for a wait that timed out: each lab's status lines and step, the
+     *  last events and problems. */
+    snapshot() {
+      const labs = [...document.querySelectorAll('training-loop-lab')].map((l) => ({
+        id: l.id,
+        step: l.stats?.step,
+        status: [...(l.shadowRoot?.querySelectorAll('.status, .job-status, .message') ?? [])]
+          .map((e) => e.textContent.trim()).filter(Boolean),
+      }));
+      return JSON.stringify({ labs, events: window.__events.slice(-3), problems: problems.slice(-3) });
+    },
   };
 })();
