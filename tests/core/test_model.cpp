@@ -199,6 +199,66 @@ TEST(Model, SameSeedSameLossCurveBitForBit) {
     EXPECT_NE(a[0], c[0]);
 }
 
+// The trainer computes a batch in passes of a few rows (Trainer::slice_gradients): every kernel
+// computes a row the same way alone or in a batch and adds each gradient in row order, so the
+// per-position losses and every gradient are the same bits, except the tied token embedding's:
+// its two parts (from the logits, at the start of backward, and from the lookup, at its end) are
+// added pass by pass. One pass against passes of 1, 2 and 3 rows, at shapes with partial GEMM
+// tiles (T = 7 rows, V = 13 columns).
+TEST(Model, PassesOfRowsGiveTheWholeBatchBitForBit) {
+    GPTConfig c{13, 7, 2, 2, 16, true};
+    const std::size_t B = 5, T = 7;
+    GPT m(c, B);
+    m.init_weights(3);
+    lab::Rng rng(5);
+    for (float& p : m.params()) p += static_cast<float>(rng.normal()) * 0.2f;
+    std::vector<std::int32_t> in(B * T), tg(B * T);
+    for (std::size_t i = 0; i < B * T; ++i) {
+        in[i] = static_cast<std::int32_t>(rng.below(13));
+        tg[i] = static_cast<std::int32_t>(rng.below(13));
+    }
+    const float dloss = 1.0f / static_cast<float>(B * T);
+    m.zero_grad();
+    m.forward(in.data(), tg.data(), B, T);
+    const std::vector<float> losses(m.losses(), m.losses() + B * T);
+    m.backward(dloss);
+    const std::vector<float> grads = m.grads();
+    for (std::size_t rows : {1, 2, 3}) {
+        m.zero_grad();
+        for (std::size_t r0 = 0; r0 < B; r0 += rows) {
+            const std::size_t n = std::min(rows, B - r0);
+            m.forward(in.data() + r0 * T, tg.data() + r0 * T, n, T);
+            for (std::size_t i = 0; i < n * T; ++i) EXPECT_EQ(m.losses()[i], losses[r0 * T + i]) << rows << " rows, row " << r0;
+            m.backward(dloss);
+        }
+        for (const NamedTensor& t : named_tensors(m.layout(), c)) {
+            std::size_t differ = 0;
+            for (std::size_t i = 0; i < t.size; ++i) {
+                const float got = m.grads()[t.offset + i], want = grads[t.offset + i];
+                if (t.name != "transformer.wte.weight") differ += got != want;
+                else EXPECT_NEAR(got, want, 1e-6f * std::max(1.0f, std::fabs(want))) << t.name << "[" << i << "]";
+            }
+            EXPECT_EQ(differ, 0u) << t.name << ": gradients that differ, passes of " << rows << " rows";
+        }
+    }
+}
+
+// The inspected step is exactly the step training takes: the same passes (of 256 tokens: here 16
+// rows of 16, then 8), then example 0 again for its predictions.
+TEST(Model, InspectedStepIsTheTrainingStepBitForBit) {
+    TrainerSettings s;
+    s.n_layer = 2; s.n_head = 2; s.n_embd = 16; s.block_size = 16; s.batch_size = 40;
+    const std::string text = "Twinkle, twinkle, little star, how I wonder what you are. Up above the world so high.";
+    Trainer a(text, s), b(text, s);
+    for (int k = 0; k < 3; ++k) {
+        const StepStats sa = a.train_step();
+        const InspectResult rb = b.inspect_step(0, "", 0);
+        EXPECT_EQ(sa.loss, rb.stats.loss) << "step " << k;
+        EXPECT_EQ(sa.grad_norm, rb.stats.grad_norm) << "step " << k;
+        EXPECT_EQ(a.fingerprint(), b.fingerprint()) << "step " << k;
+    }
+}
+
 // Seeds are 64-bit all the way down (the JS API accepts up to 2^53): seeds that agree in their
 // low 32 bits still start from different weights, and the same seed gives the same start.
 TEST(Model, SeedsBeyond32BitsGiveDifferentStarts) {
