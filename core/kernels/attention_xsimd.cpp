@@ -32,14 +32,9 @@ void pack_transposed(float* dst, const float* qkv, std::size_t T, std::size_t Tp
         for (; t + 4 <= T; t += 4) {
             const float* src = qkv + t * C3 + off;
             for (std::size_t i = 0; i < hs4; i += 4) {
-                const vf r0 = vf::load_unaligned(src + i), r1 = vf::load_unaligned(src + C3 + i);
-                const vf r2 = vf::load_unaligned(src + 2 * C3 + i), r3 = vf::load_unaligned(src + 3 * C3 + i);
-                const vf t0 = xsimd::zip_lo(r0, r2), t1 = xsimd::zip_hi(r0, r2);
-                const vf t2 = xsimd::zip_lo(r1, r3), t3 = xsimd::zip_hi(r1, r3);
-                xsimd::zip_lo(t0, t2).store_unaligned(dst + i * Tp + t);
-                xsimd::zip_hi(t0, t2).store_unaligned(dst + (i + 1) * Tp + t);
-                xsimd::zip_lo(t1, t3).store_unaligned(dst + (i + 2) * Tp + t);
-                xsimd::zip_hi(t1, t3).store_unaligned(dst + (i + 3) * Tp + t);
+                store_transposed_4x4(vf::load_unaligned(src + i), vf::load_unaligned(src + C3 + i),
+                                     vf::load_unaligned(src + 2 * C3 + i), vf::load_unaligned(src + 3 * C3 + i),
+                                     dst + i * Tp + t, Tp);
             }
             for (std::size_t i = hs4; i < hs; ++i)
                 for (std::size_t u = 0; u < 4; ++u) dst[i * Tp + t + u] = src[u * C3 + i];

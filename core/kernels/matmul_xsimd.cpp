@@ -76,14 +76,9 @@ bool pack_b_transposed_panel(float* dst, View b, std::size_t n0, std::size_t k0,
         for (; k + 4 <= kc; k += 4) {
             for (std::size_t j0 = 0; j0 < NR; j0 += 4) {
                 const float* src = b.p + (n0 + j0) * b.cs + k0 + k;
-                const vf r0 = vf::load_unaligned(src), r1 = vf::load_unaligned(src + b.cs);
-                const vf r2 = vf::load_unaligned(src + 2 * b.cs), r3 = vf::load_unaligned(src + 3 * b.cs);
-                const vf t0 = xsimd::zip_lo(r0, r2), t1 = xsimd::zip_hi(r0, r2);
-                const vf t2 = xsimd::zip_lo(r1, r3), t3 = xsimd::zip_hi(r1, r3);
-                xsimd::zip_lo(t0, t2).store_aligned(dst + k * NR + j0);
-                xsimd::zip_hi(t0, t2).store_aligned(dst + (k + 1) * NR + j0);
-                xsimd::zip_lo(t1, t3).store_aligned(dst + (k + 2) * NR + j0);
-                xsimd::zip_hi(t1, t3).store_aligned(dst + (k + 3) * NR + j0);
+                store_transposed_4x4(vf::load_unaligned(src), vf::load_unaligned(src + b.cs),
+                                     vf::load_unaligned(src + 2 * b.cs), vf::load_unaligned(src + 3 * b.cs),
+                                     dst + k * NR + j0, NR);
             }
         }
         for (; k < kc; ++k)
@@ -143,16 +138,9 @@ void pack_a(float* dst, View a, std::size_t m0, std::size_t mc, std::size_t k0, 
             std::size_t k = 0;
             if constexpr (AW == 1 && MR == W) {  // 4×4 transposes: rows in, k-columns out
                 for (; k + W <= kc; k += W) {
-                    const vf r0 = vf::load_unaligned(src + k);
-                    const vf r1 = vf::load_unaligned(src + a.rs + k);
-                    const vf r2 = vf::load_unaligned(src + 2 * a.rs + k);
-                    const vf r3 = vf::load_unaligned(src + 3 * a.rs + k);
-                    const vf t0 = xsimd::zip_lo(r0, r2), t1 = xsimd::zip_hi(r0, r2);
-                    const vf t2 = xsimd::zip_lo(r1, r3), t3 = xsimd::zip_hi(r1, r3);
-                    xsimd::zip_lo(t0, t2).store_aligned(dst + k * step);
-                    xsimd::zip_hi(t0, t2).store_aligned(dst + (k + 1) * step);
-                    xsimd::zip_lo(t1, t3).store_aligned(dst + (k + 2) * step);
-                    xsimd::zip_hi(t1, t3).store_aligned(dst + (k + 3) * step);
+                    store_transposed_4x4(vf::load_unaligned(src + k), vf::load_unaligned(src + a.rs + k),
+                                         vf::load_unaligned(src + 2 * a.rs + k), vf::load_unaligned(src + 3 * a.rs + k),
+                                         dst + k * step, step);
                 }
             }
             for (; k < kc; ++k)

@@ -34,6 +34,17 @@ constexpr std::size_t W = vf::size;          // lanes per vector (4 in wasm and 
 // one vector at a time, tail included.
 constexpr std::size_t whole_vectors(std::size_t n) { return (n + W - 1) / W * W; }
 
+// 4×4 transpose of four rows r0..r3 of 4 lanes: column j (r0[j], r1[j], r2[j], r3[j]) is stored
+// at dst + j·stride. For W == 4 only (the packs of the GEMM and the attention use it there).
+inline void store_transposed_4x4(vf r0, vf r1, vf r2, vf r3, float* dst, std::size_t stride) {
+    const vf t0 = xsimd::zip_lo(r0, r2), t1 = xsimd::zip_hi(r0, r2);
+    const vf t2 = xsimd::zip_lo(r1, r3), t3 = xsimd::zip_hi(r1, r3);
+    xsimd::zip_lo(t0, t2).store_unaligned(dst);
+    xsimd::zip_hi(t0, t2).store_unaligned(dst + stride);
+    xsimd::zip_lo(t1, t3).store_unaligned(dst + 2 * stride);
+    xsimd::zip_hi(t1, t3).store_unaligned(dst + 3 * stride);
+}
+
 // The largest of v's lanes (xsimd 8.1 has no reduce_max).
 inline float max_of_lanes(vf v) {
     alignas(16 * sizeof(float)) float lanes[W];
