@@ -42,7 +42,7 @@ export function sliceRows(B, n) {
   });
 }
 
-/** Bytes of one replica holding `rows` rows per pass, from a trainer's info(): its trainer, the buffer it copies the
+/** Bytes of one replica holding `rows` rows of each batch, from a trainer's info(): its trainer, the buffer it copies the
  * other slices' gradients into (4 bytes per parameter), its engine and worker. */
 const replicaBytes = (info, rows) =>
   info.memoryBytes + (rows - info.sliceRows) * info.memoryBytesPerRow + 4 * (info.params ?? 0) + REPLICA_OVERHEAD_BYTES;

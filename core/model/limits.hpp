@@ -29,7 +29,8 @@ inline constexpr Limit n_head{"nHead", "n_head", 1, 64, true, false, false};
 inline constexpr Limit n_embd{"nEmbd", "n_embd", 1, 4096, true, false, false};
 // Training.
 inline constexpr Limit batch_size{"batchSize", "batch_size", 1, 512, true, false, false};
-// Rows one pass computes (a data-parallel replica's slice); 0 = the whole batch (at most batch_size).
+// Rows of the batch a trainer computes and holds activations for (a data-parallel replica's
+// slice); 0 = the whole batch (at most batch_size).
 inline constexpr Limit slice_rows{"sliceRows", "slice_rows", 0, 512, true, false, false};
 // Seeds are 64-bit in C++, but JS numbers are exact integers only up to 2^53 − 1.
 inline constexpr Limit seed{"seed", "seed", 0, 9007199254740991.0, true, false, false};

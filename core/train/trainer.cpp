@@ -31,14 +31,17 @@ GPTConfig config_of(const TrainerSettings& s, std::size_t vocab) {
     return c;
 }
 
-std::size_t rows_per_pass(const TrainerSettings& s) { return s.slice_rows ? s.slice_rows : s.batch_size; }
+// Rows of a batch the model holds activations for: the slice, or the whole batch.
+std::size_t slice_rows_of(const TrainerSettings& s) { return s.slice_rows ? s.slice_rows : s.batch_size; }
 
 // A slice of the batch is computed in passes of this many tokens (whole rows, at least one): each
 // pass runs forward and backward over its rows, adding into the parameter gradients. One pass
 // over a whole batch of 1024 tokens touches ~16 MB of activations, and every layer reads what
-// the one before it wrote from beyond the cache; a pass of 256 keeps a layer's working set within
-// a core's L2. Measured on a 2-core Xeon (node 20, wasm): bench-small (T 64, B 16) 7 % faster per
-// step, nanoGPT's CPU config (T 64, B 12) 3.5 %. Passes change no bit of the losses or of the
+// the one before it wrote from beyond the cache; a pass of 256 keeps a small model's layer within
+// a core's L2. Measured on a 2-core Xeon (node 20, wasm; README "Speed"): bench-small (T 64, C 64,
+// B 16) 7 % faster per step; nanoGPT's CPU config and bench-medium (C 128) unchanged, a row of
+// theirs is already 1–2.4 MB per layer; smaller passes cost them (each packs the weights again).
+// Passes change no bit of the losses or of the
 // gradients but one: every kernel computes a row the same way alone or in a batch and adds each
 // gradient in row order; only the tied token embedding's two parts (from the logits and from the
 // lookup) are added pass by pass. inspect_step runs the same passes.
@@ -78,7 +81,7 @@ Trainer::Trainer(const std::string& text, const TrainerSettings& settings) : set
     if (tokenizer_.vocab_size() < 2)
         fail("the text has only ", tokenizer_.vocab_size(), " distinct character; a language model needs at least 2");
     const GPTConfig c = config_of(settings_, tokenizer_.vocab_size());
-    check_memory(c, rows_per_pass(settings_));
+    check_memory(c, slice_rows_of(settings_));
     set_text(text);
     build_model(c);
     reset(settings_.seed);
@@ -98,7 +101,7 @@ Trainer::Trainer(const std::uint8_t* bytes, std::size_t n, const std::string& te
     settings_.block_size = ck.config.block_size;
     settings_.bias = ck.config.bias;
     validate(settings_);
-    check_memory(ck.config, rows_per_pass(settings_));
+    check_memory(ck.config, slice_rows_of(settings_));
     if (!text.empty()) set_text(text);
     build_model(ck.config);
     reset(settings_.seed);
@@ -122,7 +125,7 @@ Trainer::Trainer(const std::uint8_t* bytes, std::size_t n, const std::string& te
 }
 
 void Trainer::build_model(const GPTConfig& c) {
-    model_ = std::make_unique<GPT>(c, rows_per_pass(settings_));
+    model_ = std::make_unique<GPT>(c, slice_rows_of(settings_));
     optim_ = std::make_unique<Optimizer>(model_->layout(), settings_.optim);
     tensors_ = named_tensors(model_->layout(), c);
     batch_in_.assign(settings_.batch_size * c.block_size, 0);
@@ -227,7 +230,7 @@ double Trainer::slice_gradients(std::size_t row_start, std::size_t row_count) {
     if (row_count < 1 || row_start >= B || row_count > B - row_start)
         fail("a slice of the batch must lie within its ", B, " rows, got rows ", row_start, " to ", row_start + row_count);
     if (row_count > model_->max_batch())
-        fail("this trainer computes at most ", model_->max_batch(), " rows per pass (slice_rows), got ", row_count);
+        fail("this trainer computes at most ", model_->max_batch(), " rows of a batch (slice_rows), got ", row_count);
     fill_batch(B, T);  // the whole batch, so that every slice is cut from the same one
     model_->zero_grad();
     // The loss sum in the order forward() sums for its mean: one slice of the whole batch gives

@@ -146,8 +146,8 @@ public:
     std::size_t train_token_count() const { return train_tokens_.size(); }
     std::size_t val_token_count() const { return val_tokens_.size(); }
     std::size_t seq_len() const;                 // T of training batches (≤ block_size for short texts)
-    std::size_t slice_rows() const { return model_->max_batch(); }  // rows one pass computes
-    // Memory (bytes) of this trainer's model with `rows` rows per pass: parameters, gradients,
+    std::size_t slice_rows() const { return model_->max_batch(); }  // rows of a batch it computes
+    // Memory (bytes) of this trainer's model holding activations for `rows` rows: parameters, gradients,
     // moments, the rollback copies, activations. Linear in rows.
     std::size_t memory_bytes(std::size_t rows) const;
     double flops_per_step() const { return GPT::flops_per_step(config(), settings_.batch_size, seq_len()); }
