@@ -34,7 +34,8 @@ GPTConfig config_of(const TrainerSettings& s, std::size_t vocab) {
 // Rows of a batch the model holds activations for: the slice, or the whole batch.
 std::size_t slice_rows_of(const TrainerSettings& s) { return s.slice_rows ? s.slice_rows : s.batch_size; }
 
-// A slice of the batch is computed in passes of this many tokens (whole rows, at least one): each
+// A slice of the batch is computed in passes of at most this many tokens (whole rows, at least one,
+// as equal in size as whole rows allow): each
 // pass runs forward and backward over its rows, adding into the parameter gradients. One pass
 // over a whole batch of 1024 tokens touches ~16 MB of activations, and every layer reads what
 // the one before it wrote from beyond the cache; a pass of 256 keeps a small model's layer within
@@ -236,9 +237,13 @@ double Trainer::slice_gradients(std::size_t row_start, std::size_t row_count) {
     // The loss sum in the order forward() sums for its mean: one slice of the whole batch gives
     // exactly forward()'s mean back in apply_gradients.
     double loss_sum = 0.0;
-    const std::size_t rows = std::max<std::size_t>(1, kTokensPerPass / T);
-    for (std::size_t r0 = row_start; r0 < row_start + row_count; r0 += rows) {
-        const std::size_t n = std::min(rows, row_start + row_count - r0);
+    // As few passes as kTokensPerPass allows, as equal as whole rows allow: 6 rows of 64 tokens go
+    // as 3 + 3, not 4 + 2 (a short pass runs its GEMMs at a worse shape).
+    const std::size_t most = std::max<std::size_t>(1, kTokensPerPass / T);
+    const std::size_t passes = (row_count + most - 1) / most;
+    for (std::size_t p = 0; p < passes; ++p) {
+        const std::size_t r0 = row_start + p * row_count / passes;
+        const std::size_t n = row_start + (p + 1) * row_count / passes - r0;
         model_->forward(batch_in_.data() + r0 * T, batch_tg_.data() + r0 * T, n, T);
         const float* losses = model_->losses();
         for (std::size_t i = 0; i < n * T; ++i) loss_sum += losses[i];

@@ -68,6 +68,21 @@ test('two and three workers agree with one within 1e-5 relative over 50 steps', 
   }
 });
 
+// The replicas add each other's gradients in chunks of 32 K floats (wasm/bindings/trainer.cpp
+// applyGradientTerms): here ~60 K parameters, so the sum crosses chunks and ends in a partial one.
+test('a model larger than one chunk of the gradient sum: two workers agree with one', async () => {
+  const wider = { ...tiny, nEmbd: 48, batchSize: 4 };
+  const ref = single(10, wider);
+  const info = engine.createTrainer(sampleText, wider);
+  assert.ok(info.info().params > 32 * 1024 && info.info().params % (32 * 1024) !== 0, `params ${info.info().params}`);
+  info.dispose();
+  const p = await parallel(2, 10, wider);
+  for (let k = 0; k < 10; ++k) {
+    const rel = Math.abs(p.losses[k] - ref.losses[k]) / Math.abs(ref.losses[k]);
+    assert.ok(rel <= 1e-5, `step ${k + 1}: ${p.losses[k]} vs ${ref.losses[k]} (${rel.toExponential(2)})`);
+  }
+});
+
 test('divergence stops every replica at the single trainer\'s step with its message', async () => {
   const wild = { ...tiny, optimizer: 'sgd', lr: 10, gradClip: 0 };
   const ref = single(40, wild);
