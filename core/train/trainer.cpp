@@ -34,18 +34,19 @@ GPTConfig config_of(const TrainerSettings& s, std::size_t vocab) {
 // Rows of a batch the model holds activations for: the slice, or the whole batch.
 std::size_t slice_rows_of(const TrainerSettings& s) { return s.slice_rows ? s.slice_rows : s.batch_size; }
 
-// A slice of the batch is computed in passes of at most this many tokens (whole rows, at least one,
-// as equal in size as whole rows allow): each
-// pass runs forward and backward over its rows, adding into the parameter gradients. One pass
-// over a whole batch of 1024 tokens touches ~16 MB of activations, and every layer reads what
-// the one before it wrote from beyond the cache; a pass of 256 keeps a small model's layer within
-// a core's L2. Measured on a 2-core Xeon (node 20, wasm; README "Speed"): bench-small (T 64, C 64,
-// B 16) 7 % faster per step; nanoGPT's CPU config and bench-medium (C 128) unchanged, a row of
-// theirs is already 1–2.4 MB per layer; smaller passes cost them (each packs the weights again).
-// Passes change no bit of the losses or of the
-// gradients but one: every kernel computes a row the same way alone or in a batch and adds each
-// gradient in row order; only the tied token embedding's two parts (from the logits and from the
-// lookup) are added pass by pass. inspect_step runs the same passes.
+// A slice of the batch is computed in passes of at most this many tokens (whole rows, at least
+// one, as equal in size as whole rows allow): each pass runs forward and backward over its rows,
+// adding into the parameter gradients. One pass over a whole batch of 1024 tokens touches ~16 MB
+// of activations, and every layer reads what the one before it wrote from beyond the cache; a
+// pass of 256 keeps a small model's layer within a core's L2. Measured on a 2-core Xeon (node 20,
+// wasm; README "Speed"): bench-small (T 64, C 64, B 16) 7 % faster per step; nanoGPT's CPU config
+// and bench-medium (C 128) unchanged, a row of theirs is already 1–2.4 MB per layer; smaller
+// passes cost them (each reads every weight again). Packing each weight once per step instead of
+// once per pass was 1–3 % slower: the packed copies then come from memory, not from cache.
+// Passes change no bit of the losses or of the gradients but one: every kernel computes a row the
+// same way alone or in a batch and adds each gradient in row order; only the tied token
+// embedding's two parts (from the logits and from the lookup) are added pass by pass.
+// inspect_step runs the same passes.
 constexpr std::size_t kTokensPerPass = 256;
 
 void check_memory(const GPTConfig& c, std::size_t batch) {

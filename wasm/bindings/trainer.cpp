@@ -130,20 +130,20 @@ public:
                     fail("gradient term ", k, " must be a Float32Array of ", n, " numbers (one per parameter)");
                 }
             }
-            const auto copy_in = [&](std::size_t k, float* dst) {
-                val(emscripten::typed_memory_view(n, dst)).call<void>("set", terms[k]);
+            // Floats [i, i + m) of term k into dst.
+            const auto copy_in = [&](std::size_t k, std::size_t i, std::size_t m, float* dst) {
+                val(emscripten::typed_memory_view(m, dst)).call<void>("set", terms[k].call<val>("subarray", i, i + m));
             };
             std::size_t k = 0;
-            if (own == N) copy_in(k++, g.data());
+            if (own == N) copy_in(k++, 0, n, g.data());
             for (; k < N; ++k) {
                 if (k == own) continue;
                 // In chunks through a small buffer that stays in cache: the term is read once
                 // from JS and g once, instead of through a cold copy as large as the model.
                 term_.resize(std::min(n, kTermChunk));
-                const val term = terms[k];
                 for (std::size_t i = 0; i < n; i += kTermChunk) {
                     const std::size_t m = std::min(kTermChunk, n - i);
-                    val(emscripten::typed_memory_view(m, term_.data())).call<void>("set", term.call<val>("subarray", i, i + m));
+                    copy_in(k, i, m, term_.data());
                     f32_axpy(g.data() + i, 1.0f, term_.data(), m);  // g + 1·x = g + x exactly
                 }
             }
