@@ -6,8 +6,8 @@
 //  - the softmax exponentials are vectorised (exp_nonpositive, simd.hpp);
 //  - every weighted sum of rows (out = Σ att·v, dq = Σ dpre·k, dk = Σ dpre·q, dv = Σ att·d) keeps
 //    its hs-long result in registers while it walks the rows, instead of read-modify-writing
-//    memory once per pair of positions; with hs ≤ 4 vectors, two output rows at a time share each
-//    row's loads (the causal zeros at [t, t + 1] give both rows of a pair the same range).
+//    memory once per pair of positions; two output rows at a time share each row's loads (the
+//    causal zeros at [t, t + 1] give both rows of a pair the same range), in blocks of ≤ 4 vectors.
 //  - the inner loops step pointers (Emscripten compiles with LLVM's loop strength reduction off,
 //    so an index times a stride stays a multiply in every iteration), and the scores and the
 //    weighted sums are functions of their own (LAB_OUT_OF_LINE, simd.hpp).
@@ -169,16 +169,25 @@ LAB_OUT_OF_LINE void weighted_rows_pair(float* y0, float* y1, const float* coef0
     }
 }
 
-// Head sizes of 1, 2 or 4 vectors take the pair; wider rows would not fit both sums in registers.
+// Two rows × up to 4 vectors of sums fill 8 of the 16 registers; wider heads go in blocks of 4
+// vectors (hs = 32 as 2 blocks), each walking the rows again. Each y element still sums over j
+// in order, so the results are those of weighted_rows.
 void weighted_rows_any_pair(float* y0, float* y1, const float* coef0, const float* coef1, std::size_t cs,
                             const float* rows, std::size_t rs, std::size_t begin, std::size_t end, std::size_t hs) {
-    switch (hs % W == 0 ? hs / W : 0) {
-        case 1: return weighted_rows_pair<1>(y0, y1, coef0, coef1, cs, rows, rs, begin, end);
-        case 2: return weighted_rows_pair<2>(y0, y1, coef0, coef1, cs, rows, rs, begin, end);
-        case 4: return weighted_rows_pair<4>(y0, y1, coef0, coef1, cs, rows, rs, begin, end);
-        default:
-            weighted_rows_any(y0, coef0, cs, rows, rs, begin, end, hs);
-            weighted_rows_any(y1, coef1, cs, rows, rs, begin, end, hs);
+    if (hs % W != 0) {
+        weighted_rows_any(y0, coef0, cs, rows, rs, begin, end, hs);
+        weighted_rows_any(y1, coef1, cs, rows, rs, begin, end, hs);
+        return;
+    }
+    for (std::size_t c = 0; c < hs; c += 4 * W) {
+        float *z0 = y0 + c, *z1 = y1 + c;
+        const float* r = rows + c;
+        switch ((hs - c < 4 * W ? hs - c : 4 * W) / W) {
+            case 1: weighted_rows_pair<1>(z0, z1, coef0, coef1, cs, r, rs, begin, end); break;
+            case 2: weighted_rows_pair<2>(z0, z1, coef0, coef1, cs, r, rs, begin, end); break;
+            case 3: weighted_rows_pair<3>(z0, z1, coef0, coef1, cs, r, rs, begin, end); break;
+            default: weighted_rows_pair<4>(z0, z1, coef0, coef1, cs, r, rs, begin, end); break;
+        }
     }
 }
 
