@@ -88,9 +88,10 @@ const CALLS = new Set(['info', 'evaluate', 'exportCheckpoint', 'fingerprint', 'p
  * What a replica does with a request (replica.mjs runs it in a worker; LocalReplica in this thread):
  *   warm: load the engine (a helper started before there is a model to copy) → true
  *   init {text, settings} / load {bytes, text, settings}: make the model (new / from a checkpoint) → info()
- *   step {apply, compute, rows} → {stats, grads}: applies {terms, lossSum} when `apply` is given
- *     (the slices' gradients, its own as null: Trainer.applyGradientTerms), then, if `compute`,
- *     the gradient of rows [start, start + count) of the next step
+ *   step {apply, compute, rows} → {stats, grads, busyMs}: applies {terms, lossSum} when `apply` is
+ *     given (the slices' gradients, its own as null: Trainer.applyGradientTerms), then, if
+ *     `compute`, the gradient of rows [start, start + count) of the next step; busyMs: the time
+ *     both took (what the replica's core spent on the step, without the waits)
  *   call {method, args} → trainer[method](...args)
  * @param {{trainer?: object, loadEngine?: () => Promise<object>}} state
  */
@@ -110,6 +111,7 @@ export function replicaHandler(state) {
     const { trainer } = state;
     if (!trainer) throw new Error('this replica has no model yet (send init first)');
     if (msg.cmd === 'step') {
+      const t0 = performance.now();
       let stats = null;
       if (msg.apply) {
         stats = trainer.applyGradientTerms(msg.apply.terms, msg.apply.lossSum);
@@ -120,7 +122,7 @@ export function replicaHandler(state) {
         grads = trainer.gradientsFor(msg.rows[0], msg.rows[1], buffer);
         buffer = null;
       }
-      return { stats, grads };
+      return { stats, grads, busyMs: performance.now() - t0 };
     }
     if (msg.cmd === 'call' && CALLS.has(msg.method)) return trainer[msg.method](...(msg.args ?? []));
     throw new Error(`unknown replica request ${JSON.stringify(msg.cmd === 'call' ? msg.method : msg.cmd)}`);
@@ -293,26 +295,33 @@ export class ParallelTrainer {
 
   /**
    * Runs up to n steps (stops early on divergence: the weights are then the last good step's).
+   * busySeconds[r]: the time replica r spent computing in this call (its gradients and updates,
+   * without waiting for the others or for messages): the wall time less that is the coordination's.
    * @returns {Promise<{step:number, loss:number|null, losses:Float32Array, lr:number, gradNorm:number, seconds:number,
-   *   tokensPerSecond:number, diverged:null|{message:string, step:number}}>}
+   *   tokensPerSecond:number, busySeconds:number[], diverged:null|{message:string, step:number}}>}
    */
   async train(n) {
     if (!Number.isInteger(n) || n < 0 || n > 1e6) throw new Error(`number of steps must be a whole number between 0 and 1000000, got ${n}`);
     const t0 = performance.now();
     const losses = [];
+    const busy = this.replicas.map(() => 0);
     let last = { step: n > 0 ? null : (await this.replicas[0].call('info')).step, lr: 0, gradNorm: 0, diverged: null };
     const step = (apply, compute) => this.all((rep, r) => {
       const msg = { cmd: 'step', compute, rows: this.slices[r] };
       if (!apply) return rep.request(msg);
       const terms = apply[r];
       return rep.request({ ...msg, apply: { terms, lossSum: apply.lossSum } }, terms.filter((t) => t).map((t) => t.buffer));
-    }, (x) => (x.stats?.diverged ? 'diverged' : `step ${x.stats?.step ?? x.grads?.step}`));
+    }, (x) => (x.stats?.diverged ? 'diverged' : `step ${x.stats?.step ?? x.grads?.step}`)).then((replies) => {
+      replies.forEach((x, r) => { busy[r] += x.busyMs; });
+      return replies;
+    });
     const result = () => {
       const seconds = (performance.now() - t0) / 1000;
       const tokens = losses.length * this.info0.tokensPerStep;
       return {
         step: last.step, loss: losses.length ? losses.at(-1) : null, losses: Float32Array.from(losses), lr: last.lr,
-        gradNorm: last.gradNorm, seconds, tokensPerSecond: seconds > 0 ? tokens / seconds : 0, diverged: last.diverged ?? null,
+        gradNorm: last.gradNorm, seconds, tokensPerSecond: seconds > 0 ? tokens / seconds : 0,
+        busySeconds: busy.map((ms) => ms / 1000), diverged: last.diverged ?? null,
       };
     };
     try {

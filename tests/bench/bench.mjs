@@ -88,22 +88,24 @@ function fixedBatches(text, vocab, cfg, count) {
 
 /**
  * Tokens/s with `workers` replica threads (1 = the plain trainer in this thread, what the CLI's
- * --workers 1 runs), timed like timeLabWasm after a warm-up.
+ * --workers 1 runs), timed like timeLabWasm after a warm-up; busySeconds: the time the workers
+ * spent computing, summed over them (1 worker: the engine's own time).
  */
 async function timeParallel(engine, text, cfg, workers) {
   const t = workers === 1 ? engine.createTrainer(text, trainerSettings(cfg))
     : await createParallelTrainer({ spawn: spawnNodeReplica, workers, text, settings: trainerSettings(cfg) });
   try {
     await t.train(3);
-    let steps = 0, seconds = 0;
+    let steps = 0, seconds = 0, busySeconds = 0;
     while (seconds < LAB_TIMED_SECONDS) {
       const t0 = performance.now();
       const r = await t.train(5);
       if (r.diverged) throw new Error(`${cfg.name}, ${workers} workers: training diverged: ${r.diverged.message}`);
       seconds += (performance.now() - t0) / 1000;
+      busySeconds += r.busySeconds ? r.busySeconds.reduce((a, b) => a + b, 0) : r.seconds;
       steps += 5;
     }
-    return { config: cfg.name, workers, steps, seconds, tokensPerSecond: (steps * cfg.B * cfg.T) / seconds };
+    return { config: cfg.name, workers, steps, seconds, busySeconds, tokensPerSecond: (steps * cfg.B * cfg.T) / seconds };
   } finally {
     await t.dispose();
   }
@@ -322,17 +324,22 @@ async function main() {
     ['l', 'l', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'l']));
   console.log(`(agree = first loss within ${FIRST_LOSS_TOL}, every step within ${100 * CURVE_REL_TOL} %)`);
 
-  // Per worker: the share of the peak each worker's core reaches (efficiency = speed-up ÷ workers).
+  // Per worker: the share of the peak each worker's core reaches (efficiency = speed-up ÷ workers),
+  // over the wall time and over the time the workers computed (the rest is their waits: for the
+  // slowest slice of each step, and for the messages).
   for (const r of parallel) {
     const cfg = CONFIGS.find((c) => c.name === r.config);
+    const gflop = (r.steps * flopsPerStep(cfg)) / 1e9;
     r.efficiency = r.speedup / r.workers;
-    r.percentOfPeakPerWorker = (100 * ((r.tokensPerSecond / (cfg.B * cfg.T)) * flopsPerStep(cfg) / 1e9) / r.workers) / peak.gflops;
+    r.percentOfPeakPerWorker = (100 * gflop / r.seconds / r.workers) / peak.gflops;
+    r.percentOfPeakPerWorkerComputing = (100 * gflop / r.busySeconds) / peak.gflops;
   }
   console.log(`\nData-parallel training (wasm/parallel.mjs; 1 = the plain trainer, more = replica worker threads; ` +
     `this machine has ${os.availableParallelism()} cores):`);
-  console.log(table(['config', 'workers', 'tokens/s', 'speed-up', 'efficiency', '% of peak per worker'],
+  console.log(table(['config', 'workers', 'tokens/s', 'speed-up', 'efficiency', '% of peak per worker', 'while computing'],
     parallel.map((r) => [r.config, r.workers, fmt(r.tokensPerSecond), `${fmt(r.speedup, 2)}×`, `${fmt(100 * r.efficiency)} %`,
-      `${fmt(r.percentOfPeakPerWorker, 1)} %`]), ['l', 'r', 'r', 'r', 'r', 'r']));
+      `${fmt(r.percentOfPeakPerWorker, 1)} %`, `${fmt(r.percentOfPeakPerWorkerComputing, 1)} %`]), ['l', 'r', 'r', 'r', 'r', 'r', 'r']));
+  console.log('(while computing: over the time the workers spent in the engine, without their waits for each other and for messages)');
   if (cpus.length < Math.max(...PARALLEL_WORKERS)) console.log(`(only ${cpus.length} CPU: the workers share it)`);
 
   console.log(`\nEngine size (gzip -9): ${size.files.map((f) => `${path.basename(f.file)} ${fmt(f.gzip)} B`).join(' + ')} = ` +

@@ -55,6 +55,18 @@ test('two workers: the same run twice gives the same bits', async () => {
   assert.equal(a.fingerprint, b.fingerprint);
 });
 
+test('train() reports each replica\'s computing time, within the call\'s wall time', async () => {
+  const t = await createParallelTrainer({ spawn: spawnNodeReplica, workers: 2, text: sampleText, settings: tiny });
+  try {
+    const r = await t.train(10);
+    assert.equal(r.busySeconds.length, 2);
+    for (const b of r.busySeconds) assert.ok(b > 0 && b <= r.seconds, `busy ${b} s of ${r.seconds} s`);
+    assert.deepEqual((await t.train(0)).busySeconds, [0, 0]);
+  } finally {
+    await t.dispose();
+  }
+});
+
 test('two and three workers agree with one within 1e-5 relative over 50 steps', async () => {
   const ref = single(50);
   for (const n of [2, 3]) {
