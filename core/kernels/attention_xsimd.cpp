@@ -170,8 +170,8 @@ LAB_OUT_OF_LINE void weighted_rows_pair(float* y0, float* y1, const float* coef0
 }
 
 // Two rows × up to 4 vectors of sums fill 8 of the 16 registers; wider heads go in blocks of 4
-// vectors (hs = 32 as 2 blocks), each walking the rows again. Each y element still sums over j
-// in order, so the results are those of weighted_rows.
+// vectors (a head of 32 floats is 2 blocks with 4 lanes), each walking the rows again. Each y
+// element still sums over j in order, so the results are those of weighted_rows.
 void weighted_rows_any_pair(float* y0, float* y1, const float* coef0, const float* coef1, std::size_t cs,
                             const float* rows, std::size_t rs, std::size_t begin, std::size_t end, std::size_t hs) {
     if (hs % W != 0) {

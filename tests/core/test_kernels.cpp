@@ -451,13 +451,15 @@ AttentionForwards attention_forwards(const std::vector<float>& qkv, std::size_t 
 }
 
 // The xsimd attention against its scalar twin, at sequence lengths and head sizes W, k·W, < W and
-// W + tail (W = lanes per vector); 5·W, 7·W and 8·W go through the paired weighted sums in blocks
-// of 4 vectors with a last block of 1, 3 and 4. The scratch is exactly f32_attention_scratch_floats long, so an
-// ASan build catches a kernel writing past it (T < W once did).
+// W + tail (W = lanes per vector); the paired weighted sums go in blocks of up to 4 vectors, so
+// 3·W, 5·W, 7·W and 8·W end in a block of 3, 1, 3 and 4. The scratch is exactly
+// f32_attention_scratch_floats long, so an ASan build catches a kernel writing past it (T < W
+// once did).
 TEST(KernelAttention, MatchesScalarTwin) {
     struct Head { std::size_t hs, NH; };
     for (const std::size_t T : {std::size_t{1}, std::size_t{2}, std::size_t{3}, W - 1, W, W + 1, 2 * W, 2 * W + 3, std::size_t{33}})
-    for (const Head hd : {Head{1, 1}, Head{3, 2}, Head{W, 1}, Head{2 * W, 2}, Head{W + 1, 2}, Head{16, 4}, Head{3 * W, 2}, Head{4 * W, 2}, Head{5 * W, 1}, Head{7 * W, 1}, Head{8 * W, 1}})
+    for (const Head hd : {Head{1, 1}, Head{3, 2}, Head{W, 1}, Head{2 * W, 2}, Head{W + 1, 2}, Head{16, 4},
+                          Head{3 * W, 2}, Head{4 * W, 2}, Head{5 * W, 1}, Head{7 * W, 1}, Head{8 * W, 1}})
     for (const std::size_t B : {1, 2}) {
         const std::size_t C = hd.hs * hd.NH, NH = hd.NH;
         SCOPED_TRACE("B " + std::to_string(B) + " T " + std::to_string(T) + " C " + std::to_string(C) + " NH " + std::to_string(NH));
