@@ -7,6 +7,8 @@
 // machine), and a first model needs ~20 MB. Paid here, during the download, the first model is
 // made and trained that much sooner. Writing zeros keeps the memory exactly as a new one is.
 
+import { yieldNow } from './yield-now.js';
+
 const PAGE = 65536;
 // Must match -sINITIAL_MEMORY and -sMAXIMUM_MEMORY in CMakeLists.txt (else instantiation fails).
 const INITIAL_BYTES = 32 * 1024 * 1024;
@@ -43,9 +45,6 @@ export function startEngineLoad(engineDir) {
 
 async function touchPages(memory, going) {
   const bytes = new Uint8Array(memory.buffer);
-  // A message to itself yields to the event loop without the 4 ms clamp of nested timers.
-  const channel = new MessageChannel();
-  const yieldNow = () => new Promise((r) => { channel.port1.onmessage = r; channel.port2.postMessage(0); });
   for (let at = 0; at < bytes.length; at += CHUNK_BYTES) {
     await yieldNow();
     if (!going()) return;

@@ -19,6 +19,7 @@ import { startEngineLoad } from './engine-load.js';
 import { Helpers } from './helpers.js';
 import { readText, countChars } from './text-read.js';
 import { PREVIEW_CHARS, head, valStart } from './text-limits.js';
+import { yieldNow } from './yield-now.js';
 
 // The engine starts loading the moment the worker starts, before the page asks for anything.
 const loadEngine = (() => {
@@ -51,7 +52,6 @@ const KEEP_SETTINGS = ['optimizer', 'lr', 'momentum', 'beta1', 'beta2', 'weightD
 let evalSeconds = 0;
 
 const post = (msg, transfer) => self.postMessage(msg, transfer ?? []);
-const sleep0 = () => new Promise((r) => setTimeout(r, 0));
 
 let modelSettings = {}; // the settings the model was made with, as given (the helpers' copies get the same)
 
@@ -159,7 +159,7 @@ async function trainLoop(budget, id) {
       post({ type: 'stopped', run: id, reason: 'diverged', step: r.step, message: r.diverged.message, divergedAt: r.diverged.step });
       return;
     }
-    await sleep0();
+    await yieldNow();
   }
   evaluateNow(); // the paused model's validation loss, not an older one
   keepGood();
@@ -267,7 +267,7 @@ const commands = {
     run += 1;
     const id = run;
     // The loop begins after this reply is out, so the page knows the run before its first progress.
-    loopDone = sleep0().then(() => trainLoop(budget, id)).catch((e) => {
+    loopDone = yieldNow().then(() => trainLoop(budget, id)).catch((e) => {
       running = false;
       post({ type: 'stopped', run: id, reason: 'error', message: String(e?.message ?? e), step: 0 });
     });

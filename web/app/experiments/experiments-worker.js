@@ -10,6 +10,7 @@ import { readText } from '../text-read.js';
 import { head, valStart } from '../text-limits.js';
 import { RunPool, poolSize } from './run-pool.js';
 import { nextChunk } from './runs.js';
+import { yieldNow } from '../yield-now.js';
 
 const OPTIMIZERS = ['sgd', 'momentum', 'adamw'];
 
@@ -26,7 +27,6 @@ function loadEngine() {
 }
 
 const post = (msg) => self.postMessage(msg);
-const yieldNow = () => new Promise((r) => setTimeout(r, 0));
 
 // What this worker keeps of the lab's text: its start and the start of its held-out end. The
 // experiments and views here need no more, and a 50 MB book is not held twice.

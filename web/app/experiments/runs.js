@@ -3,8 +3,9 @@
 // A run worker (run-worker.js) runs them; the pool (run-pool.js) hands the tasks out. A run trains
 // in chunks of ~CHUNK_MS, reports after each (emit) and yields, so a worker stays responsive.
 
+import { yieldNow } from '../yield-now.js';
+
 const CHUNK_MS = 50;
-const yieldNow = () => new Promise((r) => setTimeout(r, 0));
 
 /** Steps per chunk so that one chunk takes about CHUNK_MS. */
 export function nextChunk(n, steps, ms) {

@@ -1,0 +1,29 @@
+// web/app/yield-now.js: the training loops' yield to the event loop (a MessageChannel message to
+// the thread itself, not a chain of setTimeout(0)s, which browsers clamp to 4 ms each).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { yieldNow } from '../../web/app/yield-now.js';
+
+test('yieldNow resolves in a later task: the microtasks queued meanwhile run first', async () => {
+  const order = [];
+  const y = yieldNow().then(() => order.push('yield'));
+  queueMicrotask(() => order.push('microtask'));
+  await y;
+  assert.deepEqual(order, ['microtask', 'yield']);
+});
+
+test('yields awaited concurrently resolve once each, in the order they were asked for', async () => {
+  const order = [];
+  await Promise.all([0, 1, 2, 3, 4].map((i) => yieldNow().then(() => order.push(i))));
+  assert.deepEqual(order, [0, 1, 2, 3, 4]);
+});
+
+test('a loop of yields is not a chain of nested timers: it never asks for a timer', async () => {
+  const real = globalThis.setTimeout;
+  globalThis.setTimeout = () => { throw new Error('yieldNow used setTimeout'); };
+  try {
+    for (let i = 0; i < 50; ++i) await yieldNow();
+  } finally {
+    globalThis.setTimeout = real;
+  }
+});
