@@ -59,13 +59,16 @@
       b.click();
     },
     /** What the page shows now, for a wait that timed out: each lab's status lines and step, the
-     *  last events and problems. */
+     *  requests its worker has not answered yet (with their age in seconds), the last events and
+     *  problems. */
     snapshot() {
       const labs = [...document.querySelectorAll('training-loop-lab')].map((l) => ({
         id: l.id,
         step: l.stats?.step,
         status: [...(l.shadowRoot?.querySelectorAll('.status, .job-status, .message') ?? [])]
           .map((e) => e.textContent.trim()).filter(Boolean),
+        unanswered: [...(l.controller?.session?.client?.pending?.values() ?? [])]
+          .map((p) => `${p.cmd} (${((performance.now() - p.sentAt) / 1000).toFixed(1)} s)`),
       }));
       return JSON.stringify({ labs, events: window.__events.slice(-3), problems: problems.slice(-3) });
     },

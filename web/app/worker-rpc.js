@@ -22,7 +22,7 @@ export class WorkerRpc extends EventTarget {
     this.url = url;
     this.name = name;
     this.nextId = 1;
-    this.pending = new Map();
+    this.pending = new Map(); // id → {resolve, reject, cmd, sentAt}: requests not answered yet
     this.worker = null;
     this.closed = false;
   }
@@ -80,7 +80,7 @@ export class WorkerRpc extends EventTarget {
     }
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
-      this.pending.set(id, { resolve, reject });
+      this.pending.set(id, { resolve, reject, cmd, sentAt: performance.now() });
       this.worker.postMessage({ id, cmd, args }, transfer);
     });
   }
