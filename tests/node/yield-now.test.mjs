@@ -2,7 +2,7 @@
 // the thread itself, not a chain of setTimeout(0)s, which browsers clamp to 4 ms each).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { yieldNow } from '../../web/app/yield-now.js';
+import { PAGE_SLICE_MS, pauseForPage, yieldNow } from '../../web/app/yield-now.js';
 
 test('yieldNow resolves in a later task: the microtasks queued meanwhile run first', async () => {
   const order = [];
@@ -26,4 +26,16 @@ test('a loop of yields is not a chain of nested timers: it never asks for a time
   } finally {
     globalThis.setTimeout = real;
   }
+});
+
+test('pauseForPage waits PAGE_SLICE_MS on a timer (a slice of the core for the page)', async () => {
+  const asked = [];
+  const real = globalThis.setTimeout;
+  globalThis.setTimeout = (f, ms) => { asked.push(ms); return real(f, 0); };
+  try {
+    await pauseForPage();
+  } finally {
+    globalThis.setTimeout = real;
+  }
+  assert.deepEqual(asked, [PAGE_SLICE_MS]);
 });

@@ -3,7 +3,8 @@
 // A run worker (run-worker.js) runs them; the pool (run-pool.js) hands the tasks out. A run trains
 // in chunks of ~CHUNK_MS, reports after each (emit) and yields, so a worker stays responsive.
 
-import { yieldNow } from '../yield-now.js';
+// The pool runs one run per core: a slice of this core for the page between chunks (yield-now.js).
+import { pauseForPage } from '../yield-now.js';
 
 const CHUNK_MS = 50;
 
@@ -41,7 +42,7 @@ async function sweepRun(engine, { bytes, settings, text, val, steps, every }, em
         if (v < best) { best = v; bestStep = res.step; }
       }
       emit({ step: res.step, steps });
-      await yieldNow();
+      await pauseForPage();
     }
     const i = tr.info();
     return {
@@ -82,7 +83,7 @@ async function raceRun(engine, { text, settings, steps, tensor, index }, emit) {
       n = nextChunk(n, k, performance.now() - c0);
       emit({ from: sent, done: losses.length, steps, losses: losses.slice(sent), weights: weights.slice(sent + 1), first: sent === 0 ? weights[0] : null });
       sent = losses.length;
-      await yieldNow();
+      await pauseForPage();
     }
     const ev = diverged ? null : t.evaluate();
     return {
