@@ -243,8 +243,9 @@ TEST(Model, PassesOfRowsGiveTheWholeBatchBitForBit) {
     }
 }
 
-// The inspected step is exactly the step training takes: the same passes (of at most 256 tokens, as
-// equal as whole rows allow: here 40 rows of 16 go as 13 + 13 + 14), then example 0 again for its predictions.
+// The inspected step is exactly the step training takes: the same passes (of at most 256 tokens,
+// as equal as whole rows allow: here 40 rows of 16 go as 13 + 13 + 14), then example 0 again for
+// its predictions.
 TEST(Model, InspectedStepIsTheTrainingStepBitForBit) {
     TrainerSettings s;
     s.n_layer = 2; s.n_head = 2; s.n_embd = 16; s.block_size = 16; s.batch_size = 40;

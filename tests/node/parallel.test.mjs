@@ -85,9 +85,10 @@ test('two and three workers agree with one within 1e-5 relative over 50 steps', 
 test('a model larger than one chunk of the gradient sum: two workers agree with one', async () => {
   const wider = { ...tiny, nEmbd: 48, batchSize: 4 };
   const ref = single(10, wider);
-  const info = engine.createTrainer(sampleText, wider);
-  assert.ok(info.info().params > 32 * 1024 && info.info().params % (32 * 1024) !== 0, `params ${info.info().params}`);
-  info.dispose();
+  const probe = engine.createTrainer(sampleText, wider);
+  const { params } = probe.info();
+  probe.dispose();
+  assert.ok(params > 32 * 1024 && params % (32 * 1024) !== 0, `params ${params}`);
   const p = await parallel(2, 10, wider);
   for (let k = 0; k < 10; ++k) {
     const rel = Math.abs(p.losses[k] - ref.losses[k]) / Math.abs(ref.losses[k]);

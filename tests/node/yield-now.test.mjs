@@ -2,7 +2,7 @@
 // the thread itself, not a chain of setTimeout(0)s, which browsers clamp to 4 ms each).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { PAGE_SLICE_MS, pauseForPage, yieldNow } from '../../web/app/yield-now.js';
+import { PAGE_SLICE_MS, betweenChunks, pauseForPage, yieldNow } from '../../web/app/yield-now.js';
 
 test('yieldNow resolves in a later task: the microtasks queued meanwhile run first', async () => {
   const order = [];
@@ -28,14 +28,26 @@ test('a loop of yields is not a chain of nested timers: it never asks for a time
   }
 });
 
-test('pauseForPage waits PAGE_SLICE_MS on a timer (a slice of the core for the page)', async () => {
+// The timers `wait()` asks for (each still fires, at once).
+async function timersAskedBy(wait) {
   const asked = [];
   const real = globalThis.setTimeout;
   globalThis.setTimeout = (f, ms) => { asked.push(ms); return real(f, 0); };
   try {
-    await pauseForPage();
+    await wait();
   } finally {
     globalThis.setTimeout = real;
   }
-  assert.deepEqual(asked, [PAGE_SLICE_MS]);
+  return asked;
+}
+
+test('pauseForPage waits PAGE_SLICE_MS on a timer (a slice of the core for the page)', async () => {
+  assert.deepEqual(await timersAskedBy(pauseForPage), [PAGE_SLICE_MS]);
+});
+
+test('betweenChunks yields at once while a core is left for the page, else leaves it a slice', async () => {
+  assert.deepEqual(await timersAskedBy(() => betweenChunks(1, 2)), []);
+  assert.deepEqual(await timersAskedBy(() => betweenChunks(3, 8)), []);
+  assert.deepEqual(await timersAskedBy(() => betweenChunks(2, 2)), [PAGE_SLICE_MS]);
+  assert.deepEqual(await timersAskedBy(() => betweenChunks(4, 4)), [PAGE_SLICE_MS]);
 });

@@ -19,7 +19,7 @@ import { startEngineLoad } from './engine-load.js';
 import { Helpers } from './helpers.js';
 import { readText, countChars } from './text-read.js';
 import { PREVIEW_CHARS, head, valStart } from './text-limits.js';
-import { pauseForPage, yieldNow } from './yield-now.js';
+import { betweenChunks, yieldNow } from './yield-now.js';
 
 // The engine starts loading the moment the worker starts, before the page asks for anything.
 const loadEngine = (() => {
@@ -159,8 +159,7 @@ async function trainLoop(budget, id) {
       post({ type: 'stopped', run: id, reason: 'diverged', step: r.step, message: r.diverged.message, divergedAt: r.diverged.step });
       return;
     }
-    // A core left for the page's thread, or else a slice of this one (yield-now.js).
-    await ((r.workers ?? 1) < (globalThis.navigator?.hardwareConcurrency ?? 1) ? yieldNow() : pauseForPage());
+    await betweenChunks(r.workers ?? 1);
   }
   evaluateNow(); // the paused model's validation loss, not an older one
   keepGood();

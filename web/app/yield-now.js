@@ -9,6 +9,7 @@
 //    For loops that run when the lab's threads take every core: with none left, the page's own
 //    thread waits for the scheduler, and a page task of 16 ms of CPU took 73 ms (a test on a 2-core
 //    machine, two workers training).
+// betweenChunks(busyThreads) picks one of the two; the training loops call it.
 export const PAGE_SLICE_MS = 4;
 
 const channel = new MessageChannel();
@@ -29,4 +30,12 @@ export function yieldNow() {
 
 export function pauseForPage() {
   return new Promise((resolve) => setTimeout(resolve, PAGE_SLICE_MS));
+}
+
+/**
+ * Between two chunks of a loop that is one of `busyThreads` threads computing side by side:
+ * yieldNow() while they leave a core for the page's thread, else pauseForPage().
+ */
+export function betweenChunks(busyThreads, cores = globalThis.navigator?.hardwareConcurrency ?? 1) {
+  return busyThreads < cores ? yieldNow() : pauseForPage();
 }

@@ -72,7 +72,7 @@ export class RunPool {
         };
         w.onerror = (ev) => { ev.preventDefault?.(); fail(i, `stopped: its worker crashed (${ev.message || 'no message'})`); };
         w.onmessageerror = () => fail(i, 'stopped: a message from its worker could not be read');
-        w.postMessage({ task: tasks[i] });
+        w.postMessage({ task: tasks[i], threads: Math.min(this.size, tasks.length) });
       };
       if (!tasks.length) { end(() => resolve(outcome(false))); return; }
       try {

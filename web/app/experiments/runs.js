@@ -3,8 +3,7 @@
 // A run worker (run-worker.js) runs them; the pool (run-pool.js) hands the tasks out. A run trains
 // in chunks of ~CHUNK_MS, reports after each (emit) and yields, so a worker stays responsive.
 
-// The pool runs one run per core: a slice of this core for the page between chunks (yield-now.js).
-import { pauseForPage } from '../yield-now.js';
+import { betweenChunks } from '../yield-now.js';
 
 const CHUNK_MS = 50;
 
@@ -20,7 +19,7 @@ export function nextChunk(n, steps, ms) {
  * task: {bytes, settings, text, val, steps, every}; emit({step, steps}) after each chunk.
  * @returns {{trainTokens, steps, bestVal, bestStep, finalVal, finalTrain, seconds, curve, diverged}}
  */
-async function sweepRun(engine, { bytes, settings, text, val, steps, every }, emit) {
+async function sweepRun(engine, { bytes, settings, text, val, steps, every }, emit, threads) {
   const tr = engine.loadCheckpoint(bytes, { ...settings, text });
   try {
     let best = tr.evalText(val);
@@ -42,7 +41,7 @@ async function sweepRun(engine, { bytes, settings, text, val, steps, every }, em
         if (v < best) { best = v; bestStep = res.step; }
       }
       emit({ step: res.step, steps });
-      await pauseForPage();
+      await betweenChunks(threads);
     }
     const i = tr.info();
     return {
@@ -60,7 +59,7 @@ async function sweepRun(engine, { bytes, settings, text, val, steps, every }, em
  * task: {text, settings, steps, tensor, index}; emit({from, done, steps, losses, weights, first})
  * with the losses and weights since the last report.
  */
-async function raceRun(engine, { text, settings, steps, tensor, index }, emit) {
+async function raceRun(engine, { text, settings, steps, tensor, index }, emit, threads) {
   const t = engine.createTrainer(text, settings);
   try {
     const fingerprint = t.fingerprint();
@@ -83,7 +82,7 @@ async function raceRun(engine, { text, settings, steps, tensor, index }, emit) {
       n = nextChunk(n, k, performance.now() - c0);
       emit({ from: sent, done: losses.length, steps, losses: losses.slice(sent), weights: weights.slice(sent + 1), first: sent === 0 ? weights[0] : null });
       sent = losses.length;
-      await pauseForPage();
+      await betweenChunks(threads);
     }
     const ev = diverged ? null : t.evaluate();
     return {
@@ -98,9 +97,12 @@ async function raceRun(engine, { text, settings, steps, tensor, index }, emit) {
 
 export const RUNS = { sweep: sweepRun, race: raceRun };
 
-/** Runs `task` ({kind, …}) with `engine`. */
-export function runTask(engine, task, emit) {
+/**
+ * Runs `task` ({kind, …}) with `engine`; `threads`: how many runs go side by side (the pool's
+ * workers), for how a run yields between its chunks (yield-now.js betweenChunks).
+ */
+export function runTask(engine, task, emit, threads = 1) {
   const fn = RUNS[task.kind];
   if (!fn) throw new Error(`unknown run kind ${task.kind} (allowed: ${Object.keys(RUNS).join(', ')})`);
-  return fn(engine, task, emit);
+  return fn(engine, task, emit, threads);
 }
