@@ -75,7 +75,9 @@ test('a checkpoint trained on another text: the reason, and an offer to load it 
     const note = await page.evaluate(() => document.getElementById('lab').shadowRoot.querySelector('.notices').textContent);
     assert.match(note, /"ab-model\.safetensors" was trained on another text: character '.' \(U\+[0-9A-F]{4}\) at position \d+ is not in the tokenizer's vocabulary of 3 characters\. A model knows only the characters of its own vocabulary/);
     await page.locator('#lab').getByRole('button', { name: 'Load it to predict and generate' }).click();
-    await page.waitForFunction(() => document.getElementById('lab').stats.vocabSize === 3 && document.getElementById('lab').stats.step === 3);
+    // The status line is written after the model is adopted (stats first): wait for both.
+    await page.waitForFunction(() => document.getElementById('lab').stats.vocabSize === 3 && document.getElementById('lab').stats.step === 3 &&
+      /^Loaded/.test(document.getElementById('lab').shadowRoot.querySelector('.status').textContent), null, { timeout: 10_000 }).catch(() => {});
     assert.match(await page.evaluate(() => document.getElementById('lab').shadowRoot.querySelector('.status').textContent), /Loaded "ab-model\.safetensors" with its own tokenizer \(3 tokens\) at step 3/);
     const disabled = await page.evaluate(() => Object.fromEntries([...document.getElementById('lab').shadowRoot.querySelectorAll('.sec-train .buttons button')].map((b) => [b.textContent, b.disabled])));
     assert.equal(disabled.Start, true, 'no training on a text it cannot read');
